@@ -1,0 +1,318 @@
+"""The SQLite store: documents, claims, clusters and scored pairs in one file.
+
+``Database`` wraps one connection. Schema changes are named, ordered migrations; the ``migrations`` table records
+which ran, and ``PRAGMA user_version`` holds their count (the schema version). Every document is written in one
+transaction with its claims (``add_document``), so an input that fails half-way leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import StoreError
+from .models import Claim, Document, Reason, ScoredPair
+
+__all__ = ["Database", "SCHEMA_VERSION"]
+
+
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    conn.executescript(
+        """
+        CREATE TABLE documents (
+            doc_id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            outlet TEXT,
+            url TEXT,
+            published TEXT,
+            title TEXT,
+            text TEXT NOT NULL,
+            ingested_at REAL NOT NULL
+        );
+        CREATE TABLE claims (
+            claim_id TEXT PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            assertion TEXT NOT NULL,
+            context TEXT NOT NULL,
+            speaker TEXT,
+            outlet TEXT,
+            relay TEXT NOT NULL,      -- JSON list, outlet first
+            published TEXT,
+            entities TEXT NOT NULL    -- JSON list
+        );
+        CREATE INDEX claims_doc ON claims(doc_id);
+        CREATE TABLE clusters (
+            claim_id TEXT PRIMARY KEY REFERENCES claims(claim_id) ON DELETE CASCADE,
+            cluster INTEGER NOT NULL
+        );
+        CREATE INDEX clusters_cluster ON clusters(cluster);
+        CREATE TABLE pairs (
+            pair_id TEXT PRIMARY KEY,
+            pair_key TEXT NOT NULL,
+            a_id TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
+            b_id TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            score REAL NOT NULL,
+            p_contradicts REAL NOT NULL,
+            p_agrees REAL NOT NULL,
+            p_neutral REAL NOT NULL,
+            p_unrelated REAL NOT NULL,
+            nli_ab REAL,
+            nli_ba REAL,
+            reasons TEXT NOT NULL,    -- JSON list of {kind, detail, side?, span?}
+            cluster INTEGER,
+            scorer TEXT NOT NULL,
+            scored_at REAL NOT NULL
+        );
+        CREATE INDEX pairs_label ON pairs(label, p_contradicts DESC);
+        CREATE INDEX pairs_key ON pairs(pair_key);
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("001_initial", _m001_initial),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def register_migration(name: str, fn: Callable[[sqlite3.Connection], None]) -> None:
+    """Append a migration (used by optional parts, e.g. the review queue's verdict tables)."""
+    global SCHEMA_VERSION
+    if any(n == name for n, _ in MIGRATIONS):
+        return
+    MIGRATIONS.append((name, fn))
+    SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Database:
+    """One SQLite file (or ``memory=True``) holding the pipeline's state.
+
+    >>> with Database(memory=True) as db:
+    ...     db.count("documents")
+    0
+    """
+
+    def __init__(self, path: str | Path | None = None, *, memory: bool = False, timeout: float = 30.0):
+        if memory:
+            self.path = ":memory:"
+        elif path is None:
+            raise ValueError("give a path or memory=True")
+        else:
+            self.path = str(path)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable crossclaim database ({exc})") from exc
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """Run the block as one transaction (BEGIN IMMEDIATE, so writers queue instead of failing late)."""
+        if self.conn.in_transaction:  # nested: join the outer transaction
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+        done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+        known = {n for n, _ in MIGRATIONS}
+        if done - known:
+            raise StoreError(
+                f"{self.path}: written by a newer crossclaim (unknown migrations: {', '.join(sorted(done - known))})"
+            )
+        for name, fn in MIGRATIONS:
+            if name in done:
+                continue
+            with self.atomic() as conn:
+                fn(conn)
+                conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, time.time()))
+        self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def count(self, table: str, where: str = "", params: Iterable = ()) -> int:
+        if table not in {"documents", "claims", "clusters", "pairs"} and not table.isidentifier():
+            raise ValueError(f"unknown table {table!r}")
+        sql = f"SELECT count(*) FROM {table}" + (f" WHERE {where}" if where else "")
+        return self.conn.execute(sql, tuple(params)).fetchone()[0]
+
+    # -- documents and claims ---------------------------------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
+
+    def add_document(self, doc: Document, claims: Iterable[Claim] = ()) -> bool:
+        """Write a document and its claims in one transaction. Returns False if it was already stored."""
+        with self.atomic() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc.doc_id,)).fetchone():
+                return False
+            conn.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc.doc_id, doc.source, doc.outlet, doc.url, doc.published, doc.title, doc.text, time.time()),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        c.claim_id, c.doc_id, c.span[0], c.span[1], c.position, c.text, c.assertion, c.context,
+                        c.speaker, c.outlet, json.dumps(list(c.relay)), c.published, json.dumps(list(c.entities)),
+                    )
+                    for c in claims
+                ],
+            )
+        return True
+
+    def documents(self) -> list[Document]:
+        rows = self.conn.execute("SELECT * FROM documents ORDER BY ingested_at, doc_id").fetchall()
+        return [
+            Document(doc_id=r["doc_id"], text=r["text"], source=r["source"], outlet=r["outlet"], url=r["url"],
+                     published=r["published"], title=r["title"])
+            for r in rows
+        ]
+
+    def document(self, doc_id: str) -> Document | None:
+        r = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if r is None:
+            return None
+        return Document(doc_id=r["doc_id"], text=r["text"], source=r["source"], outlet=r["outlet"], url=r["url"],
+                        published=r["published"], title=r["title"])
+
+    @staticmethod
+    def _claim(r: sqlite3.Row) -> Claim:
+        return Claim(
+            claim_id=r["claim_id"], doc_id=r["doc_id"], text=r["text"], span=(r["start"], r["end"]),
+            assertion=r["assertion"], context=r["context"], speaker=r["speaker"], outlet=r["outlet"],
+            relay=tuple(json.loads(r["relay"])), published=r["published"], entities=tuple(json.loads(r["entities"])),
+            position=r["position"],
+        )
+
+    def claims(self, doc_ids: Iterable[str] | None = None) -> list[Claim]:
+        if doc_ids is None:
+            rows = self.conn.execute("SELECT * FROM claims ORDER BY doc_id, position").fetchall()
+        else:
+            ids = list(doc_ids)
+            rows = []
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                rows += self.conn.execute(
+                    f"SELECT * FROM claims WHERE doc_id IN ({','.join('?' * len(chunk))}) ORDER BY doc_id, position",
+                    chunk,
+                ).fetchall()
+        return [self._claim(r) for r in rows]
+
+    def claim(self, claim_id: str) -> Claim | None:
+        r = self.conn.execute("SELECT * FROM claims WHERE claim_id = ?", (claim_id,)).fetchone()
+        return None if r is None else self._claim(r)
+
+    # -- clusters and pairs -----------------------------------------------------------------------------------
+    def set_clusters(self, assignment: dict[str, int]) -> None:
+        with self.atomic() as conn:
+            conn.execute("DELETE FROM clusters")
+            conn.executemany("INSERT INTO clusters VALUES (?, ?)", list(assignment.items()))
+
+    def clusters(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT claim_id, cluster FROM clusters")}
+
+    def scored_pair_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT pair_id FROM pairs")}
+
+    def add_pairs(self, pairs: Iterable[ScoredPair], scorer: str) -> int:
+        rows = []
+        now = time.time()
+        for p in pairs:
+            rows.append(
+                (
+                    p.pair_id, p.pair_key, p.a.claim_id, p.b.claim_id, p.label, p.score,
+                    p.probs.get("contradicts", 0.0), p.probs.get("agrees", 0.0), p.probs.get("neutral", 0.0),
+                    p.probs.get("unrelated", 0.0), p.nli[0], p.nli[1],
+                    json.dumps([r.to_dict() for r in p.reasons]), p.cluster, scorer, now,
+                )
+            )
+        with self.atomic() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+        return len(rows)
+
+    def update_pair_clusters(self, assignment: dict[str, int]) -> None:
+        """Re-point stored pairs at the current clustering (cluster ids change between scans)."""
+        with self.atomic() as conn:
+            conn.execute(
+                "UPDATE pairs SET cluster = (SELECT cluster FROM clusters WHERE clusters.claim_id = pairs.a_id)"
+            )
+
+    def pairs(self, labels: Iterable[str] | None = None, min_score: float = 0.0) -> list[ScoredPair]:
+        """Stored pairs, most likely conflicts first (by the probability of their label, then p_contradicts)."""
+        sql = "SELECT * FROM pairs"
+        params: list = []
+        where = []
+        if labels is not None:
+            labels = list(labels)
+            where.append(f"label IN ({','.join('?' * len(labels))})")
+            params += labels
+        if min_score:
+            where.append("score >= ?")
+            params.append(min_score)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY score DESC, p_contradicts DESC, pair_id"
+        rows = self.conn.execute(sql, params).fetchall()
+        claims: dict[str, Claim] = {}
+        ids = {r["a_id"] for r in rows} | {r["b_id"] for r in rows}
+        ids_l = list(ids)
+        for i in range(0, len(ids_l), 500):
+            chunk = ids_l[i : i + 500]
+            for r in self.conn.execute(
+                f"SELECT * FROM claims WHERE claim_id IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                claims[r["claim_id"]] = self._claim(r)
+        out = []
+        for r in rows:
+            reasons = tuple(
+                Reason(kind=d["kind"], detail=d["detail"], side=d.get("side"),
+                       span=tuple(d["span"]) if d.get("span") else None)
+                for d in json.loads(r["reasons"])
+            )
+            out.append(
+                ScoredPair(
+                    a=claims[r["a_id"]], b=claims[r["b_id"]], label=r["label"],
+                    probs={"contradicts": r["p_contradicts"], "agrees": r["p_agrees"], "neutral": r["p_neutral"],
+                           "unrelated": r["p_unrelated"]},
+                    reasons=reasons, cluster=r["cluster"], nli=(r["nli_ab"] or 0.0, r["nli_ba"] or 0.0),
+                )
+            )
+        return out
