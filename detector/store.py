@@ -20,8 +20,16 @@ from .models import Claim, Document, Reason, ScoredPair
 __all__ = ["Database", "SCHEMA_VERSION"]
 
 
+def _script(conn: sqlite3.Connection, sql: str) -> None:
+    """Run several statements inside the current transaction (executescript would commit it first)."""
+    for stmt in sql.split(";"):
+        if stmt.strip():
+            conn.execute(stmt)
+
+
 def _m001_initial(conn: sqlite3.Connection) -> None:
-    conn.executescript(
+    _script(
+        conn,
         """
         CREATE TABLE documents (
             doc_id TEXT PRIMARY KEY,
@@ -78,8 +86,36 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m002_verdicts(conn: sqlite3.Connection) -> None:
+    # Verdicts hang on the pair's content key (claim texts + speakers), not on claim ids, so they survive
+    # re-ingest and re-scan. verdict_log is the audit trail: every change, with the value it replaced.
+    _script(
+        conn,
+        """
+        CREATE TABLE verdicts (
+            pair_key TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            note TEXT,
+            reviewer TEXT,
+            updated_at REAL NOT NULL
+        );
+        CREATE TABLE verdict_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            pair_key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            previous TEXT,
+            note TEXT,
+            reviewer TEXT,
+            at REAL NOT NULL
+        );
+        CREATE INDEX verdict_log_key ON verdict_log(pair_key);
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_verdicts", _m002_verdicts),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
