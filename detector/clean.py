@@ -1,0 +1,470 @@
+"""Cleaning scraped news text: page furniture out, one story per document.
+
+Scraped pages carry menus, newsletter forms, donation appeals, author boxes and "Read more" teasers around the
+story, and aggregator pages carry several unrelated stories one after another. ``split_stories`` turns such a
+page into ``Story`` records: the story's paragraphs (separated by a blank line), its headline, and whatever the
+page says about who published it and when (a byline, an "Author:" line, a closing source line such as
+"-https://www.zerohedge.com/" or "GLOBAL TIMES").
+
+The rules are general, not per-site: a line is furniture when it is a known web boilerplate phrase (one list,
+``_FURNITURE_PHRASES`` / ``_FURNITURE_PATTERNS``), when it is mostly navigation words, or when it has no letters.
+Markers such as "Read more" or "Comments" end the page's content once a story has been read. A story starts at
+its first prose paragraph; the headline-like line just before it is its title; headline-like lines left dangling
+at its end (teasers) are dropped. A closing source signature ends a story, and prose after it starts another.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from urllib.parse import urlparse
+
+from .outlets import canonical_outlet, find_outlet_mentions, outlet_from_url
+
+__all__ = ["Story", "normalize_text", "is_furniture", "find_date", "split_stories"]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One story cut out of a page. ``outlet``/``url``/``published`` are what the page's own text says."""
+
+    text: str  # paragraphs separated by one blank line
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+
+
+# -- boilerplate vocabulary (the one place to extend) --------------------------------------------------------------
+
+# Whole lines that are page furniture, compared case-folded with surrounding punctuation stripped.
+_FURNITURE_PHRASES = frozenset(
+    s.strip()
+    for s in """
+    featured|more|newsletters|newsletter|all newsletters|podcasts|all podcasts|news feed|newsfeed|edit post|avatar
+    |video|videos|photos|gallery|comments|sections|follow us|subscribe|subscribe now|sign up|log in|login|sign in
+    |register|menu|search|share|share this|share this article|share on facebook|share on twitter|tweet|email|print
+    |advertisement|ad|sponsored|sponsored content|more news|latest|latest news|trending|top stories|home|close
+    |back to top|accept|accept all|cookie settings|privacy policy|terms of use|terms of service|contact us|about us
+    |skip to content|skip to main content|jump to content|read more|show more|load more|see more|see all|view all
+    |most popular|most read|editors' picks|editor's picks|editors picks|related|related articles|related stories
+    |related news|recommended|recommended for you|you may also like|more stories|more from|leave a comment
+    |join the conversation|listen|listen to this article|toggle navigation|open menu|next|previous|next article
+    |previous article|copy link|link copied|donate|support us|become a member|opinion|analysis|live|breaking news
+    """.split("|")
+)
+
+# Lines that end the page's content once a story has been read: what follows is comments, teasers, footers.
+_TERMINAL_PHRASES = frozenset(
+    s.strip()
+    for s in """
+    read more|show more|load more|most popular|most read|comments|editors' picks|editor's picks|editors picks
+    |related|related articles|related stories|related news|recommended|recommended for you|you may also like
+    |more stories|more from|more news|leave a comment|join the conversation|latest news|top stories|trending
+    """.split("|")
+)
+
+# Parts of lines that make the whole line furniture (searched case-insensitively).
+_FURNITURE_PATTERNS = re.compile(
+    "|".join(
+        [
+            r"^\d+\s*(?:min|mins|minute|minutes)\.?\s+read$",  # "1 min read"
+            r"indicates required",  # newsletter forms
+            r"enter (?:your|a valid|a correct|correct) e-?mail",
+            r"^please,? enter (?:a )?(?:valid|correct) e-?mail",
+            r"successfu?l+y subscribed",
+            r"thanks? (?:you )?for (?:signing up|subscribing)",
+            r"sign up (?:for|to) (?:our|the|this) .{0,40}newsletter",
+            r"support (?:independent|our|quality) journalism",  # donation appeals
+            r"\bsupport us (?:for|with|today|now)\b",
+            r"for as little as [$€£]",
+            r"^(?:(?:visa|mastercard|master card|american ?express|amex|paypal|apple ?pay|google ?pay)[\s,|·]*)+$",
+            r"audio is (?:created|generated|produced) with (?:the help of )?ai",
+            r"^listen to (?:this|the) (?:article|story)",
+            r"^we are the [\w’' -]{0,40}\bteam\b",  # author boxes
+            r"feel free to contact us",
+            r"^(?:file )?(?:image|photo|picture|illustration|video) (?:of|shows)\b",  # captions
+            r"^(?:photo|image|picture|video)(?: credit)?\s*:",
+            r"\barrow (?:right|left|up|down)$",  # icon labels
+            r"^[\w’' -]{1,30} (?:image|icon|logo)$",  # image alt texts
+            r"^(?:©|\(c\)|copyright\b|all rights reserved)",
+            r"\bcookies?\b.{0,60}\b(?:accept|consent|policy|settings)\b",
+            r"^(?:click|tap) here\b",
+            r"^(?:read|see) (?:more|also)\s*:",  # inline related links
+            r"^(?:share|follow) (?:on|us on|this on) ",
+            r"^(?:this|the) (?:article|story) (?:was|is) (?:originally )?(?:updated|corrected)\b.{0,40}$",
+        ]
+    ),
+    re.IGNORECASE,
+)
+
+# Words that make up site menus ("War Analysis National Video Field Report Newsletters ...").
+_NAV_WORDS = frozenset(
+    """
+    news war analysis national international world local video videos field report reports newsletters newsletter
+    podcasts podcast human story stories company about join the team studio jobs j-school career careers opinion
+    opinions business politics economy markets sport sports culture tech technology science health lifestyle
+    travel home more latest live features feature featured investigations investigation explainers explainer
+    climate media photos gallery contact advertise subscribe subscriptions account sections section menu
+    search archive events shop store store podcasts radio tv weather magazine editorial columns and & us
+    """.split()
+)
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$|[\"”’][.!?…]?$")
+_WORDS = re.compile(r"[^\W\d_][\w’'-]*")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"”]+", re.IGNORECASE)
+_SKIP_MARKER = re.compile(r"^(?:skip|jump) to (?:main )?content$", re.IGNORECASE)
+_BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
+_META_LINE = re.compile(
+    r"^(?:author|authors|written by|reporting by|posted by|published(?: on| by)?|updated(?: on)?|last updated"
+    r"|posted(?: on)?|date)\s*[:\-–]?\s+\S",
+    re.IGNORECASE,
+)
+_AUTHOR_LINE = re.compile(r"^(?:author|authors|written by|reporting by|posted by)\b", re.IGNORECASE)
+_TRAILING_URL = re.compile(r"(?:\s+|^)(?:[-–—]+\s*)+(?:source:\s*)?((?:https?://|www\.)\S+)\s*$", re.IGNORECASE)
+_TRAILING_CAPS = re.compile(r"(?<=[.!?\"”’)])\s+([A-Z][A-Z&’'. -]{1,40}[A-Z])\s*$")
+_SIGNATURE_FILLER = re.compile(
+    r"\b(?:source|sources|via|originally published (?:at|in|by|on)|first published (?:at|in|by|on)|from)\b"
+    r"|[-–—|•·,;:()\[\]/]+",
+    re.IGNORECASE,
+)
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_CANDIDATE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{4}\b",
+    re.IGNORECASE,
+)
+_TIME_WORDS = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|\b(?:am|pm|utc|gmt|cet|est|edt)\b",
+                         re.IGNORECASE)
+
+MIN_SPLIT_WORDS = 30
+"""A story split off after the first must have at least this many words of body, or it is dropped as debris."""
+
+
+# -- line classification --------------------------------------------------------------------------------------------
+
+def normalize_text(text: str) -> str:
+    """NFC, Unix newlines, no zero-width or non-breaking spaces, single spaces inside lines, stripped lines."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
+    text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\f\v]+", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def _key(line: str) -> str:
+    return line.casefold().replace("’", "'").strip(" \t.:;,!|•·»«>-–—*#").strip()
+
+
+def _n_words(s: str) -> int:
+    return len(_WORDS.findall(s))
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a whole line is page furniture (menus, forms, appeals, captions, icon labels...)."""
+    if not re.search(r"[^\W\d_]", line):  # no letters at all: ".", "***", "|", "2/5"
+        return True
+    key = _key(line)
+    if key in _FURNITURE_PHRASES:
+        return True
+    if _FURNITURE_PATTERNS.search(line):
+        return True
+    return _is_navigation(line)
+
+
+def _is_navigation(line: str) -> bool:
+    if _SENTENCE_END.search(line):
+        return False
+    words = [w.casefold().replace("’", "'") for w in line.split()]
+    if len(words) < 3:
+        return False
+    nav = sum(1 for w in words if w in _NAV_WORDS)
+    return nav / len(words) >= 0.7
+
+
+def _is_terminal(line: str) -> bool:
+    key = _key(line)
+    return key in _TERMINAL_PHRASES or bool(re.fullmatch(r"comments?\s*\(?\d*\)?", key))
+
+
+def _is_sentence(p: str) -> bool:
+    return bool(_SENTENCE_END.search(p))
+
+
+def _looks_like_headline(p: str) -> bool:
+    """A short line that reads like a headline: no closing period or quote, one sentence at most."""
+    n = _n_words(p)
+    if not 2 <= n <= 30:
+        return False
+    if re.search(r"[.…][\"”’')\]]*$|[\"”’]$", p):
+        return False
+    if re.search(r"[.!?]\s+[A-Z“\"]", p):  # several sentences: prose
+        return False
+    return True
+
+
+def _is_body(p: str) -> bool:
+    """Whether a paragraph is story prose (where a story starts)."""
+    if _looks_like_headline(p):
+        return False
+    return _is_sentence(p) or _n_words(p) >= 25
+
+
+def _is_byline(p: str) -> bool:
+    if _BYLINE.match(p) and _n_words(p) <= 20 and not _is_sentence(p):
+        return True
+    if _META_LINE.match(p) and _n_words(p) <= 25:
+        return True
+    # A date on its own ("February 24, 2023 6:03 AM", "Updated 24.02.2023")
+    m = _DATE_CANDIDATE.search(p)
+    if m and _n_words(p) <= 10:
+        rest = _TIME_WORDS.sub(" ", p[: m.start()] + " " + p[m.end():])
+        rest = re.sub(r"\b\d+\s*min(?:ute)?s?\s+read\b", " ", rest, flags=re.IGNORECASE)
+        return _n_words(rest) <= 2
+    return False
+
+
+@lru_cache(maxsize=4096)
+def find_date(text: str) -> str | None:
+    """The first full date (day, month and year) written in ``text``, as ``YYYY-MM-DD``; None if there is none.
+
+    Only call it on a byline, dateline or metadata value: a date in a story's body is an event date, not the
+    publication date. Parsing is dateparser's; the regex only finds where a date is written.
+    """
+    import dateparser  # ~0.1 s to import; only needed when there is a date to read
+
+    settings = {"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False}
+    for m in _DATE_CANDIDATE.finditer(text):
+        cand = m.group(0)
+        if re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{4}", cand) and "." in cand:
+            settings = {**settings, "DATE_ORDER": "DMY"}  # 24.02.2023 is European
+        try:
+            d = dateparser.parse(cand, languages=["en"], settings=settings)
+        except Exception:  # dateparser raises assorted errors on odd input; a bad date is just no date
+            d = None
+        if d is not None and 1990 <= d.year <= date.today().year + 1:
+            return d.date().isoformat()
+    return None
+
+
+def parse_date_value(value: str) -> str | None:
+    """A metadata date value ("2023-02-24T06:03:00Z", "Feb 24, 2023") as ``YYYY-MM-DD``; None if unreadable."""
+    value = value.strip()
+    if not value:
+        return None
+    m = re.match(r"(\d{4}-\d{2}-\d{2})(?:[T ].*)?$", value)
+    if m:
+        try:
+            return date.fromisoformat(m.group(1)).isoformat()
+        except ValueError:
+            return None
+    found = find_date(value)
+    if found:
+        return found
+    import dateparser
+
+    try:
+        d = dateparser.parse(value, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
+    except Exception:
+        return None
+    return d.date().isoformat() if d is not None else None
+
+
+def _signature_line(p: str) -> tuple[str | None, str | None] | None:
+    """If the line is nothing but a source signature (URLs, outlet names, "Source:"), its (outlet, url)."""
+    if _n_words(p) > 12:
+        return None
+    urls = _URL.findall(p)
+    rest = _URL.sub(" ", p)
+    mentions = find_outlet_mentions(rest)
+    if not urls and not mentions:
+        return None
+    for _, s, e in reversed(mentions):
+        rest = rest[:s] + " " + rest[e:]
+    rest = _SIGNATURE_FILLER.sub(" ", rest)
+    if re.search(r"[^\W_]", rest):  # words left over: a sentence that names an outlet, not a signature
+        return None
+    if urls:
+        return outlet_from_url(urls[0]), _article_url(urls[0])
+    return mentions[0][0], None
+
+
+def _trailing_signature(p: str) -> tuple[str, str | None, str | None] | None:
+    """A source signature closing a paragraph ("... with it. – -https://www.zerohedge.com/", "... account.” GLOBAL
+    TIMES"): (paragraph without it, outlet, url)."""
+    m = _TRAILING_URL.search(p)
+    if m and m.start() > 0:
+        url = m.group(1).rstrip(".,;)")
+        return p[: m.start()].rstrip(" -–—"), outlet_from_url(url), _article_url(url)
+    m = _TRAILING_CAPS.search(p)
+    if m and m.group(1).isupper():
+        name = canonical_outlet(m.group(1))
+        if name:
+            return p[: m.start()].rstrip(), name, None
+    return None
+
+
+def _article_url(url: str) -> str | None:
+    """The URL if it points at a page (a path), None for a bare site address."""
+    url = url.rstrip(".,;)")
+    if not url.lower().startswith("http"):
+        url = "https://" + url
+    try:
+        path = urlparse(url).path
+    except ValueError:
+        return None
+    return url if path.strip("/") else None
+
+
+def _byline_info(p: str) -> tuple[str | None, str | None]:
+    mentions = find_outlet_mentions(p)
+    outlet = mentions[0][0] if mentions else None
+    if outlet is None:
+        for u in _URL.findall(p):
+            outlet = outlet_from_url(u)
+            break
+    return outlet, find_date(p)
+
+
+# -- paragraphs and stories -----------------------------------------------------------------------------------------
+
+def _paragraphs(text: str) -> list[str]:
+    """Lines of the page as paragraphs, with hard-wrapped prose lines joined back together."""
+    out: list[str] = []
+    prev_blank = True
+    for line in text.split("\n"):
+        if not line:
+            prev_blank = True
+            continue
+        if (
+            out
+            and not prev_blank
+            and len(out[-1]) >= 40
+            and not re.search(r"[.!?:;…\"”’)\]]$", out[-1])
+            and re.match(r"[a-z]", line)
+            and not _BYLINE.match(line)
+        ):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+        prev_blank = False
+    return out
+
+
+@dataclass
+class _Draft:
+    header: list[str] = field(default_factory=list)  # non-prose lines before the body (title candidates)
+    body: list[str] = field(default_factory=list)
+    byline_outlet: str | None = None
+    closing_outlet: str | None = None
+    header_outlet: str | None = None
+    footer_outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    closed: bool = False
+
+    def close(self, outlet: str | None, url: str | None) -> None:
+        self.closed = True
+        self.closing_outlet = self.closing_outlet or outlet
+        self.url = self.url or url
+
+    def finish(self) -> Story | None:
+        body = list(self.body)
+        # Headline-like lines dangling after the last paragraph are teasers for other stories.
+        while body and (_looks_like_headline(body[-1]) or not _is_sentence(body[-1]) and _n_words(body[-1]) < 25):
+            body.pop()
+        if not body:
+            return None
+        title = next((h for h in reversed(self.header) if _looks_like_headline(h) and not _is_navigation(h)), None)
+        outlet = self.byline_outlet or self.closing_outlet or self.header_outlet or self.footer_outlet
+        return Story(text="\n\n".join(body), title=title, outlet=outlet, url=self.url, published=self.published)
+
+
+def split_stories(text: str) -> list[Story]:
+    """Clean a scraped page and cut it into stories, in page order. An empty list means no story text at all."""
+    text = normalize_text(text)
+    lines = text.split("\n")
+    # Everything before "Skip to content" is the site header: logo, promos, teasers for other stories.
+    for i, line in enumerate(lines):
+        if _SKIP_MARKER.match(line) and sum(map(len, lines[:i])) < 0.6 * len(text):
+            lines = lines[i + 1 :]
+            break
+    paras = _paragraphs("\n".join(lines))
+
+    drafts: list[_Draft] = []
+    cur = _Draft()
+    leftovers: list[str] = []  # non-furniture text, for pages with no prose at all
+
+    def have_story() -> bool:
+        return bool(cur.body) or any(d.body for d in drafts)
+
+    for p in paras:
+        if _is_terminal(p):
+            if have_story():
+                break
+            continue
+        if is_furniture(p):
+            if cur.body or drafts:
+                mentions = find_outlet_mentions(p)
+                if mentions and not cur.footer_outlet:
+                    cur.footer_outlet = mentions[0][0]
+            continue
+        if _is_byline(p):
+            outlet, published = _byline_info(p)
+            if not cur.body:
+                cur.byline_outlet = cur.byline_outlet or outlet
+                cur.published = cur.published or published
+            elif _AUTHOR_LINE.match(p):  # "Author: ..." under the story closes it
+                cur.closed = True
+                cur.byline_outlet = cur.byline_outlet or outlet
+            elif _BYLINE.match(p) and cur.body and _looks_like_headline(cur.body[-1]):
+                # headline + byline after a story: the next story starts here
+                title = cur.body.pop()
+                drafts.append(cur)
+                cur = _Draft(header=[title], byline_outlet=outlet, published=published)
+            continue
+        sig = _signature_line(p)
+        if sig is not None:
+            if cur.body and not cur.closed:
+                cur.close(*sig)
+            elif not cur.body and not cur.closed and not any(d.body for d in drafts):
+                cur.header_outlet = cur.header_outlet or sig[0]
+                cur.url = cur.url or sig[1]
+            # else: a page-level source line after a story that already said where it came from
+            continue
+        if cur.closed:
+            drafts.append(cur)
+            cur = _Draft()
+        if not cur.body and not _is_body(p):
+            cur.header.append(p)
+            leftovers.append(p)
+            continue
+        trailing = _trailing_signature(p)
+        if trailing is not None:
+            p = trailing[0]
+            cur.body.append(p)
+            cur.close(trailing[1], trailing[2])
+        else:
+            cur.body.append(p)
+    drafts.append(cur)
+
+    stories: list[Story] = []
+    for d in drafts:
+        s = d.finish()
+        if s is None:
+            continue
+        if stories and _n_words(s.text) < MIN_SPLIT_WORDS:
+            continue
+        stories.append(s)
+    if not stories and any(_n_words(p) >= 3 for p in leftovers):
+        # No prose paragraph anywhere (a one-line note, a headline-only row): keep the text as it is.
+        d0 = drafts[0]
+        stories.append(Story(text="\n\n".join(leftovers), outlet=d0.byline_outlet or d0.header_outlet,
+                             url=d0.url, published=d0.published))
+    return stories

@@ -1,0 +1,485 @@
+"""Pipeline stage 1: read pages from files, folders or stdin and turn them into clean ``Document`` records.
+
+``read_inputs`` never raises for a bad input: an unreadable file, a malformed JSONL line or a CSV row without
+text becomes an ``InputProblem`` naming the file (and line), and the other inputs carry on. Every reader ends in
+``read_text_document``, which cleans scraped text and cuts it into stories (``detector.clean``).
+
+Formats: ``.txt``; ``.html``/``.htm`` (trafilatura, with its metadata); ``.jsonl`` (one object per line with
+``text`` or ``html`` and optional ``outlet``, ``url``, ``published``, ``title``, ``id``); ``.csv`` (the same
+columns, header row); folders (recursive, sorted); ``-`` for stdin (JSONL, HTML or text, by its first character).
+
+Who published a story, first match wins: the ``outlet=`` override; the input's own metadata (``outlet`` field,
+the HTML page's site name); the domain of its URL; signatures in the text (byline, "Author:" line, a closing
+source line or all-caps outlet name, an author box or footer naming the outlet). A story split off a page after
+the first keeps its own closing signature over the page's URL, since aggregator pages relay other outlets.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import logging
+import os
+import re
+import sys
+import typing
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .clean import parse_date_value, split_stories
+from .models import Document, InputProblem
+from .outlets import canonical_outlet, outlet_from_url
+
+__all__ = ["IngestResult", "read_inputs", "read_text_document", "SUPPORTED_EXTENSIONS"]
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_EXTENSIONS = (".txt", ".html", ".htm", ".jsonl", ".csv")
+STDIN_NAME = "<stdin>"
+_FIELDS = ("text", "html", "outlet", "url", "published", "title", "id")
+
+# Problem messages, in one place so the CLI and the tests see the same wording.
+NO_SUCH_FILE = "no such file or directory"
+UNSUPPORTED = "unsupported file type '{ext}' (use .txt, .html, .htm, .jsonl, .csv)"
+EMPTY_DIR = "no .txt, .html, .htm, .jsonl or .csv files in this directory"
+TOO_BIG = "file is {size:.1f} MB, over the {limit:g} MB limit"
+UNREADABLE = "cannot read the file ({reason})"
+EMPTY = "empty file"
+NO_TEXT = "no text"
+NO_TEXT_FURNITURE = "no text (only page furniture: menus, forms, link lists)"
+BINARY = "binary file, not text"
+NOT_UTF8 = "not valid UTF-8 (byte 0x{byte:02x} at offset {offset}); save it as UTF-8"
+BAD_HTML = "no article text found in the HTML (truncated, malformed or not an article page)"
+BAD_JSON = "invalid JSON ({msg} at column {col})"
+NOT_OBJECT = "expected a JSON object, got {kind}"
+NO_TEXT_FIELD = "no 'text' or 'html' field"
+WRONG_TYPE = "field '{name}' must be a string, got {kind}"
+NO_TEXT_COLUMN = "no 'text' or 'html' column in the CSV header (found: {found})"
+BAD_CSV = "malformed CSV ({msg})"
+EXTRA_FIELDS = "row has {n} fields, the header has {m}"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What ``read_inputs`` made of its inputs."""
+
+    documents: list[Document]  # in input order; a repeated document (same doc_id) is kept once
+    problems: list[InputProblem]  # one per unusable file, line or row
+    n_inputs: int  # files, rows and stdin streams looked at
+
+
+class _Problem(Exception):
+    """Internal: this input (or line) cannot be used, for the reason given."""
+
+    def __init__(self, problem: str, line: int | None = None):
+        super().__init__(problem)
+        self.problem, self.line = problem, line
+
+
+# -- public API ---------------------------------------------------------------------------------------------------
+
+def read_inputs(
+    inputs: Sequence[str | os.PathLike],
+    *,
+    outlet: str | None = None,
+    stdin: typing.TextIO | typing.BinaryIO | None = None,
+    max_bytes: int = 20_000_000,
+) -> IngestResult:
+    """Read files, folders and ``-`` (stdin) into documents, collecting a problem for each bad input.
+
+    ``outlet`` overrides the publisher of every document. ``max_bytes`` caps each file (and stdin).
+    """
+    reader = _Reader(outlet=outlet, stdin=stdin, max_bytes=max_bytes)
+    for item in inputs:
+        reader.read_input(item)
+    return IngestResult(documents=reader.documents, problems=reader.problems, n_inputs=reader.n_inputs)
+
+
+def read_text_document(
+    text: str,
+    *,
+    source: str,
+    outlet: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+    title: str | None = None,
+) -> list[Document]:
+    """Clean scraped plain text and cut it into stories, one ``Document`` each (none if there is no text).
+
+    The keyword arguments are what is known about the page from outside its text; they win over what the text
+    says. Split stories get ``source#2``, ``source#3``...; ``published`` must be ISO (``YYYY-MM-DD``) or
+    something dateparser reads.
+    """
+    return _documents(text, source=source, outlet=outlet, url=url, published=published, title=title)
+
+
+# -- building documents ---------------------------------------------------------------------------------------------
+
+def _documents(
+    text: str,
+    *,
+    source: str,
+    outlet: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+    title: str | None = None,
+    meta_outlet: str | None = None,
+) -> list[Document]:
+    """``outlet`` is an override for every story; ``meta_outlet`` (site name) and ``url`` describe the page."""
+    stories = split_stories(text)
+    url = url.strip() if isinstance(url, str) and url.strip() else None
+    page_published = parse_date_value(published) if published else None
+    forced = _outlet_name(outlet)
+    page_outlet = _outlet_name(meta_outlet) or outlet_from_url(url)
+    title = " ".join(title.split()) if title and title.strip() else None
+    docs = []
+    for i, story in enumerate(stories):
+        first = i == 0
+        if forced:
+            who = forced
+        elif first:
+            who = page_outlet or story.outlet
+        else:  # a later story on an aggregator page: its own signature says whom it relays
+            who = story.outlet or page_outlet
+        docs.append(
+            Document(
+                doc_id=Document.make_id(story.text),
+                text=story.text,
+                source=source if first else f"{source}#{i + 1}",
+                outlet=who,
+                url=(url or story.url) if first else story.url,
+                published=(page_published or story.published) if first else (story.published or page_published),
+                title=(title or story.title) if first else story.title,
+            )
+        )
+    return docs
+
+
+def _outlet_name(name: str | None) -> str | None:
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return canonical_outlet(name) or " ".join(name.split())
+
+
+def _html_documents(
+    html: str,
+    *,
+    source: str,
+    outlet: str | None,
+    url: str | None = None,
+    published: str | None = None,
+    title: str | None = None,
+) -> list[Document]:
+    """Extract the article from a page with trafilatura; ``url``/``published``/``title`` given by the caller win
+    over the page's own metadata."""
+    import trafilatura  # lxml and friends: only when there is HTML to read
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True,
+            deduplicate=False,
+        )
+    except Exception as exc:  # lxml raises on some broken markup; that is the input's problem, not ours
+        log.info("%s: trafilatura failed: %s", source, exc)
+        doc = None
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        raise _Problem(BAD_HTML)
+    if not (published and parse_date_value(published)):
+        published = getattr(doc, "date", None) or _htmldate(html)
+    docs = _documents(
+        text,
+        source=source,
+        outlet=outlet,
+        url=url if url and url.strip() else getattr(doc, "url", None),
+        published=published,
+        title=title if title and title.strip() else getattr(doc, "title", None),
+        meta_outlet=getattr(doc, "sitename", None),
+    )
+    if not docs:
+        raise _Problem(NO_TEXT_FURNITURE)
+    return docs
+
+
+def _htmldate(html: str) -> str | None:
+    try:
+        from htmldate import find_date
+
+        return find_date(html, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate is best-effort; no date is a fine answer
+        return None
+
+
+# -- decoding -------------------------------------------------------------------------------------------------------
+
+def _decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16/32 with a BOM. Anything else is a ``_Problem``."""
+    if not data:
+        raise _Problem(EMPTY)
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                raise _Problem(BINARY) from None
+    if b"\x00" in data[:65536] or _looks_binary(data):
+        raise _Problem(BINARY)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Problem(NOT_UTF8.format(byte=data[exc.start], offset=exc.start)) from None
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control > max(2, len(head) // 100)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
+def _decode_html(data: bytes) -> str:
+    """HTML may declare its encoding (``<meta charset=...>``); honour it when the bytes are not UTF-8."""
+    try:
+        return _decode(data)
+    except _Problem as p:
+        if not p.problem.startswith("not valid UTF-8"):
+            raise
+        m = _META_CHARSET.search(data[:4096])
+        if m:
+            try:
+                return data.decode(m.group(1).decode("ascii"))
+            except (LookupError, UnicodeDecodeError):
+                pass
+        raise
+
+
+# -- the reader ------------------------------------------------------------------------------------------------------
+
+class _Reader:
+    def __init__(self, *, outlet: str | None, stdin, max_bytes: int):
+        self.outlet, self.stdin, self.max_bytes = outlet, stdin, max_bytes
+        self.documents: list[Document] = []
+        self.problems: list[InputProblem] = []
+        self.n_inputs = 0
+        self._seen: set[str] = set()
+
+    def problem(self, source: str, problem: str, line: int | None = None) -> None:
+        log.info("%s%s: %s", source, f":{line}" if line is not None else "", problem)
+        self.problems.append(InputProblem(source=source, problem=problem, line=line))
+
+    def add(self, docs: list[Document]) -> None:
+        for d in docs:
+            if d.doc_id not in self._seen:
+                self._seen.add(d.doc_id)
+                self.documents.append(d)
+
+    def read_input(self, item: str | os.PathLike) -> None:
+        if str(item) == "-":
+            self.read_stdin()
+            return
+        path = Path(item)
+        name = str(item)
+        try:
+            if path.is_dir():
+                self.read_dir(path)
+                return
+            if not path.exists():
+                self.n_inputs += 1
+                self.problem(name, NO_SUCH_FILE)
+                return
+        except OSError as exc:  # permission denied on a parent, name too long...
+            self.n_inputs += 1
+            self.problem(name, UNREADABLE.format(reason=exc.strerror or exc))
+            return
+        self.read_file(path, name)
+
+    def read_dir(self, root: Path) -> None:
+        files = sorted(
+            (p for p in root.rglob("*") if p.suffix.lower() in SUPPORTED_EXTENSIONS and p.is_file()
+             and not any(part.startswith(".") for part in p.relative_to(root).parts)),
+            key=lambda p: p.relative_to(root).as_posix(),
+        )
+        if not files:
+            self.n_inputs += 1
+            self.problem(str(root), EMPTY_DIR)
+        for p in files:
+            self.read_file(p, str(p))
+
+    def read_file(self, path: Path, name: str) -> None:
+        self.n_inputs += 1
+        ext = path.suffix.lower()
+        if ext not in SUPPORTED_EXTENSIONS:
+            self.problem(name, UNSUPPORTED.format(ext=path.suffix or "(none)"))
+            return
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                self.problem(name, TOO_BIG.format(size=size / 1e6, limit=self.max_bytes / 1e6))
+                return
+            data = path.read_bytes()
+        except OSError as exc:
+            self.problem(name, UNREADABLE.format(reason=exc.strerror or exc))
+            return
+        self.read_bytes(data, name, kind="html" if ext in (".html", ".htm") else ext[1:])
+
+    def read_stdin(self) -> None:
+        self.n_inputs += 1
+        stream = self.stdin if self.stdin is not None else sys.stdin.buffer
+        try:
+            raw = stream.read(self.max_bytes + 1)
+        except (OSError, ValueError) as exc:
+            self.problem(STDIN_NAME, UNREADABLE.format(reason=exc))
+            return
+        if isinstance(raw, str):
+            if len(raw.encode("utf-8", "surrogatepass")) > self.max_bytes:
+                self.problem(STDIN_NAME, TOO_BIG.format(size=(self.max_bytes + 1) / 1e6, limit=self.max_bytes / 1e6))
+                return
+            data = None
+            text = raw
+        else:
+            if len(raw) > self.max_bytes:
+                self.problem(STDIN_NAME, TOO_BIG.format(size=len(raw) / 1e6, limit=self.max_bytes / 1e6))
+                return
+            data, text = raw, None
+        if text is None:
+            try:
+                text = _decode_html(data) if data.lstrip()[:1] == b"<" else _decode(data)
+            except _Problem as p:
+                self.problem(STDIN_NAME, p.problem)
+                return
+        first = text.lstrip("\ufeff \t\r\n")[:1]
+        kind = "jsonl" if first == "{" else "html" if first == "<" else "txt"
+        self.read_text(text, STDIN_NAME, kind)
+
+    def read_bytes(self, data: bytes, name: str, kind: str) -> None:
+        try:
+            text = _decode_html(data) if kind == "html" else _decode(data)
+        except _Problem as p:
+            self.problem(name, p.problem)
+            return
+        self.read_text(text, name, kind)
+
+    def read_text(self, text: str, name: str, kind: str) -> None:
+        text = text.lstrip("\ufeff")
+        if not text.strip():
+            self.problem(name, NO_TEXT)
+            return
+        if kind in ("jsonl", "csv"):
+            # A JSONL or CSV file counts as its rows, not as one more input.
+            n_rows = self.read_jsonl(text, name) if kind == "jsonl" else self.read_csv(text, name)
+            self.n_inputs += max(n_rows - 1, 0)
+            return
+        try:
+            if kind == "html":
+                docs = _html_documents(text, source=name, outlet=self.outlet)
+            else:
+                docs = _documents(text, source=name, outlet=self.outlet)
+                if not docs:
+                    raise _Problem(NO_TEXT_FURNITURE)
+        except _Problem as p:
+            self.problem(name, p.problem)
+            return
+        self.add(docs)
+
+    # -- rows ----------------------------------------------------------------------------------------------------
+    def read_row(self, row: dict, name: str, line: int) -> None:
+        """One JSONL object or CSV row (already a dict of fields)."""
+        for f in _FIELDS:
+            v = row.get(f)
+            if v is not None and not isinstance(v, str):
+                raise _Problem(WRONG_TYPE.format(name=f, kind=type(v).__name__), line)
+        text, html = row.get("text"), row.get("html")
+        if text is None and html is None:
+            raise _Problem(NO_TEXT_FIELD, line)
+        source = f"{name}:{line}"
+        outlet = self.outlet or row.get("outlet")
+        meta = dict(url=row.get("url"), published=row.get("published"), title=row.get("title"))
+        if text is not None and text.strip():
+            docs = _documents(text, source=source, outlet=outlet, **meta)
+            if not docs:
+                raise _Problem(NO_TEXT_FURNITURE, line)
+        elif html is not None and html.strip():
+            try:
+                docs = _html_documents(html, source=source, outlet=outlet, **meta)
+            except _Problem as p:
+                raise _Problem(p.problem, line) from None
+        else:
+            raise _Problem(NO_TEXT, line)
+        self.add(docs)
+
+    def read_jsonl(self, text: str, name: str) -> int:
+        n_rows = 0
+        for line_no, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            n_rows += 1
+            try:
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise _Problem(BAD_JSON.format(msg=exc.msg, col=exc.colno), line_no) from None
+                if not isinstance(obj, dict):
+                    raise _Problem(NOT_OBJECT.format(kind=_json_kind(obj)), line_no)
+                self.read_row(obj, name, line_no)
+            except _Problem as p:
+                self.problem(name, p.problem, p.line)
+        return n_rows
+
+    def read_csv(self, text: str, name: str) -> int:
+        csv.field_size_limit(max(self.max_bytes, 131072))
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        try:
+            header = next(reader)
+        except StopIteration:
+            self.problem(name, NO_TEXT)
+            return 0
+        except csv.Error as exc:
+            self.problem(name, BAD_CSV.format(msg=exc), 1)
+            return 0
+        columns = [h.strip().lstrip("\ufeff").lower() for h in header]
+        if "text" not in columns and "html" not in columns:
+            self.problem(name, NO_TEXT_COLUMN.format(found=", ".join(c or "''" for c in columns) or "nothing"))
+            return 0
+        n_rows = 0
+        for line_no, cells in self._csv_rows(reader, name):
+            if not any(c.strip() for c in cells):
+                continue
+            n_rows += 1
+            try:
+                if len(cells) > len(columns):
+                    raise _Problem(EXTRA_FIELDS.format(n=len(cells), m=len(columns)), line_no)
+                row = {c: v for c, v in zip(columns, cells) if c in _FIELDS and v.strip()}
+                if not row.get("text") and not row.get("html"):
+                    raise _Problem(NO_TEXT, line_no)
+                self.read_row(row, name, line_no)
+            except _Problem as p:
+                self.problem(name, p.problem, p.line)
+        return n_rows
+
+    def _csv_rows(self, reader, name: str) -> Iterator[tuple[int, list[str]]]:
+        """Rows with the line each starts on (a quoted field may span lines); a broken row ends the file."""
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self.problem(name, BAD_CSV.format(msg=exc), start)
+                return
+            yield start, cells
+
+
+def _json_kind(v) -> str:
+    return {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true/false",
+            type(None): "null"}.get(type(v), type(v).__name__)
