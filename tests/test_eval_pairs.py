@@ -1,0 +1,201 @@
+"""Readers of labelled pairs, against small fixtures written for these tests in each dataset's layout."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from detector.errors import InputError
+from detector.models import LABELS
+from eval import LabelledPair, data_hash, dev_split, news_fit_dev, read_pairs, write_pairs
+from eval.pairs import detect_format, input_files, normalise_text, sample_pairs
+
+FX = Path(__file__).parent / "fixtures" / "eval"
+
+
+def labels(pairs):
+    return [p.label for p in pairs]
+
+
+@pytest.mark.parametrize("path,fmt", [
+    ("generic.jsonl", "jsonl"), ("generic.csv", "csv"), ("fnc1", "fnc1"), ("fnc1/train_stances.csv", "fnc1"),
+    ("fnc1-test", "fnc1"), ("fnc1-test/competition_test_stances.csv", "fnc1"), ("emergent", "emergent"),
+    ("emergent/edata_train.csv", "emergent"), ("claimdiff", "claimdiff"),
+    ("claimdiff/ClaimDiff-W/ClaimDiff-weak-train.json", "claimdiff"), ("sick", "sick"),
+    ("sick/SICK_train_trial.txt", "sick"), ("snli", "snli"), ("snli/s2.dev", "snli"), ("anli", "anli"),
+    ("anli/ANLI_analysis_r1_dev.csv", "anli"), ("climate-fever", "climate-fever"),
+    ("climate-fever/climate-fever.jsonl", "climate-fever"),
+])
+def test_detect_format(path, fmt):
+    assert detect_format(FX / path) == fmt
+
+
+def test_generic_jsonl_and_csv_read_alike():
+    a, b = read_pairs(FX / "generic.jsonl"), read_pairs(FX / "generic.csv")
+    assert a == b
+    assert a[0] == LabelledPair("g1", "The bridge in Lowtown reopened on Monday.",
+                                "Lowtown's bridge remains closed this week.", "contradicts", "Lowtown Herald",
+                                "River Post", "2024-03-04", "2024-03-05", "bridge")
+    assert a[3].group is None and a[3].source_a is None
+    assert labels(a) == ["contradicts", "agrees", "neutral", "unrelated"]
+
+
+@pytest.mark.parametrize("name,where,problem", [
+    ("bad_label.jsonl", ":2:", "label 'refutes' is not one of"),
+    ("bad_json.jsonl", ":2:", "not valid JSON"),
+    ("missing_text.csv", ":3:", "missing or empty text_a"),
+    ("fnc1-bad", "train_stances.csv:3:", "Body ID '99' is not in train_bodies.csv"),
+])
+def test_bad_rows_name_file_and_line(name, where, problem):
+    with pytest.raises(InputError) as e:
+        read_pairs(FX / name)
+    assert where in str(e.value) and problem in str(e.value)
+
+
+def test_fnc1_train_and_test_layouts():
+    pairs = read_pairs(FX / "fnc1")
+    assert labels(pairs) == ["agrees", "contradicts", "neutral", "unrelated", "agrees"]
+    assert [p.group for p in pairs] == ["body:3"] * 4 + ["body:8"]
+    assert pairs[0].text_a == "Harbour crane falls in Greyport storm"
+    assert pairs[0].text_b.startswith("Officials in Greyport") and "No one was hurt" in pairs[0].text_b
+    assert pairs[0].id == "train_stances:2"
+    test = read_pairs(FX / "fnc1-test")
+    assert labels(test) == ["agrees", "contradicts"] and test[0].id == "competition_test_stances:2"
+
+
+def test_emergent_with_outlets():
+    pairs = read_pairs(FX / "emergent")
+    assert labels(pairs) == ["agrees", "contradicts", "neutral", "agrees"]
+    assert pairs[1] == LabelledPair("emergent:a-2", "A zoo's panda gave birth to triplets",
+                                    "Zoo denies panda triplet rumour", "contradicts", source_b="outlet1.example",
+                                    group="claim:c-1")
+    assert input_files(FX / "emergent") == [FX / "emergent/url-versions-2015-06-14-clean-train.csv",
+                                            FX / "emergent/edata_train.csv"]
+
+
+def test_claimdiff_joins_strength_and_weak_files():
+    pairs = read_pairs(FX / "claimdiff")
+    assert [(p.id, p.label, p.group) for p in pairs] == [
+        ("claimdiff:p1", "agrees", "topic:Harbour strike"), ("claimdiff:p2", "contradicts", "topic:Harbour strike"),
+        ("claimdiff:p3", "neutral", "topic:School meals")]
+    assert pairs[0].date_a == pairs[0].date_b == "2019-05-02"
+
+
+def test_claimdiff_needs_both_files(tmp_path):
+    (tmp_path / "ClaimDiff-S").mkdir()
+    src = FX / "claimdiff/ClaimDiff-S/ClaimDiff-strength-train.json"
+    (tmp_path / "ClaimDiff-S" / src.name).write_text(src.read_text())
+    with pytest.raises(InputError, match="ClaimDiff-weak-train.json not found"):
+        read_pairs(tmp_path / "ClaimDiff-S" / src.name)
+
+
+def test_nli_sets():
+    sick = read_pairs(FX / "sick")
+    assert labels(sick) == ["agrees", "contradicts", "neutral"] and sick[0].id == "sick:1"
+    assert sick[0].group == sick[1].group != sick[2].group  # same original caption
+    anli = read_pairs(FX / "anli")
+    assert labels(anli) == ["contradicts", "agrees", "neutral"] and anli[0].id == "anli:u-1"
+    assert "She lives in Lund." in anli[0].text_a
+
+
+def test_snli_skips_unlabelled_lines_with_a_warning(caplog):
+    pairs = read_pairs(FX / "snli")
+    assert labels(pairs) == ["agrees", "contradicts", "neutral"]
+    assert pairs[1].text_b == "The boy is asleep in bed ."
+    assert pairs[0].group == pairs[1].group
+    assert "skipped 1 lines" in caplog.text
+
+
+def test_snli_lines_must_align(tmp_path):
+    for name in ("s1.dev", "s2.dev", "labels.dev"):
+        (tmp_path / name).write_text((FX / "snli" / name).read_text())
+    (tmp_path / "s2.dev").write_text("only one line\n")
+    with pytest.raises(InputError, match="line-aligned"):
+        read_pairs(tmp_path)
+
+
+def test_climate_fever_one_pair_per_evidence():
+    pairs = read_pairs(FX / "climate-fever")
+    assert labels(pairs) == ["contradicts", "agrees", "neutral"]
+    assert [p.group for p in pairs] == ["claim:7", "claim:7", "claim:12"]
+    assert pairs[0].id == "climate-fever:7:Arctic sea ice:4" and pairs[0].source_b == "Arctic sea ice"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_write_pairs_round_trips(tmp_path, suffix):
+    for src in ("fnc1", "emergent", "climate-fever", "generic.jsonl"):
+        pairs = read_pairs(FX / src)
+        out = tmp_path / f"out{suffix}"
+        write_pairs(pairs, out)
+        assert read_pairs(out) == pairs
+
+
+def test_write_pairs_leaves_out_empty_optionals(tmp_path):
+    write_pairs(read_pairs(FX / "generic.jsonl")[3:], tmp_path / "x.jsonl")
+    assert json.loads((tmp_path / "x.jsonl").read_text()) == {
+        "id": "g4", "text_a": "The mayor plans a new budget.", "text_b": "A comet will pass Earth in August.",
+        "label": "unrelated"}
+
+
+def test_data_hash_depends_on_bytes_not_location(tmp_path):
+    files = input_files(FX / "fnc1")
+    h = data_hash(files)
+    assert len(h) == 64 and h == data_hash(reversed(files))
+    for f in files:
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    assert data_hash(tmp_path.iterdir()) == h == data_hash([tmp_path])
+    (tmp_path / "train_bodies.csv").write_bytes(b"changed")
+    assert data_hash(tmp_path.iterdir()) != h
+
+
+def _pairs(n, groups=7):
+    return [LabelledPair(f"p{i}", f"a{i}", f"b{i}", LABELS[i % 4], group=f"g{i % groups}") for i in range(n)]
+
+
+def test_dev_split_is_grouped_and_reproducible():
+    pairs = _pairs(400, groups=100)
+    fit, dev = dev_split(pairs, fraction=0.3, seed=1)
+    assert len(fit) + len(dev) == 400 and {p.group for p in fit}.isdisjoint({p.group for p in dev})
+    assert (fit, dev) == dev_split(list(reversed(pairs))[::-1], fraction=0.3, seed=1)
+    assert 0.15 < len(dev) / 400 < 0.45
+    assert dev != dev_split(pairs, fraction=0.3, seed=2)[1]
+    with pytest.raises(ValueError, match="fraction"):
+        dev_split(pairs, fraction=1.5)
+
+
+def test_dev_split_without_group_uses_the_id():
+    pairs = [LabelledPair(f"p{i}", "a", "b", "agrees") for i in range(200)]
+    _, dev = dev_split(pairs)
+    assert 0 < len(dev) < 200
+
+
+def test_sample_pairs_is_stratified_and_fixed():
+    pairs = [LabelledPair(f"p{i}", "a", "b", "unrelated" if i < 90 else "contradicts") for i in range(100)]
+    s = sample_pairs(pairs, 20, seed=3)
+    assert len(s) == 20 and labels(s).count("contradicts") == 2
+    assert s == sample_pairs(pairs, 20, seed=3) and s != sample_pairs(pairs, 20, seed=4)
+    assert [p.id for p in s] == sorted((p.id for p in s), key=lambda x: int(x[1:]))  # input order
+    assert read_pairs(FX / "generic.jsonl", limit=2, seed=0) == read_pairs(FX / "generic.jsonl", limit=2, seed=0)
+
+
+def test_news_fit_dev_keeps_dev_headlines_out_of_fit():
+    # FNC-1 body b has the headline of Emergent claim b's article: each dev side must remove its twin from fit.
+    fnc = [LabelledPair(f"f{b}", f"Headline {b}!", f"body {b}", "agrees", group=f"body:{b}") for b in range(60)]
+    emergent = [LabelledPair(f"e{c}", f"claim {c}", f"headline {c}", "agrees", group=f"claim:{c}")
+                for c in range(60)]
+    fit, fnc_dev, em_dev = news_fit_dev(fnc, emergent, fraction=0.2, seed=0)
+    assert fnc_dev == dev_split(fnc)[1] and em_dev == dev_split(emergent)[1]
+    dev_bodies = {int(p.id[1:]) for p in fnc_dev}
+    dev_claims = {int(p.id[1:]) for p in em_dev}
+    assert dev_bodies and dev_claims and dev_bodies != dev_claims
+    assert {p.id for p in fit} == ({f"f{i}" for i in range(60) if i not in dev_bodies | dev_claims}
+                                   | {f"e{i}" for i in range(60) if i not in dev_bodies | dev_claims})
+
+
+def test_news_fit_dev_ignores_unrelated_fnc_headlines():
+    fnc = [LabelledPair(f"f{b}", "Shared headline", f"body {b}", "unrelated", group=f"body:{b}") for b in range(50)]
+    emergent = [LabelledPair(f"e{c}", "shared HEADLINE", f"h{c}", "agrees", group=f"claim:{c}") for c in range(50)]
+    fit, fnc_dev, em_dev = news_fit_dev(fnc, emergent)
+    assert fnc_dev and em_dev
+    assert not [p for p in fit if p.id.startswith("f")]  # its headline is an Emergent dev claim
+    assert len([p for p in fit if p.id.startswith("e")]) == 50 - len(em_dev)
