@@ -161,7 +161,10 @@ def _documents(
 def _outlet_name(name: str | None) -> str | None:
     if not isinstance(name, str) or not name.strip():
         return None
-    return canonical_outlet(name) or " ".join(name.split())
+    name = " ".join(name.split())
+    if re.fullmatch(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+/?", name, re.IGNORECASE):  # a site name that is a domain
+        return outlet_from_url(name)
+    return canonical_outlet(name) or name
 
 
 def _html_documents(

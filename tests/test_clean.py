@@ -1,0 +1,248 @@
+"""Page clean-up and story splitting (detector.clean), on our own fixtures and on the real seed pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from detector.clean import find_date, is_furniture, normalize_text, parse_date_value, split_stories
+from detector.ingest import read_text_document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
+
+FORBIDDEN = [
+    "Subscribe", "indicates required", "Skip to content", "Read more", "Show More", "Featured", "Newsletters",
+    "Most popular", "Editors' Picks", "Support independent journalism", "AI assistance", "Pokrovsk", "Olenivka",
+]
+
+
+def seed(prefix: str) -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed pages not found at {SEEDS} (they live outside the repo, in ../shared/seeds)")
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not found:
+        pytest.skip(f"no seed page {prefix}_*.txt in {SEEDS}")
+    return found[0]
+
+
+def seed_docs(prefix: str):
+    path = seed(prefix)
+    return read_text_document(path.read_text("utf-8"), source=path.name)
+
+
+# -- line rules -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Subscribe", "* indicates required", "Enter your email to subscribe", "Successfuly subscribed",
+        "Thank you for signing up for this newsletter. We've sent you a confirmation email.", "Read more",
+        "Show More", "Most popular", "Editors' Picks", "News Feed", "Follow Us", "Sections", "Edit post", "Avatar",
+        "3 min read", "This audio is created with AI assistance", "visa masterCard americanExpress",
+        "Support independent journalism in Ukraine. Join us in this fight.", "Podcasts image",
+        "All Newsletters Arrow right", "World Politics Business Video Opinion Climate Podcasts Newsletters",
+        "About Join the Team Careers Advertise", "File image of a patrol boat.", "Photo: a harbour at dusk", ".",
+        "***", "Copyright 2024 Coastal Ledger. All rights reserved.",
+        "We are the news team of the Coastal Ledger. We answer every letter.",
+    ],
+)
+def test_furniture_lines(line):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Port authority denies ferry contract was cancelled",
+        "The ministry said it would subscribe to the new reporting rules from next year.",
+        "China's Foreign Ministry denied the report.",
+        "Ukraine Business News",  # too short to call a menu; kept as a possible headline
+        "Read more about the inquiry in the council's published minutes, the mayor said.",
+        "Video footage shared online showed the crane collapsing onto the quay.",
+    ],
+)
+def test_story_lines_are_not_furniture(line):
+    assert not is_furniture(line)
+
+
+def test_normalize_text_unifies_newlines_and_spaces():
+    assert normalize_text("a\u00a0 b\r\nc\u200b d \rlast ") == "a b\nc d\nlast"
+
+
+# -- dates ----------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("by Someone February 24, 2023 6:03 AM 1 min read", "2023-02-24"),
+        ("Published 3 March 2021", "2021-03-03"),
+        ("Updated: 2022-11-05", "2022-11-05"),
+        ("24.02.2023 10:15", "2023-02-24"),
+        ("on Feb. 22 the ministry said", None),  # no year: not a publication date
+        ("nothing here", None),
+    ],
+)
+def test_find_date(text, iso):
+    assert find_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    "value, iso",
+    [("2023-02-24T06:03:00Z", "2023-02-24"), ("Feb 24, 2023", "2023-02-24"), ("2023-13-40", None),
+     ("soon", None), ("", None)],
+)
+def test_parse_date_value(value, iso):
+    assert parse_date_value(value) == iso
+
+
+def test_body_date_is_not_the_publication_date():
+    text = ("Ministry rejects report\n\nThe ministry on March 2, 2021 rejected the report, calling it false.\n\n"
+            "Officials said the talks would go on.")
+    (story,) = split_stories(text)
+    assert story.published is None
+    assert story.title == "Ministry rejects report"
+
+
+# -- our own scraped pages ------------------------------------------------------------------------------------------
+
+def test_ledger_page_is_one_clean_story():
+    (story,) = split_stories((FIXTURES / "ledger_page.txt").read_text("utf-8"))
+    assert story.title == "Port authority denies ferry contract was cancelled"
+    assert story.outlet == "Associated Press"  # from the byline
+    assert story.published == "2024-03-14"  # the byline's date, not "March 2" from the body
+    assert story.text.startswith("The regional port authority on Thursday rejected")
+    assert story.text.endswith("would be published next week.")
+    assert story.text.count("\n\n") == 3  # four paragraphs, blank line between
+    for junk in ["lighthouse", "Skip to content", "Featured", "Newsletters", "Listen", "Photo of", "Author:",
+                 "Support independent", "Comments", "Most popular", "inbox", "Subscribe", "indicates required",
+                 "Successfuly", "Thank you"]:
+        assert junk not in story.text, junk
+
+
+def test_relay_page_splits_at_source_signatures():
+    first, second = split_stories((FIXTURES / "relay_page.txt").read_text("utf-8"))
+    assert first.outlet == "Reuters"
+    assert first.title is None
+    assert first.text.endswith('did not reply to questions.')  # signature stripped
+    assert "Image of" not in first.text
+    assert second.outlet == "Xinhua"
+    assert second.title == "Trade minister says new terminal will double cargo capacity by next year"
+    assert second.text.startswith("The trade minister told Xinhua")
+    assert second.text.endswith("delays at other ports in the region.")
+    assert "XINHUA" not in second.text and "reuters.com" not in second.text
+
+
+def test_teasers_after_read_more_are_dropped():
+    (story,) = split_stories((FIXTURES / "teaser_page.txt").read_text("utf-8"))
+    assert story.title == "Wind farm approval delayed by bird survey"
+    assert story.outlet == "BBC"  # from the author box line
+    assert story.text.endswith("start construction next year.")
+    for junk in ["Opinion:", "Avatar", "We are the news team", "Firefighters", "episode", "Show More", "Latest"]:
+        assert junk not in story.text, junk
+
+
+def test_article_url_from_source_line_kept_bare_domain_ignored():
+    text = ("The council approved the new budget on Monday after a long debate, officials said.\n\n"
+            "Source: https://www.reuters.com/world/council-budget-2024-03-11/")
+    (story,) = split_stories(text)
+    assert story.outlet == "Reuters"
+    assert story.url == "https://www.reuters.com/world/council-budget-2024-03-11/"
+    assert "reuters.com" not in story.text
+
+
+def test_hard_wrapped_lines_are_joined_into_paragraphs():
+    text = ("The committee said on Monday that the bridge would reopen to traffic\n"
+            "before the end of the month, once the last inspections were done.\n\n"
+            "Engineers had found cracks in two of the supports in January.")
+    (story,) = split_stories(text)
+    assert story.text.split("\n\n") == [
+        "The committee said on Monday that the bridge would reopen to traffic before the end of the month, once "
+        "the last inspections were done.",
+        "Engineers had found cracks in two of the supports in January.",
+    ]
+
+
+def test_sentence_starting_with_by_is_not_a_byline():
+    text = ("By closing the road for a week, the city hopes to finish the repairs before the holiday, the mayor "
+            "said on Friday.\n\nTraffic will be diverted through the old town.")
+    (story,) = split_stories(text)
+    assert story.text.startswith("By closing the road")
+
+
+def test_short_text_without_prose_is_kept():
+    (story,) = split_stories("Ministry denies drone deal with Moscow")
+    assert story.text == "Ministry denies drone deal with Moscow"
+
+
+def test_only_furniture_gives_no_story():
+    assert split_stories("Skip to content\nSubscribe\n* indicates required\nRead more\nNews Feed\n") == []
+
+
+def test_headline_and_byline_after_a_story_start_a_new_one():
+    text = (
+        "Council backs harbour plan\n\nThe city council voted on Monday to back the harbour plan, officials "
+        "said, after a debate that lasted most of the evening and ended with a clear majority.\n\n"
+        "Storm closes mountain pass for second day\n\nby Reuters March 3, 2024\n\nThe mountain pass stayed closed "
+        "on Tuesday after heavy snow, and the road authority said crews would need at least another day to "
+        "clear the drifts and check the tunnels for damage before traffic could return."
+    )
+    first, second = split_stories(text)
+    assert first.title == "Council backs harbour plan" and first.outlet is None
+    assert second.title == "Storm closes mountain pass for second day"
+    assert second.outlet == "Reuters" and second.published == "2024-03-03"
+
+
+# -- the real seed pages (read from ../shared/seeds at run time) ----------------------------------------------------
+
+def test_seed_000_one_kyiv_independent_story():
+    (doc,) = seed_docs("000")
+    assert doc.outlet == "The Kyiv Independent"
+    assert doc.published == "2023-02-24"
+    assert doc.title == "Der Spiegel: China may provide Russia with drones"
+    assert doc.title not in doc.text
+    assert doc.text.startswith("According to information obtained by German news outlet Der Spiegel")
+    assert "\n\n" in doc.text
+    for needle in ["Xi'an Bingo Intelligent Aviation Technology", "100 ZT-180 prototype drones",
+                   "the Wall Street Journal reported", "Foreign Ministry denied any plans to provide lethal aid",
+                   "Sergey Lavrov in Moscow on Feb. 22."]:
+        assert needle in doc.text, needle
+    for junk in ["Inside a prison", "War Crimes Investigations Unit", "Author:", "Freedom can be costly",
+                 "visa masterCard", "Ukraine Daily", "Thank you for signing up", "1 min read", "Edit post"]:
+        assert junk not in doc.text, junk
+
+
+def test_seed_001_drops_read_more_teasers():
+    (doc,) = seed_docs("001")
+    assert doc.outlet == "The Kyiv Independent"
+    assert doc.title == "NYT: China shipping drones to Russia worth millions"
+    assert "more than $12 million worth of drones" in doc.text
+    assert doc.text.endswith("told the New York Times.")
+    for junk in ["Timothy Ash", "Avatar", "We are the news team", "arson", "The episode covers", "Tomahawks"]:
+        assert junk not in doc.text, junk
+
+
+def test_seed_004_splits_zerohedge_and_global_times():
+    first, second = seed_docs("004")
+    assert first.outlet == "ZeroHedge"
+    assert second.outlet == "Global Times"
+    assert second.source.endswith("#2") and not first.source.endswith("#2")
+    assert "Xi’an Bingo Intelligent Aviation Technology" in first.text
+    assert "we have not seen them make that decision" in first.text
+    assert "Morgulov" not in first.text and "zerohedge.com" not in first.text
+    assert "File image of" not in first.text
+    assert "Igor Morgulov told the Global Times" in second.text
+    assert "Der Spiegel" not in second.text and "Kirby" not in second.text
+    assert not second.text.rstrip().endswith("GLOBAL TIMES")
+    assert second.title is not None and second.title.startswith("If US, German tanks")
+    assert second.title not in second.text
+
+
+def test_no_furniture_left_in_any_seed_story():
+    docs = [d for prefix in ("000", "001", "004") for d in seed_docs(prefix)]
+    assert len(docs) == 4
+    for d in docs:
+        for junk in FORBIDDEN:
+            assert junk not in d.text, f"{junk!r} left in {d.source}"
+        assert "\n\n\n" not in d.text and d.text == d.text.strip()

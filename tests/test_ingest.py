@@ -1,0 +1,218 @@
+"""Reading every input format into Documents (detector.ingest)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from detector.ingest import IngestResult, read_inputs, read_text_document
+from detector.models import Document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+
+STORY = (
+    "The port authority on Thursday rejected a report that its ferry contract had been cancelled.\n\n"
+    "A spokesperson said the agreement remains in force until the end of 2026."
+)
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, "utf-8")
+    return path
+
+
+# -- plain text ------------------------------------------------------------------------------------------------------
+
+def test_txt_file(tmp_path):
+    p = write(tmp_path / "story.txt", "Ferry contract still in force, authority says\n\n" + STORY)
+    r = read_inputs([p])
+    assert isinstance(r, IngestResult)
+    assert r.problems == [] and r.n_inputs == 1
+    (d,) = r.documents
+    assert d.source == str(p)
+    assert d.title == "Ferry contract still in force, authority says"
+    assert d.text == STORY
+    assert d.doc_id == Document.make_id(STORY)
+    assert d.outlet is None and d.published is None
+
+
+def test_read_text_document_split_sources_and_metadata():
+    text = (FIXTURES / "relay_page.txt").read_text("utf-8")
+    docs = read_text_document(text, source="page.txt", url="https://www.reuters.com/markets/terminal-deal/",
+                              published="2024-05-07T08:00:00Z", title="Firms to share terminal")
+    assert [d.source for d in docs] == ["page.txt", "page.txt#2"]
+    assert docs[0].url == "https://www.reuters.com/markets/terminal-deal/"
+    assert docs[0].title == "Firms to share terminal"
+    assert docs[0].published == "2024-05-07"
+    assert docs[1].outlet == "Xinhua"  # a later story keeps its own signature over the page URL
+    assert docs[1].url is None
+    assert docs[1].published == "2024-05-07"  # the page's date, lacking its own
+
+
+def test_published_keyword_is_normalized():
+    (d,) = read_text_document(STORY, source="x", published="March 14, 2024")
+    assert d.published == "2024-03-14"
+
+
+# -- HTML -------------------------------------------------------------------------------------------------------------
+
+def test_html_file_with_metadata():
+    r = read_inputs([FIXTURES / "harbour_article.html"])
+    assert r.problems == []
+    (d,) = r.documents
+    assert d.outlet == "Coastal Ledger"  # og:site_name
+    assert d.url == "https://www.coastalledger.example/news/2024/03/ferry-contract"
+    assert d.published == "2024-03-14"
+    assert d.title == "Port authority denies ferry contract was cancelled"
+    assert d.text.startswith("The regional port authority on Thursday")
+    assert d.title not in d.text
+    assert "Subscribe" not in d.text and "Privacy" not in d.text and "Copyright" not in d.text
+    assert d.text.count("\n\n") == 3
+
+
+def test_html_outlet_from_url_when_no_site_name(tmp_path):
+    html = (
+        "<html><head><title>Budget passes</title>"
+        '<link rel="canonical" href="https://www.bbc.co.uk/news/budget-vote-2024">'
+        '<meta name="date" content="2024-04-02"></head><body><article>'
+        "<h1>Budget passes</h1><p>The assembly passed the budget on Tuesday by a wide margin, ending a week of "
+        "talks between the parties about spending on schools and roads.</p><p>The finance minister said the "
+        "vote showed broad support for the plan, and the opposition said it would keep pressing for tax cuts.</p>"
+        "</article></body></html>"
+    )
+    (d,) = read_inputs([write(tmp_path / "page.htm", html)]).documents
+    assert d.outlet == "BBC"
+    assert d.published == "2024-04-02"
+    assert "assembly passed the budget" in d.text
+
+
+# -- JSONL and CSV ----------------------------------------------------------------------------------------------------
+
+def test_jsonl_rows(tmp_path):
+    rows = [
+        {"text": STORY, "outlet": "wsj", "url": "https://example.org/a", "published": "2024-03-14", "title": "T1",
+         "id": "a1"},
+        {"text": "Officials in the capital said the strike hit an empty warehouse and nobody was hurt."
+                 "\n\nThe army said the drone came from the south.", "url": "https://www.cnn.com/2024/x"},
+        {"html": (FIXTURES / "harbour_article.html").read_text("utf-8"), "published": "2024-03-15"},
+    ]
+    p = write(tmp_path / "rows.jsonl", "\n".join(json.dumps(r) for r in rows[:2]) + "\n\n" + json.dumps(rows[2]))
+    r = read_inputs([p])
+    assert r.problems == []
+    assert r.n_inputs == 3
+    a, b, c = r.documents
+    assert a.source == f"{p}:1" and a.outlet == "The Wall Street Journal" and a.published == "2024-03-14"
+    assert a.title == "T1" and a.url == "https://example.org/a"
+    assert b.source == f"{p}:2" and b.outlet == "CNN"
+    assert c.source == f"{p}:4"  # line numbers count the blank line
+    assert c.outlet == "Coastal Ledger" and c.published == "2024-03-15"  # the row's date beats the page's
+
+
+def test_csv_rows(tmp_path):
+    content = (
+        "id,outlet,url,published,title,text\n"
+        f'1,Reuters,,2024-03-14,Ferry,"{STORY}"\n'
+        '2,,https://www.theguardian.com/world/x,14/03/2024,,"The mayor said the bridge reopens on Friday."\n'
+    )
+    p = write(tmp_path / "rows.csv", content)
+    r = read_inputs([p])
+    assert r.problems == []
+    a, b = r.documents
+    assert a.source == f"{p}:2" and a.outlet == "Reuters" and a.text == STORY and a.title == "Ferry"
+    # The first row's quoted text spans lines, so the second row starts on line 5.
+    assert b.source == f"{p}:5" and b.outlet == "The Guardian" and b.published == "2024-03-14"
+    assert r.n_inputs == 2
+
+
+def test_csv_semicolon_delimited(tmp_path):
+    p = write(tmp_path / "rows.csv", "outlet;text\nBBC;The council approved the plan on Monday.\n")
+    (d,) = read_inputs([p]).documents
+    assert d.outlet == "BBC" and d.text == "The council approved the plan on Monday."
+
+
+# -- stdin --------------------------------------------------------------------------------------------------------------
+
+def test_stdin_text():
+    r = read_inputs(["-"], stdin=io.StringIO(STORY))
+    (d,) = r.documents
+    assert d.source == "<stdin>" and d.text == STORY and r.n_inputs == 1
+
+
+def test_stdin_jsonl_bytes():
+    data = (json.dumps({"text": STORY, "outlet": "Bloomberg"}) + "\n" + json.dumps({"text": "The mayor resigned."})).encode()
+    r = read_inputs(["-"], stdin=io.BytesIO(b"\n  " + data))
+    assert [d.source for d in r.documents] == ["<stdin>:2", "<stdin>:3"]
+    assert r.documents[0].outlet == "Bloomberg"
+
+
+def test_stdin_html():
+    html = (FIXTURES / "harbour_article.html").read_bytes()
+    (d,) = read_inputs(["-"], stdin=io.BytesIO(html)).documents
+    assert d.outlet == "Coastal Ledger" and d.source == "<stdin>"
+
+
+def test_stdin_utf16_with_bom():
+    (d,) = read_inputs(["-"], stdin=io.BytesIO(STORY.encode("utf-16"))).documents
+    assert d.text == STORY
+
+
+# -- folders, order, duplicates -----------------------------------------------------------------------------------------
+
+def test_directory_recursive_sorted_and_filtered(tmp_path):
+    root = tmp_path / "pages"
+    write(root / "b" / "z.txt", (FIXTURES / "ledger_page.txt").read_text("utf-8"))
+    write(root / "a.txt", STORY)
+    write(root / "b" / "c" / "relay.TXT", (FIXTURES / "relay_page.txt").read_text("utf-8"))
+    write(root / "notes.md", "# not an input")
+    write(root / "image.png", b"\x89PNG\r\n\x1a\n\x00\x00")
+    write(root / ".hidden" / "x.txt", "Hidden folder text that should not be read at all, said nobody.")
+    r = read_inputs([root])
+    assert r.problems == []
+    assert [Path(d.source).relative_to(root).as_posix() for d in r.documents] == [
+        "a.txt", "b/c/relay.TXT", "b/c/relay.TXT#2", "b/z.txt",
+    ]
+    assert r.n_inputs == 3
+
+
+def test_duplicates_dropped_in_input_order(tmp_path):
+    a = write(tmp_path / "a.txt", STORY)
+    b = write(tmp_path / "b.txt", "  " + STORY.replace("\n\n", "\n\n\n") + "\n")
+    r = read_inputs([a, b, a])
+    assert [d.source for d in r.documents] == [str(a)]
+    assert r.n_inputs == 3 and r.problems == []
+
+
+# -- outlet precedence ---------------------------------------------------------------------------------------------------
+
+def test_outlet_override_beats_everything(tmp_path):
+    rows = write(tmp_path / "r.jsonl", json.dumps({"text": STORY, "outlet": "CNN", "url": "https://www.bbc.com/x"}))
+    r = read_inputs([rows, FIXTURES / "harbour_article.html", FIXTURES / "relay_page.txt"], outlet="Reuters")
+    assert [d.outlet for d in r.documents] == ["Reuters"] * 4
+
+
+def test_outlet_precedence_metadata_url_text(tmp_path):
+    other = "The mayor said the new tram line opens in June, a month later than planned."
+    p = write(tmp_path / "r.jsonl", "\n".join([
+        json.dumps({"text": other.replace("June", "March") + "\n\nSource: https://www.zerohedge.com/",
+                    "outlet": "Kyiv Post", "url": "https://www.bbc.com/news/x"}),
+        json.dumps({"text": other + "\n\nSource: https://www.zerohedge.com/", "url": "https://www.bbc.com/news/x"}),
+        json.dumps({"text": STORY + "\n\nSource: https://www.zerohedge.com/"}),
+        json.dumps({"text": "by Meduza staff\n\n" + other.replace("June", "July")}),
+        json.dumps({"text": other.replace("June", "May"), "outlet": "Some Local Paper"}),
+    ]))
+    docs = read_inputs([p]).documents
+    assert [d.outlet for d in docs] == ["Kyiv Post", "BBC", "ZeroHedge", "Meduza", "Some Local Paper"]
+
+
+def test_unknown_domain_gives_bare_domain(tmp_path):
+    p = write(tmp_path / "r.jsonl", json.dumps({"text": STORY, "url": "https://news.example.org/a/b"}))
+    (d,) = read_inputs([p]).documents
+    assert d.outlet == "news.example.org"
