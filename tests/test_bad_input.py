@@ -1,0 +1,228 @@
+"""Bad inputs become InputProblems naming the file (and line); the other inputs are still read; nothing raises."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from detector.ingest import read_inputs
+from detector.models import InputProblem
+
+GOOD = "The harbour master said on Monday that the new pier would open in the spring, a year late."
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, "utf-8")
+    return path
+
+
+def read_with_good(tmp_path: Path, bad: Path, **kw):
+    """Read the bad input between two good files: the good ones must survive."""
+    a = write(tmp_path / "good_a.txt", GOOD)
+    b = write(tmp_path / "good_b.txt", GOOD.replace("spring", "autumn"))
+    r = read_inputs([a, bad, b], **kw)
+    assert [d.source for d in r.documents] == [str(a), str(b)]
+    return r
+
+
+def only_problem(r) -> InputProblem:
+    (p,) = r.problems
+    return p
+
+
+def test_missing_path(tmp_path):
+    r = read_with_good(tmp_path, tmp_path / "nope.txt")
+    p = only_problem(r)
+    assert p == InputProblem(str(tmp_path / "nope.txt"), "no such file or directory")
+    assert str(p) == f"{tmp_path / 'nope.txt'}: no such file or directory"
+    assert r.n_inputs == 3
+
+
+def test_unsupported_extension(tmp_path):
+    p = only_problem(read_with_good(tmp_path, write(tmp_path / "data.xyz", GOOD)))
+    assert p.problem == "unsupported file type '.xyz' (use .txt, .html, .htm, .jsonl, .csv)"
+
+
+def test_empty_file(tmp_path):
+    p = only_problem(read_with_good(tmp_path, write(tmp_path / "empty.txt", b"")))
+    assert p.problem == "empty file" and p.source.endswith("empty.txt")
+
+
+@pytest.mark.parametrize("content", ["   \n\n\t  \n", "\ufeff\n"])
+def test_whitespace_only(tmp_path, content):
+    p = only_problem(read_with_good(tmp_path, write(tmp_path / "blank.txt", content)))
+    assert p.problem == "no text"
+
+
+def test_furniture_only(tmp_path):
+    bad = write(tmp_path / "menu.txt", "Skip to content\nNews Feed\nSubscribe\n* indicates required\nRead more\n")
+    p = only_problem(read_with_good(tmp_path, bad))
+    assert p.problem.startswith("no text")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\x00\x00",
+        bytes(range(256)) * 4,
+        b"\x01\x02\x03\x04\x05\x06\x07\x08 mostly control bytes \x0e\x0f\x10\x11\x12\x13\x14",
+    ],
+)
+def test_binary_file(tmp_path, data):
+    p = only_problem(read_with_good(tmp_path, write(tmp_path / "photo.txt", data)))
+    assert p.problem == "binary file, not text"
+
+
+def test_latin1_text_is_reported_not_mojibaked(tmp_path):
+    bad = write(tmp_path / "latin1.txt", "The caf\u00e9 owner said the harbour was closed.".encode("latin-1"))
+    p = only_problem(read_with_good(tmp_path, bad))
+    assert p.problem == "not valid UTF-8 (byte 0xe9 at offset 7); save it as UTF-8"
+
+
+def test_utf8_bom_and_utf16_bom_are_fine(tmp_path):
+    a = write(tmp_path / "bom8.txt", b"\xef\xbb\xbf" + GOOD.encode())
+    b = write(tmp_path / "bom16.txt", GOOD.replace("pier", "quay").encode("utf-16"))
+    c = write(tmp_path / "be16.txt", b"\xfe\xff" + GOOD.replace("pier", "dock").encode("utf-16-be"))
+    r = read_inputs([a, b, c])
+    assert r.problems == []
+    assert [d.text for d in r.documents] == [GOOD, GOOD.replace("pier", "quay"), GOOD.replace("pier", "dock")]
+
+
+def test_html_declared_charset_is_honoured(tmp_path):
+    html = ("<html><head><meta charset=\"iso-8859-1\"><title>Caf\u00e9 closes</title></head><body><article>"
+            "<p>The caf\u00e9 on the quay closed on Monday after forty years, its owner said, blaming the rent "
+            "rise that the council approved last year.</p><p>Regulars said they would miss the place.</p>"
+            "</article></body></html>").encode("latin-1")
+    r = read_inputs([write(tmp_path / "cafe.html", html)])
+    assert r.problems == []
+    assert "caf\u00e9 on the quay" in r.documents[0].text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><head><title>Broken",
+        "<html><body><nav><a href='/'>Home</a><a href='/news'>News</a></nav></body></html>",
+        "<<<>>>",
+        "<",
+    ],
+)
+def test_truncated_or_empty_html(tmp_path, html):
+    p = only_problem(read_with_good(tmp_path, write(tmp_path / "broken.html", html)))
+    assert p.problem.startswith("no article text found in the HTML") or p.problem.startswith("no text")
+
+
+def test_file_over_size_limit(tmp_path):
+    big = write(tmp_path / "big.txt", GOOD * 2)
+    os.truncate(big, 25_300_000)  # sparse: cheap to make
+    p = only_problem(read_with_good(tmp_path, big))
+    assert p.problem == "file is 25.3 MB, over the 20 MB limit"
+
+
+def test_custom_size_limit(tmp_path):
+    big = write(tmp_path / "big.txt", GOOD * 30)
+    p = only_problem(read_with_good(tmp_path, big, max_bytes=1_500))
+    assert p.problem == "file is 0.0 MB, over the 0.0015 MB limit"
+
+
+def test_stdin_over_limit_and_binary():
+    r = read_inputs(["-"], stdin=io.BytesIO(b"a" * 101), max_bytes=100)
+    assert [p.source for p in r.problems] == ["<stdin>"] and "over the" in r.problems[0].problem
+    r = read_inputs(["-"], stdin=io.BytesIO(b"\x00\x01\x02binary"))
+    assert r.problems == [InputProblem("<stdin>", "binary file, not text")]
+    r = read_inputs(["-"], stdin=io.BytesIO(b""))
+    assert r.problems == [InputProblem("<stdin>", "empty file")]
+
+
+def test_malformed_jsonl_lines_reported_good_lines_kept(tmp_path):
+    lines = [
+        json.dumps({"text": GOOD, "outlet": "Reuters"}),  # 1 good
+        '{"text": "unterminated',  # 2 bad JSON
+        "[1, 2, 3]",  # 3 not an object
+        json.dumps({"title": "No body here"}),  # 4 no text/html
+        json.dumps({"text": 42}),  # 5 wrong type
+        json.dumps({"text": GOOD.replace("spring", "winter"), "published": 20240314}),  # 6 wrong type
+        "",  # 7 blank: skipped silently
+        json.dumps({"text": "   "}),  # 8 empty text
+        json.dumps({"html": "<html><body></body></html>"}),  # 9 html with no article
+        json.dumps({"text": GOOD.replace("spring", "summer"), "outlet": None}),  # 10 good (null is fine)
+        "null",  # 11 not an object
+    ]
+    path = write(tmp_path / "rows.jsonl", "\n".join(lines) + "\n")
+    r = read_inputs([path])
+    assert [d.source for d in r.documents] == [f"{path}:1", f"{path}:10"]
+    got = {p.line: p.problem for p in r.problems}
+    assert all(p.source == str(path) for p in r.problems)
+    assert sorted(got) == [2, 3, 4, 5, 6, 8, 9, 11]
+    assert got[2].startswith("invalid JSON (Unterminated string")
+    assert got[3] == "expected a JSON object, got an array"
+    assert got[4] == "no 'text' or 'html' field"
+    assert got[5] == "field 'text' must be a string, got int"
+    assert got[6] == "field 'published' must be a string, got int"
+    assert got[8] == "no text"
+    assert got[9].startswith("no article text found in the HTML")
+    assert got[11] == "expected a JSON object, got null"
+    assert r.n_inputs == 10
+
+
+def test_csv_without_text_column(tmp_path):
+    bad = write(tmp_path / "rows.csv", "outlet,body\nReuters,The pier opens in spring.\n")
+    p = only_problem(read_with_good(tmp_path, bad))
+    assert p.line is None
+    assert p.problem == "no 'text' or 'html' column in the CSV header (found: outlet, body)"
+
+
+def test_csv_rows_without_text_and_with_extra_fields(tmp_path):
+    content = (
+        "outlet,text\n"
+        f'Reuters,"{GOOD}"\n'  # 2 good
+        "BBC,\n"  # 3 no text
+        '"CNN","The ferry ran late","extra"\n'  # 4 too many fields
+        "\n"  # 5 blank: skipped
+        f'"Meduza","{GOOD.replace("spring", "winter")}"\n'  # 6 good
+    )
+    path = write(tmp_path / "rows.csv", content)
+    r = read_inputs([path])
+    assert [d.source for d in r.documents] == [f"{path}:2", f"{path}:6"]
+    assert [(p.line, p.problem) for p in r.problems] == [(3, "no text"), (4, "row has 3 fields, the header has 2")]
+
+
+def test_empty_directory(tmp_path):
+    (tmp_path / "empty").mkdir()
+    r = read_inputs([tmp_path / "empty"])
+    assert r.documents == []
+    assert [p.problem for p in r.problems] == ["no .txt, .html, .htm, .jsonl or .csv files in this directory"]
+
+
+def test_unreadable_file(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root can read any file")
+    bad = write(tmp_path / "locked.txt", GOOD)
+    bad.chmod(0)
+    p = only_problem(read_with_good(tmp_path, bad))
+    assert p.problem.startswith("cannot read the file")
+
+
+def test_many_bad_inputs_at_once_never_raise(tmp_path):
+    inputs = [
+        write(tmp_path / "a.txt", b"\x00\x00"),
+        write(tmp_path / "b.jsonl", "{nope\n"),
+        write(tmp_path / "c.csv", ""),
+        write(tmp_path / "d.html", "<p"),
+        tmp_path / "missing.csv",
+        write(tmp_path / "e.txt", "\xff\xfe".encode("latin-1") + b"\x00"),
+        write(tmp_path / "f.doc", GOOD),
+    ]
+    r = read_inputs(inputs)
+    assert r.documents == []
+    assert len(r.problems) == len(inputs)
+    assert [Path(p.source).name for p in r.problems] == [Path(i).name for i in inputs]
