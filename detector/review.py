@@ -1,0 +1,394 @@
+"""Reviewers' verdicts on flagged pairs: set and read them, their audit trail, and the review queue.
+
+A verdict hangs on the pair's content key (``models.pair_key``: the two claim texts and speakers), not on claim or
+pair ids, so it survives re-ingest and re-scan (issue 4). ``verdicts`` holds the current value per key;
+``verdict_log`` holds every change with the value it replaced. Both are written in one short ``BEGIN IMMEDIATE``
+transaction, so several reviewers on one file queue up instead of losing writes; a writer that still finds the
+file busy retries with backoff.
+
+The queue is plain SQL over ``pairs`` + ``claims`` + ``verdicts`` so filters, counts and paging stay in SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from .errors import CrossclaimError
+from .models import LABELS, Claim, Reason, ScoredPair
+from .store import Database
+
+__all__ = [
+    "VERDICTS",
+    "STATUSES",
+    "UNREVIEWED",
+    "Verdict",
+    "LogEntry",
+    "QueueFilter",
+    "QueueItem",
+    "ClusterView",
+    "ReviewError",
+    "set_verdict",
+    "get_verdict",
+    "verdict_log",
+    "queue",
+    "queue_ids",
+    "count_queue",
+    "status_counts",
+    "get_item",
+    "neighbours",
+    "cluster_view",
+    "facets",
+    "context_of",
+]
+
+VERDICTS: tuple[str, ...] = ("confirmed", "false_alarm", "temporal_update", "needs_more")
+"""What a reviewer can say about a pair: a real conflict, not one, newer news rather than a conflict, still open."""
+
+UNREVIEWED = "unreviewed"
+STATUSES: tuple[str, ...] = (UNREVIEWED, *VERDICTS)
+"""A pair's review status: its verdict, or ``unreviewed``."""
+
+_BUSY_RETRIES = 8
+
+
+class ReviewError(CrossclaimError):
+    """A verdict or queue request that cannot be honoured (unknown status, unknown pair...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    pair_key: str
+    status: str
+    note: str | None
+    reviewer: str | None
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One change of a verdict: ``previous`` is the status it replaced (None for the first verdict)."""
+
+    id: int
+    pair_key: str
+    status: str
+    previous: str | None
+    note: str | None
+    reviewer: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """What the queue shows. Empty fields do not filter.
+
+    ``labels`` empty = every label. ``status`` is one of ``STATUSES``, or ``reviewed`` (any verdict). ``outlet`` and
+    ``speaker`` match either side exactly; ``q`` is a case-insensitive substring of either claim's text, speaker or
+    outlet; ``date_from``/``date_to`` (ISO dates, inclusive) match if either claim was published in the range.
+    """
+
+    labels: tuple[str, ...] = ("contradicts",)
+    status: str | None = None
+    outlet: str | None = None
+    speaker: str | None = None
+    cluster: int | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    q: str | None = None
+    min_score: float = 0.0
+
+    def __post_init__(self):
+        if self.status and self.status not in (*STATUSES, "reviewed"):
+            raise ReviewError(f"unknown status {self.status!r}; use one of {', '.join((*STATUSES, 'reviewed'))}")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """One pair as the queue shows it: the scored pair, its row id, and its verdict (None = unreviewed)."""
+
+    pair_id: str
+    pair: ScoredPair
+    verdict: Verdict | None
+
+    @property
+    def pair_key(self) -> str:
+        return self.pair.pair_key
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status if self.verdict else UNREVIEWED
+
+    @property
+    def p_contradicts(self) -> float:
+        return self.pair.probs.get("contradicts", 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterView:
+    """The claims of one cluster grouped by source (speaker, outlet), and the scored pairs between them."""
+
+    cluster: int
+    groups: tuple[tuple[tuple[str | None, str | None], tuple[Claim, ...]], ...]
+    items: tuple[QueueItem, ...] = field(default=())
+
+
+# -- verdicts ----------------------------------------------------------------------------------------------------
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    msg = str(exc).lower()
+    return "locked" in msg or "busy" in msg
+
+
+def set_verdict(
+    db: Database, pair_key: str, status: str, *, note: str | None = None, reviewer: str | None = None
+) -> LogEntry:
+    """Record a verdict and its audit-log row in one transaction; returns the log row.
+
+    Retries with jittered backoff when the file stays busy past SQLite's own busy timeout, so a burst of
+    concurrent reviewers loses nothing (tests/test_concurrency.py).
+    """
+    if status not in VERDICTS:
+        raise ReviewError(f"unknown verdict {status!r}; use one of {', '.join(VERDICTS)}")
+    if not pair_key:
+        raise ReviewError("empty pair key")
+    note = (note or "").strip() or None
+    reviewer = (reviewer or "").strip() or None
+    delay = 0.01
+    for attempt in range(_BUSY_RETRIES + 1):
+        try:
+            with db.atomic() as conn:
+                now = time.time()
+                row = conn.execute("SELECT status FROM verdicts WHERE pair_key = ?", (pair_key,)).fetchone()
+                previous = row[0] if row else None
+                conn.execute(
+                    "INSERT INTO verdicts (pair_key, status, note, reviewer, updated_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(pair_key) DO UPDATE SET status = excluded.status, note = excluded.note, "
+                    "reviewer = excluded.reviewer, updated_at = excluded.updated_at",
+                    (pair_key, status, note, reviewer, now),
+                )
+                cur = conn.execute(
+                    "INSERT INTO verdict_log (pair_key, status, previous, note, reviewer, at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (pair_key, status, previous, note, reviewer, now),
+                )
+                log_id = cur.lastrowid
+            return LogEntry(log_id, pair_key, status, previous, note, reviewer, now)
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or attempt == _BUSY_RETRIES:
+                raise
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 1.0)
+    raise AssertionError("unreachable")
+
+
+def get_verdict(db: Database, pair_key: str) -> Verdict | None:
+    r = db.conn.execute("SELECT * FROM verdicts WHERE pair_key = ?", (pair_key,)).fetchone()
+    return None if r is None else Verdict(r["pair_key"], r["status"], r["note"], r["reviewer"], r["updated_at"])
+
+
+def verdict_log(db: Database, pair_key: str | None = None) -> list[LogEntry]:
+    """The audit trail, oldest first; of one pair when ``pair_key`` is given."""
+    sql = "SELECT * FROM verdict_log" + (" WHERE pair_key = ?" if pair_key else "") + " ORDER BY id"
+    rows = db.conn.execute(sql, (pair_key,) if pair_key else ()).fetchall()
+    return [LogEntry(r["id"], r["pair_key"], r["status"], r["previous"], r["note"], r["reviewer"], r["at"]) for r in rows]
+
+
+# -- the queue ---------------------------------------------------------------------------------------------------
+_SELECT = """
+    SELECT p.*, v.status AS v_status, v.note AS v_note, v.reviewer AS v_reviewer, v.updated_at AS v_at
+    FROM pairs p
+    JOIN claims a ON a.claim_id = p.a_id
+    JOIN claims b ON b.claim_id = p.b_id
+    LEFT JOIN verdicts v ON v.pair_key = p.pair_key
+"""
+# Highest contradiction probability first: the desk looks at the likeliest conflicts first (issue 4).
+_ORDER = " ORDER BY p.p_contradicts DESC, p.score DESC, p.pair_id"
+
+
+def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:
+    where: list[str] = []
+    params: list = []
+    if f.labels:
+        where.append(f"p.label IN ({','.join('?' * len(f.labels))})")
+        params += list(f.labels)
+    if f.min_score:
+        where.append("p.p_contradicts >= ?")
+        params.append(f.min_score)
+    if with_status and f.status:
+        if f.status == UNREVIEWED:
+            where.append("v.status IS NULL")
+        elif f.status == "reviewed":
+            where.append("v.status IS NOT NULL")
+        else:
+            where.append("v.status = ?")
+            params.append(f.status)
+    if f.outlet:
+        where.append("(a.outlet = ? OR b.outlet = ?)")
+        params += [f.outlet, f.outlet]
+    if f.speaker:
+        where.append("(a.speaker = ? OR b.speaker = ?)")
+        params += [f.speaker, f.speaker]
+    if f.cluster is not None:
+        where.append("p.cluster = ?")
+        params.append(f.cluster)
+    if f.date_from or f.date_to:
+        lo, hi = f.date_from or "0000", (f.date_to or "9999") + "\uffff"
+        where.append("((a.published >= ? AND a.published <= ?) OR (b.published >= ? AND b.published <= ?))")
+        params += [lo, hi, lo, hi]
+    if f.q:
+        needle = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        cols = ["a.text", "b.text", "a.speaker", "b.speaker", "a.outlet", "b.outlet"]
+        where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in cols) + ")")
+        params += [needle] * len(cols)
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def _claims_by_id(db: Database, ids: Iterable[str]) -> dict[str, Claim]:
+    ids_l = list(set(ids))
+    out: dict[str, Claim] = {}
+    for i in range(0, len(ids_l), 500):
+        chunk = ids_l[i : i + 500]
+        for r in db.conn.execute(f"SELECT * FROM claims WHERE claim_id IN ({','.join('?' * len(chunk))})", chunk):
+            out[r["claim_id"]] = Database._claim(r)
+    return out
+
+
+def _items(db: Database, rows: list[sqlite3.Row]) -> list[QueueItem]:
+    claims = _claims_by_id(db, [r["a_id"] for r in rows] + [r["b_id"] for r in rows])
+    out = []
+    for r in rows:
+        reasons = tuple(
+            Reason(kind=d["kind"], detail=d["detail"], side=d.get("side"),
+                   span=tuple(d["span"]) if d.get("span") else None)
+            for d in json.loads(r["reasons"])
+        )
+        pair = ScoredPair(
+            a=claims[r["a_id"]], b=claims[r["b_id"]], label=r["label"],
+            probs={lab: r[f"p_{lab}"] for lab in LABELS}, reasons=reasons, cluster=r["cluster"],
+            nli=(r["nli_ab"] or 0.0, r["nli_ba"] or 0.0),
+        )
+        verdict = None
+        if r["v_status"] is not None:
+            verdict = Verdict(r["pair_key"], r["v_status"], r["v_note"], r["v_reviewer"], r["v_at"])
+        out.append(QueueItem(pair_id=r["pair_id"], pair=pair, verdict=verdict))
+    return out
+
+
+def queue(db: Database, f: QueueFilter = QueueFilter(), *, limit: int | None = None, offset: int = 0) -> list[QueueItem]:
+    """Pairs matching ``f``, likeliest conflicts first."""
+    where, params = _where(f)
+    sql = _SELECT + where + _ORDER
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [int(limit), int(offset)]
+    return _items(db, db.conn.execute(sql, params).fetchall())
+
+
+def queue_ids(db: Database, f: QueueFilter = QueueFilter()) -> list[str]:
+    """Pair ids of the queue in order (cheap: for next/previous navigation)."""
+    where, params = _where(f)
+    sql = "SELECT p.pair_id FROM pairs p JOIN claims a ON a.claim_id = p.a_id JOIN claims b ON b.claim_id = p.b_id"
+    sql += " LEFT JOIN verdicts v ON v.pair_key = p.pair_key" + where + _ORDER
+    return [r[0] for r in db.conn.execute(sql, params)]
+
+
+def count_queue(db: Database, f: QueueFilter = QueueFilter()) -> int:
+    where, params = _where(f)
+    sql = "SELECT count(*) FROM pairs p JOIN claims a ON a.claim_id = p.a_id JOIN claims b ON b.claim_id = p.b_id"
+    sql += " LEFT JOIN verdicts v ON v.pair_key = p.pair_key" + where
+    return db.conn.execute(sql, params).fetchone()[0]
+
+
+def status_counts(db: Database, f: QueueFilter = QueueFilter()) -> dict[str, int]:
+    """How many pairs under ``f`` (ignoring its status) have each status, plus ``all``."""
+    where, params = _where(f, with_status=False)
+    sql = (
+        "SELECT coalesce(v.status, ?) AS s, count(*) FROM pairs p JOIN claims a ON a.claim_id = p.a_id "
+        "JOIN claims b ON b.claim_id = p.b_id LEFT JOIN verdicts v ON v.pair_key = p.pair_key" + where + " GROUP BY s"
+    )
+    counts = {s: 0 for s in STATUSES}
+    for s, n in db.conn.execute(sql, [UNREVIEWED, *params]):
+        counts[s] = counts.get(s, 0) + n
+    counts["all"] = sum(counts[s] for s in STATUSES)
+    return counts
+
+
+def get_item(db: Database, pair_id: str) -> QueueItem | None:
+    rows = db.conn.execute(_SELECT + " WHERE p.pair_id = ?", (pair_id,)).fetchall()
+    return _items(db, rows)[0] if rows else None
+
+
+def neighbours(db: Database, pair_id: str, f: QueueFilter = QueueFilter()) -> tuple[str | None, str | None, int, int]:
+    """(previous id, next id, 1-based position, total) of ``pair_id`` in the queue ``f``; position 0 if absent."""
+    ids = queue_ids(db, f)
+    try:
+        i = ids.index(pair_id)
+    except ValueError:
+        return None, (ids[0] if ids else None), 0, len(ids)
+    return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None), i + 1, len(ids)
+
+
+def cluster_view(db: Database, cluster: int) -> ClusterView | None:
+    """All claims of a cluster grouped by (speaker, outlet), and every scored pair inside it."""
+    ids = [r[0] for r in db.conn.execute("SELECT claim_id FROM clusters WHERE cluster = ?", (cluster,))]
+    rows = db.conn.execute(_SELECT + " WHERE p.cluster = ?" + _ORDER, (cluster,)).fetchall()
+    items = _items(db, rows)
+    ids += [c for it in items for c in (it.pair.a.claim_id, it.pair.b.claim_id)]
+    if not ids:
+        return None
+    claims = sorted(_claims_by_id(db, ids).values(), key=lambda c: (c.published or "", c.doc_id, c.position))
+    groups: dict[tuple[str | None, str | None], list[Claim]] = {}
+    for c in claims:
+        groups.setdefault((c.speaker, c.outlet), []).append(c)
+    ordered = sorted(groups.items(), key=lambda kv: ((kv[0][0] or "~").lower(), (kv[0][1] or "").lower()))
+    return ClusterView(cluster, tuple((k, tuple(v)) for k, v in ordered), tuple(items))
+
+
+def facets(db: Database) -> dict[str, list]:
+    """Values the queue's filters can take: outlets, speakers, clusters, labels (those present in flagged pairs)."""
+    q = db.conn.execute
+    return {
+        "outlets": [r[0] for r in q("SELECT DISTINCT outlet FROM claims WHERE outlet IS NOT NULL ORDER BY outlet")],
+        "speakers": [r[0] for r in q("SELECT DISTINCT speaker FROM claims WHERE speaker IS NOT NULL ORDER BY speaker")],
+        "clusters": [r[0] for r in q("SELECT DISTINCT cluster FROM pairs WHERE cluster IS NOT NULL ORDER BY cluster")],
+        "labels": [r[0] for r in q("SELECT DISTINCT label FROM pairs ORDER BY label")],
+    }
+
+
+# -- context -----------------------------------------------------------------------------------------------------
+_SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s+|\n\s*\n")
+
+
+def context_of(doc_text: str | None, claim: Claim, *, n_sentences: int = 1, max_chars: int = 400) -> tuple[str, str]:
+    """The document text just before and just after a claim: up to ``n_sentences`` each side, at most ``max_chars``.
+
+    Returns ``("", "")`` when the document is missing or the claim's span no longer matches it.
+    """
+    if not doc_text:
+        return "", ""
+    start, end = claim.span
+    if not (0 <= start <= end <= len(doc_text)):
+        return "", ""
+    if " ".join(doc_text[start:end].split()) != " ".join(claim.text.split()):
+        return "", ""
+    head = doc_text[max(0, start - max_chars) : start]
+    cuts = [m.end() for m in _SENT_END.finditer(head.rstrip())]
+    # head is stripped before matching, so the boundary just before the claim does not count
+    before = head[cuts[-n_sentences] :] if len(cuts) >= n_sentences else head
+    if len(cuts) < n_sentences and start - max_chars > 0:
+        before = "…" + before.lstrip()
+    tail = doc_text[end : end + max_chars]
+    ends = [m.end() for m in _SENT_END.finditer(tail)]
+    # the first boundary just closes the claim's own sentence when the span stops before its full stop
+    skip = 1 if ends and ends[0] <= 3 else 0
+    after = tail[: ends[n_sentences - 1 + skip]] if len(ends) >= n_sentences + skip else tail
+    if len(ends) < n_sentences + skip and end + max_chars < len(doc_text):
+        after = after.rstrip() + "…"
+    return before, after
+
+
+def with_verdict(item: QueueItem, verdict: Verdict | None) -> QueueItem:
+    return replace(item, verdict=verdict)

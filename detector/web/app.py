@@ -1,0 +1,474 @@
+"""The review queue as an ASGI app: ``create_app(db_path)`` -> FastAPI application.
+
+Pages (server-rendered, Jinja2 with autoescape on): ``/`` the queue, ``/pair/{id}`` one pair with its verdict form,
+``/cluster/{n}`` a cluster grouped by source. JSON: ``/api/pairs``, ``/api/pairs/{id}``, ``POST
+/api/pairs/{id}/verdict``. Errors are ``{"error": {"status": ..., "message": ...}}`` (an HTML page for browsers).
+
+Security (issue 4): every POST carries a CSRF token tied to the session cookie (HMAC with a per-process secret);
+with ``token`` set, every request must present it (``?token=`` once, which sets a cookie, or ``Authorization:
+Bearer``); responses carry a strict Content-Security-Policy, so only our own script and style load.
+"""
+
+
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+from ..errors import CrossclaimError
+from ..export import safe_url
+from ..models import ECHO, LABELS
+from ..review import (
+    STATUSES,
+    UNREVIEWED,
+    VERDICTS,
+    QueueFilter,
+    QueueItem,
+    ReviewError,
+    cluster_view,
+    context_of,
+    count_queue,
+    facets,
+    get_item,
+    get_verdict,
+    neighbours,
+    queue,
+    set_verdict,
+    status_counts,
+    verdict_log,
+)
+from ..store import Database
+from .render import highlight, kind_class, pct
+
+__all__ = ["create_app"]
+
+_HERE = Path(__file__).parent
+PAGE_SIZE = 50
+SESSION_COOKIE = "crossclaim_session"
+TOKEN_COOKIE = "crossclaim_token"
+REVIEWER_COOKIE = "crossclaim_reviewer"
+VERDICT_NAMES = {
+    "confirmed": "Confirmed",
+    "false_alarm": "False alarm",
+    "temporal_update": "Temporal update",
+    "needs_more": "Needs more",
+    UNREVIEWED: "Unreviewed",
+}
+VERDICT_KEYS = {"confirmed": "c", "false_alarm": "f", "temporal_update": "t", "needs_more": "n"}
+_FILTER_KEYS = ("label", "status", "outlet", "speaker", "cluster", "from", "to", "q")
+_ID = re.compile(r"^[0-9a-f]{1,64}$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def _import_web():
+    try:
+        import fastapi  # noqa: F401
+        import jinja2  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise CrossclaimError(
+            f"the review web app needs FastAPI and Jinja2 ({exc.name} is missing): pip install 'crossclaim[web]'"
+        ) from exc
+
+
+class _Connections:
+    """One Database per worker thread: sqlite3 connections must not be shared by concurrent transactions."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._local = threading.local()
+        self._all: list[Database] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = Database(self.path)
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                try:
+                    db.close()
+                except Exception:  # noqa: BLE001 - closing at shutdown; nothing left to do
+                    pass
+            self._all.clear()
+
+
+def _clean_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()[:80]
+    return name or None
+
+
+def _filter_params(params) -> dict[str, str]:
+    """The queue filters present in a query string, as strings, dropping empty and malformed values."""
+    out: dict[str, str] = {}
+    for k in _FILTER_KEYS:
+        v = (params.get(k) or "").strip()
+        if not v:
+            continue
+        if k == "cluster" and not re.fullmatch(r"-?\d{1,9}", v):
+            continue
+        if k in ("from", "to") and not _DATE.match(v):
+            continue
+        if k == "status" and v not in (*STATUSES, "reviewed", "any"):
+            continue
+        if k == "label" and v not in (*LABELS, ECHO, "any"):
+            continue
+        out[k] = v[:200]
+    return out
+
+
+def _make_filter(fp: dict[str, str]) -> QueueFilter:
+    label = fp.get("label", "contradicts")
+    status = fp.get("status")
+    return QueueFilter(
+        labels=() if label == "any" else (label,),
+        status=None if status in (None, "any") else status,
+        outlet=fp.get("outlet"),
+        speaker=fp.get("speaker"),
+        cluster=int(fp["cluster"]) if "cluster" in fp else None,
+        date_from=fp.get("from"),
+        date_to=fp.get("to"),
+        q=fp.get("q"),
+    )
+
+
+def _item_json(it: QueueItem) -> dict:
+    def side(c):
+        return {
+            "claim_id": c.claim_id, "text": c.text, "speaker": c.speaker, "outlet": c.outlet,
+            "relay": list(c.relay), "published": c.published, "doc": c.doc_id, "span": list(c.span),
+        }
+
+    v = it.verdict
+    return {
+        "pair_id": it.pair_id, "pair_key": it.pair_key, "label": it.pair.label, "score": it.pair.score,
+        "p_contradicts": it.p_contradicts, "probs": it.pair.probs, "cluster": it.pair.cluster,
+        "a": side(it.pair.a), "b": side(it.pair.b), "reasons": [r.to_dict() for r in it.pair.reasons],
+        "status": it.status,
+        "verdict": None if v is None else {
+            "status": v.status, "note": v.note, "reviewer": v.reviewer, "updated_at": v.updated_at,
+        },
+    }
+
+
+def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str | None = None):
+    """The review app over the database at ``db_path``.
+
+    ``token``: when set, every request must present it (see the module docstring). ``reviewer``: the name verdicts
+    are recorded under when the browser has not set one (the page header has a field for it).
+    """
+    _import_web()
+    import jinja2
+    from fastapi import FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+    from starlette.exceptions import HTTPException
+    from starlette.staticfiles import StaticFiles
+
+    db_path = str(db_path)
+    Database(db_path).close()  # fail now, with a StoreError, if the file is not a usable store; runs migrations
+    conns = _Connections(db_path)
+    secret = secrets.token_bytes(32)
+    default_reviewer = _clean_name(reviewer)
+    token_cookie_value = hmac.new(secret, b"token:" + token.encode(), hashlib.sha256).hexdigest() if token else None
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_HERE / "templates")),
+        autoescape=True,  # never off: every string on these pages may be scraped text
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        VERDICTS=VERDICTS, STATUSES=STATUSES, VERDICT_NAMES=VERDICT_NAMES, VERDICT_KEYS=VERDICT_KEYS,
+        LABEL_CHOICES=(*LABELS, ECHO), pct=pct, safe_url=safe_url, kind_class=kind_class,
+    )
+    env.filters["when"] = lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(t)) if t else ""
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        conns.close()
+
+    app = FastAPI(title="crossclaim review", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+    app.state.connections = conns
+
+    # -- errors: one JSON shape, an HTML page for browsers ------------------------------------------------------
+    def _wants_html(request: Request) -> bool:
+        return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+    def error_response(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+        if _wants_html(request):
+            html = env.get_template("error.html").render(status=status, message=message, reviewer=None, csrf="")
+            return HTMLResponse(html, status_code=status, headers=headers)
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException):
+        return error_response(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError):
+        return error_response(request, 400, "invalid request: " + "; ".join(e.get("msg", "") for e in exc.errors()))
+
+    @app.exception_handler(ReviewError)
+    async def _review_error(request: Request, exc: ReviewError):
+        return error_response(request, 400, str(exc))
+
+    # -- middleware: token, session cookie, security headers ----------------------------------------------------
+    @app.middleware("http")
+    async def _guard(request: Request, call_next):
+        set_token_cookie = False
+        if token:
+            presented = None
+            auth = request.headers.get("authorization", "")
+            if auth.lower().startswith("bearer "):
+                presented = auth[7:].strip()
+            elif "token" in request.query_params:
+                presented = request.query_params["token"]
+            if presented is not None:
+                ok = hmac.compare_digest(presented.encode(), token.encode())
+                set_token_cookie = ok and "token" in request.query_params
+            else:
+                ok = hmac.compare_digest(request.cookies.get(TOKEN_COOKIE, "").encode(), token_cookie_value.encode())
+            if not ok:
+                resp = error_response(request, 401, "this crossclaim server needs its token: open it with "
+                                      "?token=... once, or send 'Authorization: Bearer ...'",
+                                      {"WWW-Authenticate": "Bearer"})
+                return _secure(resp)
+            if set_token_cookie and request.method in ("GET", "HEAD"):
+                # drop the token from the address bar and history; the cookie carries it from now on
+                rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+                resp = RedirectResponse(request.url.path + ("?" + urlencode(rest) if rest else ""), status_code=303)
+                _set_cookie(resp, TOKEN_COOKIE, token_cookie_value)
+                return _secure(resp)
+        session = request.cookies.get(SESSION_COOKIE, "")
+        new_session = not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", session)
+        if new_session:
+            session = secrets.token_urlsafe(24)
+        request.state.session = session
+        request.state.csrf = hmac.new(secret, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()
+        response = await call_next(request)
+        if new_session:
+            _set_cookie(response, SESSION_COOKIE, session)
+        if set_token_cookie:
+            _set_cookie(response, TOKEN_COOKIE, token_cookie_value)
+        return _secure(response)
+
+    def _set_cookie(resp: Response, name: str, value: str, max_age: int | None = None) -> None:
+        resp.set_cookie(name, value, httponly=True, samesite="strict" if name == TOKEN_COOKIE else "lax",
+                        path="/", max_age=max_age)
+
+    def _secure(resp: Response) -> Response:
+        resp.headers["Content-Security-Policy"] = _CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+    def check_csrf(request: Request, presented: str | None) -> None:
+        expected = getattr(request.state, "csrf", "")
+        if not presented or not request.cookies.get(SESSION_COOKIE) or not hmac.compare_digest(
+            presented.encode(), expected.encode()
+        ):
+            raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
+
+    def current_reviewer(request: Request) -> str | None:
+        return _clean_name(request.cookies.get(REVIEWER_COOKIE)) or default_reviewer
+
+    def render(request: Request, name: str, **ctx) -> HTMLResponse:
+        ctx.setdefault("reviewer", current_reviewer(request))
+        ctx.setdefault("csrf", request.state.csrf)
+        ctx.setdefault("here", request.url.path + ("?" + request.url.query if request.url.query else ""))
+        return HTMLResponse(env.get_template(name).render(**ctx))
+
+    def find_item(db: Database, pair_id: str) -> QueueItem:
+        it = get_item(db, pair_id) if _ID.match(pair_id) else None
+        if it is None:
+            raise HTTPException(404, f"no pair {pair_id!r} in this database")
+        return it
+
+    # -- pages --------------------------------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse)
+    def queue_page(request: Request):
+        db = conns.get()
+        fp = _filter_params(request.query_params)
+        f = _make_filter(fp)
+        try:
+            page = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            page = 1
+        total = count_queue(db, f)
+        items = queue(db, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        qs = urlencode(fp)
+        tabs = []
+        for s in ("any", *STATUSES):
+            p = {**fp, "status": s} if s != "any" else {k: v for k, v in fp.items() if k != "status"}
+            tabs.append((s, urlencode(p)))
+        return render(
+            request, "queue.html", items=items, fp=fp, qs=qs, counts=status_counts(db, f), tabs=tabs,
+            facets=facets(db), page=page, total=total, n_pages=max(1, -(-total // PAGE_SIZE)),
+            page_qs=lambda n: urlencode({**fp, "page": n}), rank0=(page - 1) * PAGE_SIZE,
+        )
+
+    def pair_context(db: Database, it: QueueItem) -> dict:
+        sides = {}
+        for name, c in (("a", it.pair.a), ("b", it.pair.b)):
+            doc = db.document(c.doc_id)
+            before, after = context_of(doc.text if doc else None, c)
+            sides[name] = {
+                "claim": c, "doc": doc, "before": before, "after": after,
+                "html": highlight(c.text, it.pair.reasons, name), "url": safe_url(doc.url) if doc else None,
+            }
+        return sides
+
+    @app.get("/pair/{pair_id}", response_class=HTMLResponse)
+    def pair_page(request: Request, pair_id: str):
+        db = conns.get()
+        it = find_item(db, pair_id)
+        fp = _filter_params(request.query_params)
+        prev_id, next_id, pos, total = neighbours(db, pair_id, _make_filter(fp))
+        n_cluster = 0
+        if it.pair.cluster is not None:
+            n_cluster = db.conn.execute(
+                "SELECT count(*) FROM clusters WHERE cluster = ?", (it.pair.cluster,)
+            ).fetchone()[0]
+        return render(
+            request, "pair.html", it=it, sides=pair_context(db, it), fp=fp, qs=urlencode(fp), prev_id=prev_id,
+            next_id=next_id, pos=pos, total=total, log=list(reversed(verdict_log(db, it.pair_key))),
+            n_cluster=n_cluster, saved=request.query_params.get("saved") in VERDICTS,
+        )
+
+    @app.post("/pair/{pair_id}/verdict")
+    async def post_verdict(request: Request, pair_id: str):
+        form = await request.form()
+        check_csrf(request, form.get("csrf"))
+        status = str(form.get("status", ""))
+        if status not in VERDICTS:
+            raise HTTPException(400, f"unknown verdict {status!r}; use one of {', '.join(VERDICTS)}")
+        note = str(form.get("note", ""))[:4000]
+        advance = form.get("advance") == "1"
+        fp = _filter_params(request.query_params)
+        who = current_reviewer(request)
+
+        def work():
+            db = conns.get()
+            it = find_item(db, pair_id)
+            _, next_id, _, _ = neighbours(db, pair_id, _make_filter(fp))  # before the verdict moves it
+            set_verdict(db, it.pair_key, status, note=note, reviewer=who)
+            return next_id
+
+        from starlette.concurrency import run_in_threadpool
+
+        next_id = await run_in_threadpool(work)
+        target = next_id if advance and next_id else pair_id
+        qs = urlencode({**fp, "saved": status}) if target == pair_id else urlencode(fp)
+        return RedirectResponse(f"/pair/{target}" + (f"?{qs}" if qs else ""), status_code=303)
+
+    @app.get("/cluster/{cluster}", response_class=HTMLResponse)
+    def cluster_page(request: Request, cluster: int):
+        db = conns.get()
+        view = cluster_view(db, cluster)
+        if view is None:
+            raise HTTPException(404, f"no cluster {cluster} in this database")
+        labels: dict[str, list] = {}
+        for it in view.items:
+            labels.setdefault(it.pair.a.claim_id, []).append((it, it.pair.b))
+            labels.setdefault(it.pair.b.claim_id, []).append((it, it.pair.a))
+        return render(request, "cluster.html", view=view, labels=labels,
+                      focus=request.query_params.get("pair", ""))
+
+    @app.post("/reviewer")
+    async def post_reviewer(request: Request):
+        form = await request.form()
+        check_csrf(request, form.get("csrf"))
+        nxt = str(form.get("next", "/"))
+        if not nxt.startswith("/") or nxt.startswith("//") or "\\" in nxt:
+            nxt = "/"
+        resp = RedirectResponse(nxt, status_code=303)
+        name = _clean_name(str(form.get("name", "")))
+        if name:
+            _set_cookie(resp, REVIEWER_COOKIE, name, max_age=365 * 86400)
+        else:
+            resp.delete_cookie(REVIEWER_COOKIE, path="/")
+        return resp
+
+    # -- JSON ---------------------------------------------------------------------------------------------------
+    @app.get("/api/pairs")
+    def api_pairs(request: Request):
+        db = conns.get()
+        fp = _filter_params(request.query_params)
+        f = _make_filter(fp)
+        try:
+            limit = min(1000, max(1, int(request.query_params.get("limit", "100"))))
+            offset = max(0, int(request.query_params.get("offset", "0")))
+        except ValueError:
+            raise HTTPException(400, "limit and offset must be integers") from None
+        return {
+            "total": count_queue(db, f), "counts": status_counts(db, f),
+            "pairs": [_item_json(it) for it in queue(db, f, limit=limit, offset=offset)],
+        }
+
+    @app.get("/api/pairs/{pair_id}")
+    def api_pair(pair_id: str):
+        db = conns.get()
+        it = find_item(db, pair_id)
+        d = _item_json(it)
+        d["log"] = [
+            {"status": e.status, "previous": e.previous, "note": e.note, "reviewer": e.reviewer, "at": e.at}
+            for e in verdict_log(db, it.pair_key)
+        ]
+        return d
+
+    @app.post("/api/pairs/{pair_id}/verdict")
+    async def api_verdict(request: Request, pair_id: str):
+        check_csrf(request, request.headers.get("x-csrf-token"))
+        try:
+            body = await request.json()
+        except ValueError:
+            raise HTTPException(400, "send a JSON object {\"status\": ..., \"note\": ...}") from None
+        if not isinstance(body, dict):
+            raise HTTPException(400, "send a JSON object {\"status\": ..., \"note\": ...}")
+        status, note = body.get("status"), body.get("note")
+        if status not in VERDICTS:
+            raise HTTPException(400, f"unknown verdict {status!r}; use one of {', '.join(VERDICTS)}")
+        if note is not None and not isinstance(note, str):
+            raise HTTPException(400, "note must be a string")
+        who = _clean_name(body.get("reviewer") if isinstance(body.get("reviewer"), str) else None)
+        who = who or current_reviewer(request)
+
+        def work():
+            db = conns.get()
+            it = find_item(db, pair_id)
+            entry = set_verdict(db, it.pair_key, status, note=note, reviewer=who)
+            return it, get_verdict(db, it.pair_key), entry
+
+        from starlette.concurrency import run_in_threadpool
+
+        it, v, entry = await run_in_threadpool(work)
+        return {"pair_id": pair_id, "pair_key": it.pair_key, "status": v.status, "note": v.note,
+                "reviewer": v.reviewer, "previous": entry.previous, "updated_at": v.updated_at}
+
+    @app.get("/api/csrf")
+    def api_csrf(request: Request):
+        """The CSRF token of this session, for scripts that POST to the JSON API."""
+        return {"csrf": request.state.csrf}
+
+    return app
