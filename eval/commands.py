@@ -1,0 +1,204 @@
+"""Click commands `eval`, `eval-clusters` and `calibrate`. Thin: they read, call the library, and print.
+
+detector/cli.py registers them: ``cli.add_command(eval_command)`` etc. Library errors become one-line
+``click.ClickException`` messages here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+
+import click
+
+from detector.errors import CrossclaimError
+from detector.models import LABELS
+
+from .pairs import FORMATS, dev_split, read_pairs, sample_pairs, write_pairs
+from .shipped import DEFAULT_OUT, SPLIT_FRACTION, SPLIT_SEED, command_line, datasets_root, fit_params, news_recipe
+
+SCORERS = ("pipeline", "nli", "lexical")
+SPLITS = ("all", "dev", "fit")
+
+
+def _json_safe(d: dict) -> dict:
+    """NaN and infinity are not JSON: write them as null."""
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
+
+
+def _take_split(pairs, split):
+    if split == "all":
+        return pairs
+    fit, dev = dev_split(pairs, fraction=SPLIT_FRACTION, seed=SPLIT_SEED)
+    return dev if split == "dev" else fit
+
+
+def _print_metrics(metrics: dict) -> None:
+    width = max(len(k) for k in metrics)
+    for k, v in metrics.items():
+        if isinstance(v, float):
+            v = "n/a" if math.isnan(v) else f"{v:.0f}" if k == "n" or k.endswith(".support") else f"{v:.4f}"
+        click.echo(f"{k:<{width}}  {v}")
+
+
+@click.command("eval")
+@click.argument("pairs_path", metavar="PAIRS", type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Input format (default: detected).")
+@click.option("--scorer", type=click.Choice(SCORERS), default="pipeline", show_default=True,
+              help="pipeline = the shipped scorer; nli = the raw NLI model; lexical = the word-overlap baseline.")
+@click.option("--params", type=click.Path(exists=True, dir_okay=False),
+              help="Parameter file for the pipeline/lexical scorer (default: the shipped one).")
+@click.option("--split", type=click.Choice(SPLITS), default="all", show_default=True,
+              help="dev = the held-out groups (FNC-1 bodies, Emergent claims, ...) that calibrate never fits on.")
+@click.option("--limit", type=click.IntRange(1), help="Score a label-stratified random sample of N pairs.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --limit sample.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False), help="Write report.md and plots here.")
+@click.option("--predictions", type=click.Path(dir_okay=False), help="Write one JSON line per pair here.")
+@click.option("--convert", type=click.Path(dir_okay=False),
+              help="Write the pairs in the generic format (.jsonl or .csv) and exit without scoring.")
+@click.option("--silent", is_flag=True, help="No progress bar.")
+def eval_command(pairs_path, fmt, scorer, params, split, limit, seed, as_json, report_dir, predictions, convert,
+                 silent):
+    """Score labelled pairs and report how often the scorer is right.
+
+    Example: crossclaim eval ../shared/datasets/fnc-1 --split dev --limit 2000 --json
+    """
+    try:
+        pairs = _take_split(read_pairs(pairs_path, fmt), split)
+        if limit is not None:
+            pairs = sample_pairs(pairs, limit, seed=seed)
+        if convert:
+            write_pairs(pairs, convert)
+            click.echo(f"wrote {len(pairs)} pairs to {convert}", err=True)
+            return
+        from detector import scoring
+
+        from .metrics import evaluate
+        from .pairs import detect_format
+
+        kwargs = {"params": params} if params else {}
+        model = scoring.load_scorer(scorer, **kwargs)
+        text_pairs = [scoring.TextPair(p.text_a, p.text_b, p.date_a, p.date_b) for p in pairs]
+        start = time.perf_counter()
+        proba = model.predict_proba(text_pairs, show_progress=not silent)
+        elapsed = time.perf_counter() - start
+        gold = [p.label for p in pairs]
+        is_fnc = (fmt or detect_format(pairs_path)) == "fnc1"
+        metrics = evaluate(gold, proba, elapsed_s=elapsed, fnc=is_fnc)
+    except (CrossclaimError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+
+    if predictions:
+        _write_predictions(predictions, pairs, gold, proba)
+    if report_dir:
+        from .report import write_report
+
+        title = f"crossclaim eval: {Path(pairs_path).name} ({split}), scorer {scorer}"
+        path = write_report(report_dir, gold, proba, pairs, metrics, title=title)
+        click.echo(f"report: {path}", err=True)
+    if as_json:
+        click.echo(json.dumps(_json_safe(metrics)))
+    else:
+        _print_metrics(metrics)
+
+
+def _write_predictions(path, pairs, gold, proba) -> None:
+    from .metrics import predicted_labels
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        for p, g, pred, row in zip(pairs, gold, predicted_labels(proba), proba):
+            d = {"id": p.id, "label": g, "predicted": pred}
+            d.update({f"p_{lab}": round(float(x), 6) for lab, x in zip(LABELS, row)})
+            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+
+
+@click.command("eval-clusters")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(("ecbplus", "jsonl")), help="Input format (default: by suffix).")
+@click.option("--threshold", type=click.FloatRange(0, 2), multiple=True,
+              help="Cosine distance threshold of the clustering (default: the pipeline's). Repeat to sweep.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object, or a list when sweeping.")
+def eval_clusters_command(file, fmt, threshold, as_json):
+    """Cluster items with gold clusters and report B-cubed, ARI, NMI and cluster counts.
+
+    Example: crossclaim eval-clusters ../shared/datasets/ecbplus/dev_event_gold_mentions.json --json
+    """
+    from .clusters import evaluate_clusters, read_cluster_items
+
+    try:
+        items = read_cluster_items(file, fmt)
+        X = _encode([it.text for it in items])
+        from detector.candidates import cluster_embeddings
+
+        results = []
+        for t in threshold or (None,):
+            start = time.perf_counter()
+            labels = cluster_embeddings(X, distance_threshold=t)
+            m = evaluate_clusters(items, labels)
+            m["threshold"] = math.nan if t is None else t
+            m["items_per_s"] = len(items) / max(time.perf_counter() - start, 1e-9)
+            results.append(m)
+    except (CrossclaimError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        out = [_json_safe(m) for m in results]
+        click.echo(json.dumps(out[0] if len(out) == 1 else out))
+        return
+    for i, m in enumerate(results):
+        if i:
+            click.echo("")
+        _print_metrics(m)
+
+
+def _encode(texts):
+    import numpy as np
+
+    from embeddings import load_embedder
+
+    X = np.asarray(load_embedder().encode(texts), dtype=np.float32)
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return X / np.where(norms > 0, norms, 1.0)
+
+
+@click.command("calibrate")
+@click.argument("pairs_paths", metavar="PAIRS...", nargs=-1, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Format of every PAIRS (default: detected each).")
+@click.option("--split", type=click.Choice(SPLITS), default="all", show_default=True,
+              help="fit = leave each file's dev groups out, so `eval --split dev` stays held out.")
+@click.option("--recipe", type=click.Choice(("news",)),
+              help="Fit the shipped parameters: FNC-1 + Emergent from $CROSSCLAIM_DATASETS (see docs/EVALUATION.md).")
+@click.option("--out", type=click.Path(dir_okay=False), default=str(DEFAULT_OUT),
+              help="Where to write the parameters (default: the shipped detector/params/pair_scorer.json).")
+@click.option("--silent", is_flag=True, help="No progress bar.")
+def calibrate_command(pairs_paths, fmt, split, recipe, out, silent):
+    """Fit the pair scorer on labelled pairs and write its parameter file.
+
+    Example: crossclaim calibrate reviewed.jsonl --out my_params.json
+    """
+    if bool(recipe) == bool(pairs_paths):
+        raise click.UsageError("give either PAIRS... or --recipe news")
+    try:
+        root = None
+        if recipe:
+            root = datasets_root()
+            pairs, files = news_recipe(root)
+        else:
+            from .pairs import input_files
+
+            pairs, files = [], []
+            for path in pairs_paths:
+                pairs += _take_split(read_pairs(path, fmt), split)
+                files += input_files(path, fmt)
+        params = fit_params(pairs, files, command=command_line(), root=root, show_progress=not silent)
+    except (CrossclaimError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")
+    click.echo(f"wrote {out} ({len(pairs)} pairs, data_hash {params['data_hash'][:12]})", err=True)
+
+
+__all__ = ["calibrate_command", "eval_clusters_command", "eval_command"]

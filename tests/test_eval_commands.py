@@ -1,0 +1,203 @@
+"""The eval, eval-clusters and calibrate commands through CliRunner, with a stub scorer (unit tests only)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import click
+import pytest
+from click.testing import CliRunner
+
+from detector.models import LABELS
+from eval import data_hash, read_pairs
+from eval.commands import calibrate_command, eval_clusters_command, eval_command
+from eval.metrics import evaluate
+from eval.pairs import input_files
+
+FX = Path(__file__).parent / "fixtures" / "eval"
+CUES = ("denies", "closed", "still standing", "No dog", "asleep", "declined", "1940s")
+
+
+class StubScorer:
+    """Contradicts when text_b has a denial cue, else agrees; confidence 0.7."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def predict_proba(self, pairs, show_progress=False):
+        out = np.full((len(pairs), 4), 0.1)
+        for i, p in enumerate(pairs):
+            out[i, 0 if any(c in p.text_b for c in CUES) else 1] = 0.7
+        return out
+
+
+@pytest.fixture
+def stub_scoring(monkeypatch):
+    """Stub load_scorer and calibrate on detector.scoring; records the calls."""
+    import detector.scoring as scoring
+
+    calls = {}
+
+    def load_scorer(name="pipeline", **kwargs):
+        calls["load_scorer"] = (name, kwargs)
+        return StubScorer(name)
+
+    def calibrate(pairs, labels, groups=None, *, show_progress=False):
+        calls["calibrate"] = (list(pairs), list(labels), groups)
+        return {"format": "stub", "n_pairs": len(pairs)}
+
+    monkeypatch.setattr(scoring, "load_scorer", load_scorer)
+    monkeypatch.setattr(scoring, "calibrate", calibrate)
+    return calls
+
+
+def run(cmd, args):
+    return CliRunner().invoke(cmd, args, catch_exceptions=False)
+
+
+def expected(path, fnc=False):
+    from detector.scoring import TextPair
+
+    pairs = read_pairs(path)
+    proba = StubScorer("x").predict_proba([TextPair(p.text_a, p.text_b) for p in pairs])
+    return evaluate([p.label for p in pairs], proba, fnc=fnc)
+
+
+@pytest.mark.parametrize("path", ["generic.jsonl", "generic.csv", "fnc1", "fnc1-test", "emergent", "claimdiff",
+                                  "sick", "snli", "anli", "climate-fever"])
+def test_eval_json_on_every_format(stub_scoring, path):
+    r = run(eval_command, [str(FX / path), "--json", "--silent"])
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.output)
+    want = expected(FX / path, fnc=path.startswith("fnc1"))
+    assert got.pop("pairs_per_s") > 0
+    want.pop("pairs_per_s", None)
+    assert got.keys() == want.keys()
+    for k, v in want.items():
+        assert got[k] == (None if isinstance(v, float) and np.isnan(v) else pytest.approx(v) if isinstance(v, float)
+                          else v), k
+    for key in ("n", "accuracy", "macro_f1", "contradicts.f1", "contradicts.precision", "contradicts.recall",
+                "agrees.f1", "neutral.recall", "unrelated.precision", "contradicts.roc_auc", "contradicts.pr_auc",
+                "ece"):
+        assert key in got
+    assert ("fnc_score" in got) == path.startswith("fnc1")
+    assert stub_scoring["load_scorer"] == ("pipeline", {})
+
+
+def test_eval_exact_numbers(stub_scoring):
+    r = run(eval_command, [str(FX / "generic.jsonl"), "--json", "--scorer", "lexical", "--silent"])
+    got = json.loads(r.output)
+    assert stub_scoring["load_scorer"][0] == "lexical"
+    # g1 contradicts (cue "closed") right, g2 agrees right, g3 neutral -> agrees, g4 unrelated -> agrees
+    assert got["n"] == 4 and got["accuracy"] == 0.5 and got["contradicts.f1"] == 1.0
+    assert got["agrees.precision"] == pytest.approx(1 / 3) and got["ece"] == pytest.approx(0.3 / 4 + 0.1 * 3 / 4)
+    assert got["contradicts.roc_auc"] == 1.0 and got["primary_metric"] == "contradicts.f1"
+
+
+def test_eval_text_output(stub_scoring):
+    r = run(eval_command, [str(FX / "generic.jsonl"), "--silent"])
+    lines = r.output.splitlines()
+    assert lines[0].split() == ["n", "4"] and lines[1].split() == ["accuracy", "0.5000"]
+    assert lines[-1].split() == ["primary_metric", "contradicts.f1"]
+
+
+def test_eval_predictions_and_report(stub_scoring, tmp_path):
+    r = run(eval_command, [str(FX / "fnc1"), "--silent", "--json", "--predictions", str(tmp_path / "p.jsonl"),
+                           "--report", str(tmp_path / "rep")])
+    assert r.exit_code == 0
+    rows = [json.loads(x) for x in (tmp_path / "p.jsonl").read_text().splitlines()]
+    # the stub reads text_b, here the body, which has no denial cue
+    assert rows[1] == {"id": "train_stances:3", "label": "contradicts", "predicted": "agrees",
+                       "p_contradicts": 0.1, "p_agrees": 0.7, "p_neutral": 0.1, "p_unrelated": 0.1}
+    assert [r["id"] for r in rows] == [p.id for p in read_pairs(FX / "fnc1")]
+    assert (tmp_path / "rep" / "report.md").exists() and (tmp_path / "rep" / "pr_curve.png").exists()
+
+
+def test_eval_convert(tmp_path):
+    out = tmp_path / "sick.jsonl"
+    r = run(eval_command, [str(FX / "sick"), "--convert", str(out)])
+    assert r.exit_code == 0 and read_pairs(out) == read_pairs(FX / "sick")
+
+
+def test_eval_limit_and_split(stub_scoring, tmp_path):
+    r = run(eval_command, [str(FX / "climate-fever"), "--limit", "2", "--seed", "1", "--convert",
+                           str(tmp_path / "x.jsonl")])
+    assert r.exit_code == 0 and len(read_pairs(tmp_path / "x.jsonl")) == 2
+    r = run(eval_command, [str(FX / "generic.jsonl"), "--split", "dev", "--convert", str(tmp_path / "d.jsonl")])
+    r2 = run(eval_command, [str(FX / "generic.jsonl"), "--split", "fit", "--convert", str(tmp_path / "f.jsonl")])
+    n = sum(len(p.read_text().splitlines()) for p in (tmp_path / "d.jsonl", tmp_path / "f.jsonl") if p.exists())
+    assert n == 4
+
+
+def test_eval_errors_are_one_line(stub_scoring):
+    r = CliRunner().invoke(eval_command, [str(FX / "bad_label.jsonl"), "--json"])
+    assert r.exit_code == 1
+    assert r.output.startswith("Error: ") and "bad_label.jsonl:2: label 'refutes'" in r.output
+    assert len(r.output.strip().splitlines()) == 1
+
+
+def test_calibrate(stub_scoring, tmp_path):
+    out = tmp_path / "params.json"
+    r = run(calibrate_command, [str(FX / "generic.jsonl"), str(FX / "emergent"), "--out", str(out), "--silent"])
+    assert r.exit_code == 0, r.output
+    params = json.loads(out.read_text())
+    files = input_files(FX / "generic.jsonl") + input_files(FX / "emergent")
+    assert params["format"] == "stub" and params["n_pairs"] == 8
+    assert params["data_hash"] == data_hash(files)
+    assert params["data_files"] == [str(f) for f in files]
+    assert params["command"] and params["created"].endswith("+00:00")
+    pairs, labels, groups = stub_scoring["calibrate"]
+    assert labels[:4] == ["contradicts", "agrees", "neutral", "unrelated"]
+    assert groups[:4] == ["bridge", "bridge", "mayor", "id:g4"] and groups[4] == "claim:c-1"
+    assert pairs[0].text_a == "The bridge in Lowtown reopened on Monday." and pairs[0].date_b == "2024-03-05"
+
+
+def test_calibrate_needs_pairs_or_recipe():
+    r = CliRunner().invoke(calibrate_command, [])
+    assert r.exit_code == 2 and "give either PAIRS... or --recipe news" in r.output
+
+
+def test_calibrate_recipe_reads_datasets_env(stub_scoring, tmp_path, monkeypatch):
+    # The fixture folders stand in for ../shared/datasets: fnc-1/ and emergent/.
+    root = tmp_path / "datasets"
+    for src, dst in (("fnc1", "fnc-1"), ("emergent", "emergent")):
+        (root / dst).mkdir(parents=True)
+        for f in (FX / src).iterdir():
+            (root / dst / f.name).write_bytes(f.read_bytes())
+    monkeypatch.setenv("CROSSCLAIM_DATASETS", str(root))
+    out = tmp_path / "p.json"
+    r = run(calibrate_command, ["--recipe", "news", "--out", str(out), "--silent"])
+    assert r.exit_code == 0, r.output
+    params = json.loads(out.read_text())
+    assert params["data_files"] == ["fnc-1/train_stances.csv", "fnc-1/train_bodies.csv",
+                                    "emergent/url-versions-2015-06-14-clean-train.csv", "emergent/edata_train.csv"]
+    assert params["data_hash"] == data_hash(root.rglob("*.csv"))
+
+
+def test_eval_clusters_with_fixed_clustering(monkeypatch):
+    import eval.commands as commands
+
+    monkeypatch.setattr(commands, "_encode", lambda texts: np.eye(len(texts), dtype=np.float32))
+    seen = []
+
+    def cluster_embeddings(X, *, distance_threshold=None):
+        seen.append(distance_threshold)
+        return np.array([0, 0, 1] if distance_threshold is None or distance_threshold > 0.5 else [0, 1, 2])
+
+    import detector.candidates
+
+    monkeypatch.setattr(detector.candidates, "cluster_embeddings", cluster_embeddings)
+    r = run(eval_clusters_command, [str(FX / "clusters.jsonl"), "--json"])
+    got = json.loads(r.output)
+    assert got["bcubed_f1"] == 1.0 and got["n_clusters"] == 2 and got["threshold"] is None
+    r = run(eval_clusters_command, [str(FX / "clusters.jsonl"), "--json", "--threshold", "0.3", "--threshold", "0.7"])
+    got = json.loads(r.output)
+    assert [g["threshold"] for g in got] == [0.3, 0.7] and seen[1:] == [0.3, 0.7]
+    assert got[0]["bcubed_precision"] == 1.0 and got[0]["bcubed_recall"] == pytest.approx(2 / 3)
+
+
+def test_every_command_has_help():
+    for cmd in (eval_command, eval_clusters_command, calibrate_command):
+        r = CliRunner().invoke(cmd, ["--help"])
+        assert r.exit_code == 0 and "Example: crossclaim" in r.output
+        assert all(p.help for p in cmd.params if isinstance(p, click.Option)), cmd.name
