@@ -118,13 +118,13 @@ _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"”]+", re.IGNORECASE)
 _SKIP_MARKER = re.compile(r"^(?:skip|jump) to (?:main )?content$", re.IGNORECASE)
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
-_META_LINE = re.compile(
-    r"^(?:author|authors|written by|reporting by|posted by|published(?: on| by)?|updated(?: on)?|last updated"
-    r"|posted(?: on)?|date)\s*[:\-–]?\s+\S",
-    re.IGNORECASE,
-)
+_DATE_META = re.compile(r"^(?:published|updated|last updated|posted|first published|date)\b", re.IGNORECASE)
 _AUTHOR_LINE = re.compile(r"^(?:author|authors|written by|reporting by|posted by)\b", re.IGNORECASE)
-_TRAILING_URL = re.compile(r"(?:\s+|^)(?:[-–—]+\s*)+(?:source:\s*)?((?:https?://|www\.)\S+)\s*$", re.IGNORECASE)
+# "KYIV, Feb 24, 2023 (Reuters) - ": a city in capitals, maybe a date, maybe the agency, then a dash.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’ -]{1,30}(?:,(?P<date>[^()\n–—]{0,40}?))?\s*(?:\((?P<who>[^()\n]{2,40})\))?\s+[-–—]+\s+\S"
+)
+_TRAILING_URL = re.compile(r"(?:\s+|^)(?:[-–—]\s*){1,6}(?:source:\s*)?((?:https?://|www\.)\S+)\s*$", re.IGNORECASE)
 _TRAILING_CAPS = re.compile(r"(?<=[.!?\"”’)])\s+([A-Z][A-Z&’'. -]{1,40}[A-Z])\s*$")
 _SIGNATURE_FILLER = re.compile(
     r"\b(?:source|sources|via|originally published (?:at|in|by|on)|first published (?:at|in|by|on)|from)\b"
@@ -219,7 +219,9 @@ def _is_body(p: str) -> bool:
 def _is_byline(p: str) -> bool:
     if _BYLINE.match(p) and _n_words(p) <= 20 and not _is_sentence(p):
         return True
-    if _META_LINE.match(p) and _n_words(p) <= 25:
+    if _AUTHOR_LINE.match(p) and _n_words(p) <= 15 and (":" in p[:12] or not _is_sentence(p)):
+        return True
+    if _DATE_META.match(p) and _n_words(p) <= 15 and _DATE_CANDIDATE.search(p):
         return True
     # A date on its own ("February 24, 2023 6:03 AM", "Updated 24.02.2023")
     m = _DATE_CANDIDATE.search(p)
@@ -322,6 +324,15 @@ def _article_url(url: str) -> str | None:
     return url if path.strip("/") else None
 
 
+def _dateline_info(p: str) -> tuple[str | None, str | None]:
+    """(outlet, date) from a dateline opening the first paragraph, e.g. "KYIV, Feb 24, 2023 (Reuters) - "."""
+    m = _DATELINE.match(p)
+    if not m:
+        return None, None
+    who = canonical_outlet(m.group("who")) if m.group("who") else None
+    return who, find_date(m.group("date")) if m.group("date") else None
+
+
 def _byline_info(p: str) -> tuple[str | None, str | None]:
     mentions = find_outlet_mentions(p)
     outlet = mentions[0][0] if mentions else None
@@ -362,6 +373,7 @@ class _Draft:
     header: list[str] = field(default_factory=list)  # non-prose lines before the body (title candidates)
     body: list[str] = field(default_factory=list)
     byline_outlet: str | None = None
+    dateline_outlet: str | None = None
     closing_outlet: str | None = None
     header_outlet: str | None = None
     footer_outlet: str | None = None
@@ -382,7 +394,8 @@ class _Draft:
         if not body:
             return None
         title = next((h for h in reversed(self.header) if _looks_like_headline(h) and not _is_navigation(h)), None)
-        outlet = self.byline_outlet or self.closing_outlet or self.header_outlet or self.footer_outlet
+        outlet = (self.byline_outlet or self.dateline_outlet or self.closing_outlet or self.header_outlet
+                  or self.footer_outlet)
         return Story(text="\n\n".join(body), title=title, outlet=outlet, url=self.url, published=self.published)
 
 
@@ -445,6 +458,10 @@ def split_stories(text: str) -> list[Story]:
             cur.header.append(p)
             leftovers.append(p)
             continue
+        if not cur.body:
+            who, when = _dateline_info(p)
+            cur.dateline_outlet = who
+            cur.published = cur.published or when
         trailing = _trailing_signature(p)
         if trailing is not None:
             p = trailing[0]

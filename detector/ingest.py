@@ -333,7 +333,7 @@ class _Reader:
 
     def read_stdin(self) -> None:
         self.n_inputs += 1
-        stream = self.stdin if self.stdin is not None else sys.stdin.buffer
+        stream = self.stdin if self.stdin is not None else getattr(sys.stdin, "buffer", sys.stdin)
         try:
             raw = stream.read(self.max_bytes + 1)
         except (OSError, ValueError) as exc:

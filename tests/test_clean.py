@@ -246,3 +246,38 @@ def test_no_furniture_left_in_any_seed_story():
         for junk in FORBIDDEN:
             assert junk not in d.text, f"{junk!r} left in {d.source}"
         assert "\n\n\n" not in d.text and d.text == d.text.strip()
+
+
+# -- signatures: datelines, footers, meta lines ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "lead, outlet, published",
+    [
+        ("KYIV, Feb 24, 2023 (Reuters) - Ukraine said on Friday that the strike hit a fuel depot.", "Reuters",
+         "2023-02-24"),
+        ("WASHINGTON (AP) — The Senate passed the bill late on Tuesday, officials said.", "Associated Press", None),
+        ("The US - and its allies - said on Tuesday that the talks had failed.", None, None),
+    ],
+)
+def test_dateline_gives_outlet_and_date(lead, outlet, published):
+    (story,) = split_stories(lead + "\n\nMore details were not released.")
+    assert (story.outlet, story.published) == (outlet, published)
+    assert story.text.startswith(lead)  # the dateline stays in the text
+
+
+def test_footer_appeal_naming_the_outlet_is_a_signature():
+    text = ("The council approved the new budget on Monday after a long debate, officials said.\n\n"
+            "Support independent journalism: become a member of the Kyiv Post today.")
+    (story,) = split_stories(text)
+    assert story.outlet == "Kyiv Post"
+    assert "member" not in story.text
+
+
+def test_meta_words_opening_a_sentence_are_not_bylines():
+    text = ("Updated figures released on Monday show the deficit narrowed to 2 percent.\n\n"
+            "Published reports had put it at 3 percent, the ministry said.\n\n"
+            "Updated: March 3, 2024 10:00\n\nReporting by Jane Doe; Editing by John Roe")
+    (story,) = split_stories(text)
+    assert story.text.startswith("Updated figures released")
+    assert "Published reports" in story.text
+    assert "Editing by" not in story.text and "Updated:" not in story.text
