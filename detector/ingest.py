@@ -60,6 +60,8 @@ WRONG_TYPE = "field '{name}' must be a string, got {kind}"
 NO_TEXT_COLUMN = "no 'text' or 'html' column in the CSV header (found: {found})"
 BAD_CSV = "malformed CSV ({msg})"
 EXTRA_FIELDS = "row has {n} fields, the header has {m}"
+NO_ROWS = "no rows under the CSV header"
+NOT_A_FILE = "not a regular file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +323,9 @@ class _Reader:
             self.problem(name, UNSUPPORTED.format(ext=path.suffix or "(none)"))
             return
         try:
+            if not path.is_file():  # a FIFO or device would block or never end
+                self.problem(name, NOT_A_FILE)
+                return
             size = path.stat().st_size
             if size > self.max_bytes:
                 self.problem(name, TOO_BIG.format(size=size / 1e6, limit=self.max_bytes / 1e6))
@@ -373,6 +378,8 @@ class _Reader:
         if not text.strip():
             self.problem(name, NO_TEXT)
             return
+        if kind == "txt" and re.match(r"\s*<(?:!doctype html|html[\s>])", text[:512], re.IGNORECASE):
+            kind = "html"  # a saved web page with a .txt name
         if kind in ("jsonl", "csv"):
             # A JSONL or CSV file counts as its rows, not as one more input.
             n_rows = self.read_jsonl(text, name) if kind == "jsonl" else self.read_csv(text, name)
@@ -467,6 +474,8 @@ class _Reader:
                 self.read_row(row, name, line_no)
             except _Problem as p:
                 self.problem(name, p.problem, p.line)
+        if n_rows == 0:
+            self.problem(name, NO_ROWS)
         return n_rows
 
     def _csv_rows(self, reader, name: str) -> Iterator[tuple[int, list[str]]]:

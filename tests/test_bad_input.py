@@ -226,3 +226,17 @@ def test_many_bad_inputs_at_once_never_raise(tmp_path):
     assert r.documents == []
     assert len(r.problems) == len(inputs)
     assert [Path(p.source).name for p in r.problems] == [Path(i).name for i in inputs]
+
+
+def test_csv_header_only(tmp_path):
+    p = only_problem(read_with_good(tmp_path, write(tmp_path / "rows.csv", "outlet,text\n\n")))
+    assert p.problem == "no rows under the CSV header"
+
+
+def test_fifo_is_not_read(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    p = only_problem(read_with_good(tmp_path, fifo))
+    assert p.problem == "not a regular file"

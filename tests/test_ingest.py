@@ -216,3 +216,9 @@ def test_unknown_domain_gives_bare_domain(tmp_path):
     p = write(tmp_path / "r.jsonl", json.dumps({"text": STORY, "url": "https://news.example.org/a/b"}))
     (d,) = read_inputs([p]).documents
     assert d.outlet == "news.example.org"
+
+
+def test_html_saved_as_txt_is_read_as_html(tmp_path):
+    html = (FIXTURES / "harbour_article.html").read_text("utf-8")
+    (d,) = read_inputs([write(tmp_path / "saved.txt", "\n" + html)]).documents
+    assert d.outlet == "Coastal Ledger" and "<p>" not in d.text and d.text.startswith("The regional port")
