@@ -201,4 +201,8 @@ def calibrate_command(pairs_paths, fmt, split, recipe, out, silent):
     click.echo(f"wrote {out} ({len(pairs)} pairs, data_hash {params['data_hash'][:12]})", err=True)
 
 
-__all__ = ["calibrate_command", "eval_clusters_command", "eval_command"]
+# The names detector/cli.py imports.
+eval_cmd, eval_clusters_cmd, calibrate_cmd = eval_command, eval_clusters_command, calibrate_command
+
+__all__ = ["calibrate_cmd", "calibrate_command", "eval_clusters_cmd", "eval_clusters_command", "eval_cmd",
+           "eval_command"]
