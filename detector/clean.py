@@ -117,6 +117,7 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$|[\"”’][.!?…]?$")
 _WORDS = re.compile(r"[^\W\d_][\w’'-]*")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"”]+", re.IGNORECASE)
 _SKIP_MARKER = re.compile(r"^(?:skip|jump) to (?:main )?content$", re.IGNORECASE)
+_READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\.?\s+read$", re.IGNORECASE)
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 _DATE_META = re.compile(r"^(?:published|updated|last updated|posted|first published|date)\b", re.IGNORECASE)
 _AUTHOR_LINE = re.compile(r"^(?:author|authors|written by|reporting by|posted by)\b", re.IGNORECASE)
@@ -417,10 +418,31 @@ def split_stories(text: str) -> list[Story]:
     def have_story() -> bool:
         return bool(cur.body) or any(d.body for d in drafts)
 
+    skipping = False  # after "Read more", "Comments"...: teasers and footers until the next page's story
+    last_skipped: str | None = None
     for p in paras:
+        if skipping or (_SKIP_MARKER.match(p) and cur.body):
+            # Several pages pasted into one file: a new page's header, or a headline followed by its byline or
+            # reading time, starts the next story.
+            starts = _SKIP_MARKER.match(p) is not None
+            headline = last_skipped if (last_skipped and _looks_like_headline(last_skipped)
+                                        and not is_furniture(last_skipped)) else None
+            if not starts and headline and (_is_byline(p) or _READ_TIME.match(p)):
+                starts = True
+            if not starts:
+                if not is_furniture(p):
+                    last_skipped = p
+                continue
+            skipping, last_skipped = False, None
+            drafts.append(cur)
+            cur = _Draft()
+            if headline and not _SKIP_MARKER.match(p):
+                cur.header.append(headline)
+                cur.byline_outlet, cur.published = _byline_info(p) if _is_byline(p) else (None, None)
+            continue
         if _is_terminal(p):
             if have_story():
-                break
+                skipping = True
             continue
         if is_furniture(p):
             if cur.body or drafts:

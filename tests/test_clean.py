@@ -281,3 +281,20 @@ def test_meta_words_opening_a_sentence_are_not_bylines():
     assert story.text.startswith("Updated figures released")
     assert "Published reports" in story.text
     assert "Editing by" not in story.text and "Updated:" not in story.text
+
+
+def test_pages_pasted_into_one_file_resume_after_teasers():
+    pages = [(FIXTURES / n).read_text("utf-8") for n in ("ledger_page.txt", "teaser_page.txt", "relay_page.txt")]
+    # ledger ends in "Comments" (skip mode); the teaser page resumes at headline + "1 min read"; the relay page
+    # resumes at a new page header.
+    stories = split_stories(pages[0] + "\n" + pages[1] + "\nSkip to content\n" + pages[2])
+    assert [s.outlet for s in stories] == ["Associated Press", "BBC", "Reuters", "Xinhua"]
+    assert stories[1].title == "Wind farm approval delayed by bird survey"
+    assert all("Firefighters" not in s.text and "Subscribe" not in s.text for s in stories)
+
+
+def test_seed_pages_pasted_together():
+    text = "\n\n".join(seed(p).read_text("utf-8") for p in ("000", "001"))
+    titles = [s.title for s in split_stories(text)]
+    assert titles == ["Der Spiegel: China may provide Russia with drones",
+                      "NYT: China shipping drones to Russia worth millions"]
