@@ -343,11 +343,13 @@ class Database:
                        span=tuple(d["span"]) if d.get("span") else None)
                 for d in json.loads(r["reasons"])
             )
+            probs = {"contradicts": r["p_contradicts"], "agrees": r["p_agrees"], "neutral": r["p_neutral"],
+                     "unrelated": r["p_unrelated"]}
+            probs.setdefault(r["label"], r["score"])  # e.g. "echo" pairs keep their own score
             out.append(
                 ScoredPair(
                     a=claims[r["a_id"]], b=claims[r["b_id"]], label=r["label"],
-                    probs={"contradicts": r["p_contradicts"], "agrees": r["p_agrees"], "neutral": r["p_neutral"],
-                           "unrelated": r["p_unrelated"]},
+                    probs=probs,
                     reasons=reasons, cluster=r["cluster"], nli=(r["nli_ab"] or 0.0, r["nli_ba"] or 0.0),
                 )
             )

@@ -1,0 +1,259 @@
+"""Explicit, span-level checks on a pair of claims.
+
+Each check looks for one kind of evidence (a number that differs, a denial, a non-confirmation, ...) and returns
+``Reason`` records with character spans into the texts it was given, plus numeric features for the pair
+classifier. They are deliberately simple and transparent: a fact-checker sees exactly which words triggered them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .models import Reason
+
+__all__ = ["CheckResult", "run_checks", "CHECK_FEATURES", "find_cues"]
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
+STOP = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being has have had do does
+    did that this these those it its it's he she they them their his her we our you your i me my not no than then
+    there here which who whom whose what when where why how all any some such into over under about after before
+    also just only very more most other s said says say told according will would can could may might should
+    """.split()
+)
+
+NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|n[o']t)\b|\b\w+n['’]t\b", re.IGNORECASE
+)
+DENIAL = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying|ial|ials)|reject(?:s|ed|ing)?|refut(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?|"
+    r"rebuff(?:s|ed)?|disput(?:e|es|ed|ing)|(?:dis|mis)information|false (?:information|claims?|reports?)|"
+    r"fake news|baseless|unfounded|groundless|smear(?:s|ed|ing)?|fabricat(?:ed|ion)|"
+    r"no (?:such )?plans?|nothing to do with|categorically)\b",
+    re.IGNORECASE,
+)
+NON_CONFIRMATION = re.compile(
+    r"\b(?:(?:have|has|had)(?: not|n['’]t)(?: yet)? seen|(?:have|has|had) seen no|no (?:evidence|indication|sign)s?|"
+    r"(?:could|can|would)(?: not|n['’]t) (?:confirm|verify)|cannot (?:confirm|verify)|unable to (?:confirm|verify)|"
+    r"not (?:been )?(?:confirmed|verified)|unconfirmed|unverified|not aware|no confirmation|"
+    r"(?:declined|refused) to (?:confirm|comment)|not (?:seen|observed) (?:any|them|it)|"
+    r"not (?:made|make) (?:that|a|the|any) decision)\b",
+    re.IGNORECASE,
+)
+HEDGE = re.compile(
+    r"\b(?:reportedly|allegedly|apparently|purportedly|may|might|could|possibly|perhaps|likely|unlikely|"
+    r"consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|examin(?:es|ed|ing)|mull(?:s|ed|ing)?|rumou?r(?:s|ed)?|"
+    r"believed|suggest(?:s|ed)?|appears?|seems?|claims?|claimed|according to|sources? (?:say|said)|"
+    r"anonymously sourced|indications?)\b",
+    re.IGNORECASE,
+)
+
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    "oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+DATE = re.compile(
+    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?|\d{{1,2}}\s+(?:{_MONTHS})\.?(?:\s+(?:19|20)\d\d)?|"
+    rf"(?:{_MONTHS})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)\b",
+    re.IGNORECASE,
+)
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+_WORDNUM = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000,
+}
+NUMBER = re.compile(
+    r"(?<![\w-])(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w-]*-\w)"
+    r"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|k|m)\b)?(?:\s*(?P<pct>%|percent|per cent))?"
+    r"(?P<after>(?:\s+[A-Za-z][\w-]*){0,3})",
+    re.IGNORECASE,
+)
+ENTITY = re.compile(r"\b(?:[A-Z][\w'’.-]*[A-Za-z0-9]|[A-Z])(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’.-]*[A-Za-z0-9])*")
+_NOT_ENTITY = frozenset(
+    "The A An But And Or If In On At For With From As It He She They We I This That These Those While When Also "
+    "However Earlier Later Until According After Before Some Many Most Frankly Likely Overall".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    value: float
+    unit: str
+    span: tuple[int, int]
+    text: str
+
+
+def _unit(after: str) -> str:
+    for w in after.split():
+        w = w.lower().strip(".,;:")
+        if w in STOP or w in {"such", "more", "than", "per", "each"}:
+            continue
+        if w.endswith("ies") and len(w) > 4:
+            return w[:-3] + "y"
+        return w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
+    return ""
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Numbers with their unit noun: "100 ZT-180 prototype drones" -> (100, "drone"), "$12 million" -> 1.2e7 usd."""
+    out = []
+    for m in NUMBER.finditer(text):
+        raw = m.group("num").replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        if YEAR.fullmatch(m.group("num")) and not m.group("cur") and not m.group("scale"):
+            continue  # a year is a date, handled by the date check
+        # skip the day of a "Feb. 23" date
+        before = text[max(0, m.start() - 10) : m.start()]
+        if re.search(rf"(?:{_MONTHS})\.?\s*$", before, re.IGNORECASE):
+            continue
+        scale = (m.group("scale") or "").lower()
+        value *= _SCALE.get(scale, 1.0)
+        if m.group("pct"):
+            unit = "percent"
+        elif m.group("cur"):
+            unit = {"$": "usd", "€": "eur", "£": "gbp"}[m.group("cur")]
+        else:
+            unit = _unit(m.group("after") or "")
+        end = m.end("pct") if m.group("pct") else (m.end("scale") if m.group("scale") else m.end("num"))
+        out.append(Quantity(value, unit, (m.start(), end), text[m.start() : end]))
+    for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")\s+((?:[A-Za-z][\w-]*\s+){0,2}[A-Za-z][\w-]*)", text, re.I):
+        out.append(Quantity(float(_WORDNUM[m.group(1).lower()]), _unit(m.group(2)), m.span(1), m.group(1)))
+    return out
+
+
+def _tokens(text: str) -> set[str]:
+    return {w.lower().strip("'’.") for w in _WORD.findall(text)} - STOP
+
+
+def entities(text: str) -> list[tuple[str, tuple[int, int]]]:
+    out = []
+    for m in ENTITY.finditer(text):
+        s = m.group(0)
+        words = s.split()
+        while words and words[0] in _NOT_ENTITY:
+            words = words[1:]
+        if not words:
+            continue
+        name = " ".join(words)
+        if len(name) < 2 or (m.start() == 0 and len(words) == 1 and name.lower() in STOP):
+            continue
+        out.append((name, (m.end() - len(name), m.end())))
+    return out
+
+
+def _norm_entity(e: str) -> str:
+    e = e.lower().replace("’", "'")
+    e = re.sub(r"'s$", "", e)
+    e = re.sub(r"^(?:the|u\.s\.|us) ", "", e)
+    return {"u.s": "united states", "u.s.": "united states", "us": "united states", "moscow": "russia",
+            "beijing": "china", "kremlin": "russia", "kyiv": "ukraine", "kiev": "ukraine",
+            "washington": "united states"}.get(e, e)
+
+
+def find_cues(pattern: re.Pattern, text: str) -> list[tuple[str, tuple[int, int]]]:
+    return [(m.group(0), m.span()) for m in pattern.finditer(text)]
+
+
+def _dates(text: str) -> list[tuple[str, tuple[int, int], date | None]]:
+    out = []
+    for m in DATE.finditer(text):
+        out.append((m.group(0), m.span(), None))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    features: dict[str, float]
+    reasons: tuple[Reason, ...]
+
+
+CHECK_FEATURES: tuple[str, ...] = (
+    "tok_jaccard", "ent_jaccard", "num_mismatch", "num_match", "date_mismatch", "neg_asym", "neg_any",
+    "denial", "non_confirmation", "hedge", "len_ratio",
+)
+
+
+def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b: str | None = None) -> CheckResult:
+    """Run every check on the pair. Spans in reasons point into ``spans_a``/``spans_b`` (default the texts)."""
+    sa = spans_a if spans_a is not None else text_a
+    sb = spans_b if spans_b is not None else text_b
+    reasons: list[Reason] = []
+    ta, tb = _tokens(text_a), _tokens(text_b)
+    tok_j = len(ta & tb) / max(1, len(ta | tb))
+
+    ea = {_norm_entity(e): (e, sp) for e, sp in entities(text_a)}
+    eb = {_norm_entity(e): (e, sp) for e, sp in entities(text_b)}
+    ent_j = len(ea.keys() & eb.keys()) / max(1, len(ea.keys() | eb.keys()))
+    shared = sorted(ea.keys() & eb.keys())
+    if shared:
+        reasons.append(Reason("entity", "both name " + ", ".join(ea[k][0] for k in shared[:5])))
+
+    # numbers: same unit, different value -> mismatch (the classic "100 vs 10 drones"); same value -> match
+    qa, qb = quantities(sa), quantities(sb)
+    mism = match = 0
+    for x in qa:
+        for y in qb:
+            if not x.unit or x.unit != y.unit:
+                continue
+            if abs(x.value - y.value) <= 0.05 * max(abs(x.value), abs(y.value), 1e-9):
+                match = 1
+            else:
+                mism = 1
+                reasons.append(Reason("number", f"{x.text} {x.unit} vs {y.text} {y.unit}", "a", x.span))
+                reasons.append(Reason("number", f"{y.text} {y.unit} vs {x.text} {x.unit}", "b", y.span))
+    if match and not mism:
+        reasons.append(Reason("number", "the same figures on both sides"))
+
+    da, db = _dates(sa), _dates(sb)
+    date_mism = 0
+    if da and db:
+        na = {d[0].lower().replace(".", "") for d in da}
+        nb = {d[0].lower().replace(".", "") for d in db}
+        if not (na & nb):
+            date_mism = 1
+            reasons.append(Reason("date", f"{da[0][0]} vs {db[0][0]}", "a", da[0][1]))
+            reasons.append(Reason("date", f"{db[0][0]} vs {da[0][0]}", "b", db[0][1]))
+
+    def cues(pattern: re.Pattern, kind: str, label: str) -> tuple[int, int]:
+        ca, cb = find_cues(pattern, sa), find_cues(pattern, sb)
+        for side, found in (("a", ca), ("b", cb)):
+            for word, span in found[:3]:
+                reasons.append(Reason(kind, f"{label}: “{word}”", side, span))
+        return len(ca), len(cb)
+
+    neg_a, neg_b = cues(NEGATION, "negation", "negation")
+    den_a, den_b = cues(DENIAL, "denial", "denial")
+    non_a, non_b = cues(NON_CONFIRMATION, "non_confirmation", "does not confirm")
+    hed_a, hed_b = cues(HEDGE, "hedging", "hedged")
+    la, lb = max(1, len(text_a.split())), max(1, len(text_b.split()))
+    feats = {
+        "tok_jaccard": tok_j,
+        "ent_jaccard": ent_j,
+        "num_mismatch": float(mism),
+        "num_match": float(match),
+        "date_mismatch": float(date_mism),
+        "neg_asym": float((neg_a > 0) != (neg_b > 0)),
+        "neg_any": float(neg_a > 0 or neg_b > 0),
+        "denial": float(min(2, (den_a > 0) + (den_b > 0))),
+        "non_confirmation": float(min(2, (non_a > 0) + (non_b > 0))),
+        "hedge": float(min(4, hed_a + hed_b)),
+        "len_ratio": min(la, lb) / max(la, lb),
+    }
+    return CheckResult(feats, tuple(reasons))
+
+
+def days_between(a: str | None, b: str | None) -> int | None:
+    """Days from date a to date b (ISO strings), or None if either is missing."""
+    if not a or not b:
+        return None
+    try:
+        return (date.fromisoformat(b[:10]) - date.fromisoformat(a[:10])).days
+    except ValueError:
+        return None

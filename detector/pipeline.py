@@ -1,0 +1,154 @@
+"""The whole job, wired: inputs -> documents -> claims -> clusters and candidate pairs -> scored pairs, stored.
+
+``scan`` is what ``crossclaim scan`` runs. It is incremental: documents already in the store are skipped (same
+content, same id), and pairs already scored are not scored again.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .candidates import propose_pairs
+from .claims import ClaimExtractor
+from .models import ECHO, LABELS, Claim, InputProblem, Reason, ScoredPair
+from .store import Database
+
+__all__ = ["ingest", "scan", "extract", "IngestReport", "ScanReport"]
+
+log = logging.getLogger("crossclaim")
+
+
+@dataclass
+class IngestReport:
+    n_inputs: int = 0
+    n_documents: int = 0  # documents read from the inputs
+    n_new: int = 0  # of which not yet in the store
+    n_claims: int = 0  # claims written for the new documents
+    problems: list[InputProblem] = field(default_factory=list)
+    doc_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Something was processed (exit status is non-zero only when nothing was)."""
+        return self.n_documents > 0
+
+
+@dataclass
+class ScanReport(IngestReport):
+    n_claims_total: int = 0
+    n_candidates: int = 0
+    n_cross_source: int = 0
+    n_scored: int = 0
+    n_echoes: int = 0
+    n_clusters: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _read(inputs, outlet, stdin):
+    from .ingest import read_inputs
+
+    return read_inputs(list(inputs), outlet=outlet, stdin=stdin)
+
+
+def extract(inputs: Sequence[str], *, outlet: str | None = None, stdin=None, extractor: ClaimExtractor | None = None):
+    """Read inputs and return (documents, claims per document, problems) without touching a store."""
+    res = _read(inputs, outlet, stdin)
+    ex = extractor or ClaimExtractor()
+    per_doc = ex.extract_many(res.documents) if res.documents else []
+    return res.documents, per_doc, list(res.problems)
+
+
+def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdin=None,
+           extractor: ClaimExtractor | None = None, show_progress: bool = False) -> IngestReport:
+    """Read inputs and store each new document with its claims, one transaction per document."""
+    from tqdm.auto import tqdm
+
+    res = _read(inputs, outlet, stdin)
+    rep = IngestReport(n_inputs=res.n_inputs, n_documents=len(res.documents), problems=list(res.problems))
+    new = [d for d in res.documents if not db.has_document(d.doc_id)]
+    rep.doc_ids = [d.doc_id for d in res.documents]
+    if not new:
+        return rep
+    ex = extractor or ClaimExtractor()
+    bar = tqdm(total=len(new), desc="claims", unit="doc", disable=not show_progress, file=sys.stderr, leave=False)
+    for i in range(0, len(new), 32):
+        chunk = new[i : i + 32]
+        try:
+            per_doc = ex.extract_many(chunk)
+        except Exception as exc:  # one bad document must not stop the batch: retry one by one
+            per_doc = []
+            for d in chunk:
+                try:
+                    per_doc.append(ex.extract_many([d])[0])
+                except Exception as exc2:  # noqa: BLE001 - reported, not swallowed
+                    rep.problems.append(InputProblem(d.source, f"claim extraction failed: {exc2}"))
+                    per_doc.append(None)
+            log.debug("batch extraction failed (%s); retried per document", exc)
+        for d, claims in zip(chunk, per_doc):
+            if claims is None:
+                continue
+            if db.add_document(d, claims):
+                rep.n_new += 1
+                rep.n_claims += len(claims)
+        bar.update(len(chunk))
+    bar.close()
+    return rep
+
+
+def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdin=None, embedder=None,
+         scorer=None, extractor: ClaimExtractor | None = None, k: int = 8, show_progress: bool = False) -> ScanReport:
+    """Ingest, cluster, propose cross-source pairs, score the new ones and store everything."""
+    from .scoring import PipelineScorer, score_claim_pairs
+
+    t0 = time.perf_counter()
+    ing = ingest(inputs, db, outlet=outlet, stdin=stdin, extractor=extractor, show_progress=show_progress)
+    rep = ScanReport(**vars(ing))
+    t1 = time.perf_counter()
+    rep.seconds["ingest"] = t1 - t0
+    claims = db.claims()
+    rep.n_claims_total = len(claims)
+    if len(claims) < 2:
+        return rep
+    if scorer is None:
+        scorer = PipelineScorer(embedder=embedder)
+    emb = scorer.featurizer._embedder() if embedder is None else embedder
+    X = emb.encode([c.context for c in claims], show_progress=show_progress)
+    t2 = time.perf_counter()
+    rep.seconds["embed"] = t2 - t1
+    cands = propose_pairs(claims, X, k=k)
+    rep.n_candidates = len(cands.pairs)
+    rep.n_cross_source = cands.n_cross_source
+    rep.n_clusters = len(set(cands.clusters.values()))
+    db.set_clusters(cands.clusters)
+    done = db.scored_pair_ids()
+    todo = [(a, b) for a, b in cands.pairs if _pid(a, b) not in done]
+    t3 = time.perf_counter()
+    rep.seconds["candidates"] = t3 - t2
+    scored = score_claim_pairs(todo, scorer, clusters=cands.clusters, show_progress=show_progress) if todo else []
+    echoes = [_echo(a, b, cands.clusters) for a, b in cands.echoes if _pid(a, b) not in done]
+    db.add_pairs(scored, scorer=getattr(scorer, "name", "pipeline"))
+    db.add_pairs(echoes, scorer="relay")
+    db.update_pair_clusters(cands.clusters)
+    rep.n_scored = len(scored)
+    rep.n_echoes = len(echoes)
+    rep.seconds["score"] = time.perf_counter() - t3
+    return rep
+
+
+def _pid(a: Claim, b: Claim) -> str:
+    from .models import pair_id
+
+    return pair_id(a.claim_id, b.claim_id)
+
+
+def _echo(a: Claim, b: Claim, clusters: dict[str, int]) -> ScoredPair:
+    via = " and ".join(x for x in (a.outlet, b.outlet) if x)
+    reason = Reason("relay", f"one report by {a.speaker}, relayed by {via}: agreement by echo, not independent "
+                             "corroboration")
+    probs = {lab: 0.0 for lab in LABELS}
+    probs[ECHO] = 1.0
+    return ScoredPair(a=a, b=b, label=ECHO, probs=probs, reasons=(reason,), cluster=clusters.get(a.claim_id))

@@ -1,0 +1,495 @@
+"""Pair scoring: NLI scores + explicit checks -> calibrated label probabilities and reasons.
+
+Shaped like a scikit-learn estimator (see STYLE.md): ``PairClassifier`` stores its settings in ``__init__``,
+learns in ``fit`` (attributes with a trailing ``_``) and is saved as small JSON, never a pickle. The shipped
+parameters are in ``detector/params/pair_scorer.json``; ``crossclaim calibrate`` reproduces them.
+
+Three scorers share one interface, ``predict_proba(list[TextPair]) -> (n, 4)`` with columns ``LABELS``:
+
+- ``pipeline``: the shipped classifier over NLI (both directions), embedding similarity and the checks;
+- ``nli``: the raw NLI model alone (p(contradicts) = mean of both directions; the rest is "neutral");
+- ``lexical``: a classifier over the checks' surface features only, as a baseline.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .checks import CHECK_FEATURES, days_between, run_checks
+from .errors import ParamsError
+from .models import LABELS, Claim, Reason, ScoredPair
+from .nli import NliBackend, cached, contradiction_column, load_nli
+
+__all__ = [
+    "TextPair",
+    "PairClassifier",
+    "PipelineScorer",
+    "NliScorer",
+    "LexicalScorer",
+    "load_scorer",
+    "calibrate",
+    "score_claim_pairs",
+    "PIPELINE_FEATURES",
+    "LEXICAL_FEATURES",
+    "SCORERS",
+    "DEFAULT_PARAMS",
+]
+
+SCORERS = ("pipeline", "nli", "lexical")
+DEFAULT_PARAMS = "pair_scorer.json"
+PIPELINE_FEATURES: tuple[str, ...] = (
+    "nli_ab", "nli_ba", "nli_max", "nli_min", "cos", "cos_x_nli", *CHECK_FEATURES,
+    "denial_x_cos", "nonconf_x_cos", "neg_x_nli", "long", "long_x_nli", "long_x_cos", "long_x_denial",
+)
+LEXICAL_FEATURES: tuple[str, ...] = CHECK_FEATURES
+LONG_TEXT_WORDS = 60  # longer texts (article bodies) are scored on their best-matching sentences
+N_EVIDENCE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class TextPair:
+    """Two texts to compare, with optional publication dates (ISO)."""
+
+    text_a: str
+    text_b: str
+    date_a: str | None = None
+    date_b: str | None = None
+
+
+# -- the classifier ------------------------------------------------------------------------------------------
+class PairClassifier:
+    """Multinomial logistic regression on standardised features, temperature-scaled, with a contradiction
+    threshold chosen on out-of-fold predictions. Serialises to JSON."""
+
+    def __init__(self, *, features: Sequence[str] = PIPELINE_FEATURES, C: float | None = None, cv: int = 5,
+                 random_state: int = 0):
+        self.features = tuple(features)
+        self.C = C
+        self.cv = cv
+        self.random_state = random_state
+
+    def fit(self, X: np.ndarray, y: Sequence[str], groups: Sequence[str] | None = None) -> "PairClassifier":
+        from scipy.optimize import minimize_scalar
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.metrics import f1_score
+        from sklearn.model_selection import GroupKFold, StratifiedKFold
+        from sklearn.preprocessing import StandardScaler
+
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != len(self.features):
+            raise ValueError(f"X must have shape (n, {len(self.features)}), got {X.shape}")
+        y = np.asarray(list(y))
+        unknown = set(y) - set(LABELS)
+        if unknown:
+            raise ValueError(f"unknown labels {sorted(unknown)}; allowed: {', '.join(LABELS)}")
+        yi = np.array([LABELS.index(v) for v in y])
+        if groups is not None and len(set(groups)) >= self.cv:
+            splits = list(GroupKFold(n_splits=self.cv).split(X, yi, groups))
+        else:
+            splits = list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(X, yi))
+
+        def oof(C: float) -> np.ndarray:
+            out = np.zeros((len(yi), len(LABELS)))
+            for tr, te in splits:
+                sc = StandardScaler().fit(X[tr])
+                m = LogisticRegression(C=C, max_iter=5000).fit(sc.transform(X[tr]), yi[tr])
+                z = m.decision_function(sc.transform(X[te]))
+                full = np.full((len(te), len(LABELS)), -1e9)
+                full[:, m.classes_] = z if z.ndim == 2 else np.c_[-z, z]
+                out[te] = full
+            return out
+
+        grid = [self.C] if self.C else [0.01, 0.1, 1.0, 10.0]
+        best = None
+        for C in grid:
+            z = oof(C)
+            loss = _nll(z, yi)
+            if best is None or loss < best[0]:
+                best = (loss, C, z)
+        _, self.C_, z_oof = best
+        res = minimize_scalar(lambda t: _nll(z_oof / t, yi), bounds=(0.25, 4.0), method="bounded")
+        self.temperature_ = float(res.x)
+        p_oof = _softmax(z_oof / self.temperature_)
+        # contradiction threshold: the one that maximises out-of-fold contradiction F1
+        c = LABELS.index("contradicts")
+        is_c = (yi == c).astype(int)
+        best_t, best_f = 0.5, -1.0
+        for t in np.linspace(0.05, 0.95, 91):
+            f = f1_score(is_c, (p_oof[:, c] >= t).astype(int), zero_division=0)
+            if f > best_f:
+                best_t, best_f = float(t), float(f)
+        self.threshold_ = best_t
+        self.cv_ = {
+            "log_loss": float(_nll(z_oof / self.temperature_, yi)),
+            "contradicts_f1_at_threshold": best_f,
+            "accuracy": float((p_oof.argmax(1) == yi).mean()),
+            "n": int(len(yi)),
+            "counts": {LABELS[k]: int((yi == k).sum()) for k in range(len(LABELS))},
+        }
+        self.scaler_ = StandardScaler().fit(X)
+        model = LogisticRegression(C=self.C_, max_iter=5000).fit(self.scaler_.transform(X), yi)
+        coef = np.zeros((len(LABELS), X.shape[1]))
+        intercept = np.full(len(LABELS), -30.0)  # a label absent from the data gets ~zero probability
+        coef[model.classes_] = model.coef_ if len(model.classes_) > 2 else np.r_[-model.coef_, model.coef_]
+        intercept[model.classes_] = (
+            model.intercept_ if len(model.classes_) > 2 else np.r_[-model.intercept_, model.intercept_]
+        )
+        self.coef_, self.intercept_ = coef, intercept
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise ParamsError(f"{type(self).__name__} is not fitted: call fit() or load parameters first")
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        self._check_fitted()
+        X = np.asarray(X, dtype=np.float64)
+        z = ((X - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_
+        return _softmax(z / self.temperature_)
+
+    def predict(self, X: np.ndarray) -> list[str]:
+        return labels_from_proba(self.predict_proba(X), self.threshold_)
+
+    @property
+    def mean_(self) -> np.ndarray:
+        return self.scaler_.mean_ if hasattr(self, "scaler_") else self._mean
+
+    @property
+    def scale_(self) -> np.ndarray:
+        return self.scaler_.scale_ if hasattr(self, "scaler_") else self._scale
+
+    def to_dict(self) -> dict:
+        self._check_fitted()
+        return {
+            "kind": "multinomial-logistic-regression",
+            "labels": list(LABELS),
+            "features": list(self.features),
+            "mean": [round(float(v), 8) for v in self.mean_],
+            "scale": [round(float(v), 8) for v in self.scale_],
+            "coef": [[round(float(v), 8) for v in row] for row in self.coef_],
+            "intercept": [round(float(v), 8) for v in self.intercept_],
+            "temperature": round(self.temperature_, 6),
+            "contradicts_threshold": round(self.threshold_, 4),
+            "C": self.C_,
+            "cv": self.cv_,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PairClassifier":
+        try:
+            if list(d["labels"]) != list(LABELS):
+                raise ParamsError(f"parameter labels {d['labels']} differ from {list(LABELS)}")
+            self = cls(features=d["features"])
+            self._mean = np.asarray(d["mean"], dtype=np.float64)
+            self._scale = np.asarray(d["scale"], dtype=np.float64)
+            self.coef_ = np.asarray(d["coef"], dtype=np.float64)
+            self.intercept_ = np.asarray(d["intercept"], dtype=np.float64)
+            self.temperature_ = float(d["temperature"])
+            self.threshold_ = float(d["contradicts_threshold"])
+            self.C_ = d.get("C")
+            self.cv_ = d.get("cv", {})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ParamsError(f"malformed classifier parameters ({type(exc).__name__}: {exc})") from exc
+        if self.coef_.shape != (len(LABELS), len(self.features)):
+            raise ParamsError(f"coef has shape {self.coef_.shape}, expected {(len(LABELS), len(self.features))}")
+        return self
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _nll(z: np.ndarray, yi: np.ndarray) -> float:
+    p = _softmax(z)
+    return float(-np.mean(np.log(np.clip(p[np.arange(len(yi)), yi], 1e-12, 1.0))))
+
+
+def labels_from_proba(P: np.ndarray, threshold: float) -> list[str]:
+    """contradicts when p(contradicts) >= threshold, else the most likely of the other labels."""
+    c = LABELS.index("contradicts")
+    rest = P.copy()
+    rest[:, c] = -1
+    return [LABELS[c] if p[c] >= threshold else LABELS[int(r.argmax())] for p, r in zip(P, rest)]
+
+
+# -- features ------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _split_long(text: str) -> list[str]:
+    if len(text.split()) <= LONG_TEXT_WORDS:
+        return [text]
+    sents = [s.text.strip() for s in _sentencizer()(text[:20000]).sents]
+    sents = [s for s in sents if len(s.split()) >= 4]
+    return sents or [text]
+
+
+@dataclass
+class FeatureBatch:
+    X: np.ndarray  # (n, len(PIPELINE_FEATURES))
+    nli: np.ndarray  # (n, 2): contradiction a->b, b->a
+    evidence: list[str]  # the (best) text of side b that was scored
+    reasons: list[tuple[Reason, ...]]
+
+
+class Featurizer:
+    """Computes the pipeline features for text pairs with an embedder and an NLI backend."""
+
+    def __init__(self, *, embedder=None, nli: NliBackend | None = None, batch_size: int = 16):
+        self.embedder = embedder
+        self.nli = nli
+        self.batch_size = batch_size
+
+    def _embedder(self):
+        if self.embedder is None:
+            from embeddings import load_embedder
+
+            self.embedder = load_embedder()
+        return self.embedder
+
+    def _nli(self) -> NliBackend:
+        if self.nli is None:
+            self.nli = cached(load_nli())
+        return self.nli
+
+    def transform(self, pairs: Sequence[TextPair], *, show_progress: bool = False,
+                  spans: Sequence[tuple[str, str]] | None = None) -> FeatureBatch:
+        n = len(pairs)
+        if n == 0:
+            return FeatureBatch(np.zeros((0, len(PIPELINE_FEATURES))), np.zeros((0, 2)), [], [])
+        # evidence selection: long side-b texts (article bodies) are scored on their N best sentences
+        cands = [_split_long(p.text_b) for p in pairs]
+        a_short = [p.text_a if len(p.text_a.split()) <= 3 * LONG_TEXT_WORDS else " ".join(p.text_a.split()[:180])
+                   for p in pairs]
+        uniq = sorted({t for t in a_short} | {s for c in cands for s in c})
+        index = {t: i for i, t in enumerate(uniq)}
+        V = self._embedder().encode(uniq, show_progress=show_progress)
+        evid: list[list[str]] = []
+        cos = np.zeros(n)
+        for k, (a, c) in enumerate(zip(a_short, cands)):
+            va = V[index[a]]
+            sims = np.array([float(V[index[s]] @ va) for s in c])
+            order = np.argsort(-sims)[:N_EVIDENCE]
+            evid.append([c[i] for i in order])
+            cos[k] = sims[order[0]]
+        prem, hyp, owner = [], [], []
+        for k, (a, ev) in enumerate(zip(a_short, evid)):
+            for s in ev:
+                prem += [a, s]
+                hyp += [s, a]
+                owner += [k, k]
+        nli = self._nli()
+        S = nli.scores(prem, hyp, batch_size=self.batch_size, show_progress=show_progress)
+        col = contradiction_column(nli)
+        ab = np.zeros(n)
+        ba = np.zeros(n)
+        for j in range(0, len(prem), 2):
+            k = owner[j]
+            ab[k] = max(ab[k], S[j, col])
+            ba[k] = max(ba[k], S[j + 1, col])
+        X = np.zeros((n, len(PIPELINE_FEATURES)))
+        reasons = []
+        for k, p in enumerate(pairs):
+            ev_text = " ".join(evid[k])
+            sa, sb = spans[k] if spans is not None else (None, None)
+            chk = run_checks(a_short[k], ev_text, spans_a=sa, spans_b=sb)
+            f = dict(chk.features)
+            f.update(nli_ab=ab[k], nli_ba=ba[k], nli_max=max(ab[k], ba[k]), nli_min=min(ab[k], ba[k]), cos=cos[k])
+            f["cos_x_nli"] = cos[k] * f["nli_max"]
+            f["denial_x_cos"] = f["denial"] * cos[k]
+            f["nonconf_x_cos"] = f["non_confirmation"] * cos[k]
+            f["neg_x_nli"] = f["neg_asym"] * f["nli_max"]
+            # article bodies (scored on their best sentences) behave unlike sentence pairs: let the model tell
+            f["long"] = float(len(cands[k]) > 1)
+            f["long_x_nli"] = f["long"] * f["nli_max"]
+            f["long_x_cos"] = f["long"] * cos[k]
+            f["long_x_denial"] = f["long"] * f["denial"]
+            X[k] = [f[name] for name in PIPELINE_FEATURES]
+            reasons.append(chk.reasons)
+        return FeatureBatch(X, np.c_[ab, ba], [" ".join(e) for e in evid], reasons)
+
+
+def lexical_features(pairs: Sequence[TextPair]) -> np.ndarray:
+    return np.array([[run_checks(p.text_a, p.text_b).features[f] for f in LEXICAL_FEATURES] for p in pairs]).reshape(
+        len(pairs), len(LEXICAL_FEATURES)
+    )
+
+
+# -- scorers -------------------------------------------------------------------------------------------------
+def _params_path(path: str | Path | None) -> Path:
+    if path is not None:
+        return Path(path)
+    return Path(str(resources.files("detector").joinpath("params", DEFAULT_PARAMS)))
+
+
+def load_params(path: str | Path | None = None) -> dict:
+    p = _params_path(path)
+    try:
+        return json.loads(p.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise ParamsError(f"{p}: parameter file not found; run `crossclaim calibrate` (see docs/EVALUATION.md)") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ParamsError(f"{p}: not valid JSON ({exc})") from exc
+
+
+class PipelineScorer:
+    """The shipped scorer: NLI + similarity + checks through the fitted classifier."""
+
+    name = "pipeline"
+
+    def __init__(self, *, params: str | Path | dict | None = None, embedder=None, nli: NliBackend | None = None,
+                 batch_size: int = 16):
+        d = params if isinstance(params, dict) else load_params(params)
+        self.params = d
+        self.classifier = PairClassifier.from_dict(d["pipeline"] if "pipeline" in d else d)
+        if tuple(self.classifier.features) != PIPELINE_FEATURES:
+            raise ParamsError("the parameter file was fitted on other features; refit with `crossclaim calibrate`")
+        self.featurizer = Featurizer(embedder=embedder, nli=nli, batch_size=batch_size)
+        fitted_nli = d.get("nli_backend")
+        if nli is not None and fitted_nli and nli.name != fitted_nli:
+            raise ParamsError(
+                f"the parameters were fitted with NLI backend {fitted_nli!r}, not {nli.name!r}; "
+                "refit them with `crossclaim calibrate --nli ...`"
+            )
+
+    @property
+    def threshold(self) -> float:
+        return self.classifier.threshold_
+
+    def predict_proba(self, pairs: Sequence[TextPair], *, show_progress: bool = False) -> np.ndarray:
+        fb = self.featurizer.transform(pairs, show_progress=show_progress)
+        return self.classifier.predict_proba(fb.X)
+
+    def predict(self, pairs, *, show_progress=False) -> list[str]:
+        return labels_from_proba(self.predict_proba(pairs, show_progress=show_progress), self.threshold)
+
+
+class NliScorer:
+    """The raw NLI model: p(contradicts) = mean contradiction score of both directions; the rest is neutral."""
+
+    name = "nli"
+    threshold = 0.5
+
+    def __init__(self, *, nli: NliBackend | None = None, embedder=None, batch_size: int = 16):
+        self.featurizer = Featurizer(embedder=embedder, nli=nli, batch_size=batch_size)
+
+    def predict_proba(self, pairs, *, show_progress=False) -> np.ndarray:
+        fb = self.featurizer.transform(pairs, show_progress=show_progress)
+        p = fb.nli.mean(axis=1)
+        P = np.zeros((len(pairs), len(LABELS)))
+        P[:, LABELS.index("contradicts")] = p
+        P[:, LABELS.index("neutral")] = 1 - p
+        return P
+
+    def predict(self, pairs, *, show_progress=False) -> list[str]:
+        return labels_from_proba(self.predict_proba(pairs, show_progress=show_progress), self.threshold)
+
+
+class LexicalScorer:
+    """Baseline: the same classifier over surface features only (overlap, negation, numbers, cue words)."""
+
+    name = "lexical"
+
+    def __init__(self, *, params: str | Path | dict | None = None, **_):
+        d = params if isinstance(params, dict) else load_params(params)
+        if "lexical" not in d:
+            raise ParamsError("the parameter file has no 'lexical' baseline; refit with `crossclaim calibrate`")
+        self.classifier = PairClassifier.from_dict(d["lexical"])
+
+    @property
+    def threshold(self) -> float:
+        return self.classifier.threshold_
+
+    def predict_proba(self, pairs, *, show_progress=False) -> np.ndarray:
+        return self.classifier.predict_proba(lexical_features(pairs))
+
+    def predict(self, pairs, *, show_progress=False) -> list[str]:
+        return labels_from_proba(self.predict_proba(pairs), self.threshold)
+
+
+def load_scorer(name: str = "pipeline", **kwargs):
+    """A scorer by name: "pipeline" (default, shipped), "nli" (raw model) or "lexical" (baseline)."""
+    if name == "pipeline":
+        return PipelineScorer(**kwargs)
+    if name == "nli":
+        kwargs.pop("params", None)
+        return NliScorer(**kwargs)
+    if name == "lexical":
+        return LexicalScorer(**kwargs)
+    raise ValueError(f"unknown scorer {name!r}; choose one of: {', '.join(SCORERS)}")
+
+
+def calibrate(pairs: Sequence[TextPair], labels: Sequence[str], groups: Sequence[str] | None = None, *,
+              show_progress: bool = False, embedder=None, nli: NliBackend | None = None) -> dict:
+    """Fit the pipeline classifier and the lexical baseline on labelled pairs; return the JSON-ready parameters."""
+    if len(pairs) != len(labels):
+        raise ValueError(f"{len(pairs)} pairs but {len(labels)} labels")
+    if len(pairs) < 20:
+        raise ValueError(f"need at least 20 labelled pairs to fit, got {len(pairs)}")
+    feat = Featurizer(embedder=embedder, nli=nli)
+    fb = feat.transform(pairs, show_progress=show_progress)
+    pipe = PairClassifier(features=PIPELINE_FEATURES).fit(fb.X, labels, groups)
+    lex = PairClassifier(features=LEXICAL_FEATURES).fit(lexical_features(pairs), labels, groups)
+    emb = feat._embedder()
+    return {
+        "format": "crossclaim-pair-scorer/1",
+        "nli_backend": feat._nli().name,
+        "embedder": getattr(emb, "name", str(emb)),
+        "n_pairs": len(pairs),
+        "pipeline": pipe.to_dict(),
+        "lexical": lex.to_dict(),
+    }
+
+
+# -- claims -> scored pairs ----------------------------------------------------------------------------------
+_TEMPORAL_DAYS = 1
+
+
+def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScorer, *,
+                      clusters: dict[str, int] | None = None, show_progress: bool = False) -> list[ScoredPair]:
+    """Score candidate claim pairs and explain them. Side a is the earlier claim when dates are known."""
+    ordered = []
+    for a, b in pairs:
+        if a.published and b.published and b.published < a.published:
+            a, b = b, a
+        ordered.append((a, b))
+    tps = [TextPair(a.context, b.context, a.published, b.published) for a, b in ordered]
+    fb = scorer.featurizer.transform(tps, show_progress=show_progress)
+    P = scorer.classifier.predict_proba(fb.X)
+    labels = labels_from_proba(P, scorer.threshold)
+    out = []
+    for k, (a, b) in enumerate(ordered):
+        # checks again on the displayed sentences, so reason spans point into claim.text
+        chk = run_checks(a.assertion, b.assertion, spans_a=a.text, spans_b=b.text)
+        reasons = [Reason("nli", f"NLI contradiction {fb.nli[k, 0]:.2f} (a→b), {fb.nli[k, 1]:.2f} (b→a)")]
+        reasons.append(Reason("similarity", f"embedding cosine {fb.X[k, PIPELINE_FEATURES.index('cos')]:.2f}"))
+        reasons += list(chk.reasons)
+        d = days_between(a.published, b.published)
+        if labels[k] == "contradicts" and d is not None and d >= _TEMPORAL_DAYS:
+            reasons.append(Reason(
+                "temporal",
+                f"b was published {d} day{'s' if d != 1 else ''} after a ({a.published} → {b.published}): "
+                "it may be newer news rather than a contradiction",
+            ))
+        probs = {lab: float(P[k, i]) for i, lab in enumerate(LABELS)}
+        cl = clusters.get(a.claim_id) if clusters else None
+        out.append(ScoredPair(a=a, b=b, label=labels[k], probs=probs, reasons=tuple(reasons), cluster=cl,
+                              nli=(float(fb.nli[k, 0]), float(fb.nli[k, 1])), features=tuple(fb.X[k])))
+    return out
