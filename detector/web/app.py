@@ -87,18 +87,20 @@ class _Connections:
         self._local = threading.local()
         self._all: list[Database] = []
         self._lock = threading.Lock()
+        self._generation = 0  # bumped by close(): threads then open fresh connections
 
     def get(self) -> Database:
-        db = getattr(self._local, "db", None)
-        if db is None:
+        gen, db = getattr(self._local, "db", (None, None))
+        if db is None or gen != self._generation:
             db = Database(self.path)
-            self._local.db = db
             with self._lock:
                 self._all.append(db)
+                self._local.db = (self._generation, db)
         return db
 
     def close(self) -> None:
         with self._lock:
+            self._generation += 1
             for db in self._all:
                 try:
                     db.close()

@@ -1,0 +1,317 @@
+"""The review web app over HTTP (no browser): pages, verdicts, CSRF, token, escaping, error shape, `serve`."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from detector.cli_review import serve
+from detector.review import get_verdict, queue, set_verdict, verdict_log
+from detector.store import Database
+from detector.web import create_app
+from tests._review_fixtures import PWN, build_demo_db, build_xss_db
+
+HTML = {"accept": "text/html,application/xhtml+xml"}
+
+
+@pytest.fixture
+def demo(tmp_path):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        ids = [it.pair_id for it in queue(db)]
+        keys = [it.pair_key for it in queue(db)]
+    return path, ids, keys
+
+
+@pytest.fixture
+def client(demo):
+    with TestClient(create_app(demo[0], reviewer="desk")) as c:
+        yield c
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
+
+
+def assert_error(resp, status: int, message_part: str = "") -> None:
+    assert resp.status_code == status
+    body = resp.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"status", "message"}
+    assert body["error"]["status"] == status and message_part in body["error"]["message"]
+
+
+# -- pages -------------------------------------------------------------------------------------------------------
+def test_queue_lists_flagged_pairs_with_status_counts(client, demo):
+    _, ids, _ = demo
+    r = client.get("/", headers=HTML)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    rows = re.findall(r'<tr class="row" data-href="/pair/([0-9a-f]+)', r.text)
+    assert rows == ids  # likeliest conflicts first
+    assert re.search(r'All <span class="count" data-status="any">4</span>', r.text)
+    assert re.search(r'Unreviewed <span class="count" data-status="unreviewed">4</span>', r.text)
+    assert '<link rel="stylesheet" href="/static/style.css">' in r.text
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/static/review.js").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query, n",
+    [("outlet=CNN", 3), ("speaker=Global+Times", 1), ("cluster=2", 1), ("label=any", 7), ("label=echo", 1),
+     ("q=disinformation", 2), ("from=2023-02-28", 1), ("status=confirmed", 0), ("cluster=abc", 4),
+     ("from=not-a-date", 4), ("label=%3Cscript%3E", 4)],
+)
+def test_queue_filters(client, query, n):
+    r = client.get(f"/?{query}")
+    assert r.status_code == 200
+    assert len(re.findall(r'<tr class="row"', r.text)) == n
+
+
+def test_pair_page_shows_both_sides_in_context(client, demo):
+    _, ids, _ = demo
+    r = client.get(f"/pair/{ids[0]}?outlet=CNN", headers=HTML)
+    assert r.status_code == 200
+    t = r.text
+    assert '<div class="speaker">Der Spiegel</div>' in t
+    assert '<div class="speaker">John Kirby (US National Security Council)</div>' in t
+    assert "relay: The Kyiv Independent → Der Spiegel" in t
+    assert '<span class="ctx">The White House responded on Monday. </span>' in t
+    assert ('<mark class="hl hl-non_confirmation" title="non_confirmation: Kirby: has not seen China move that way">'
+            "has not seen</mark>") in t
+    assert ('<a class="srclink" href="https://kyivindependent.com/spiegel-china-drones-russia/" target="_blank" '
+            'rel="noopener noreferrer nofollow">') in t
+    assert "<time>2023-02-23</time>" in t and "<time>2023-02-27</time>" in t
+    assert f'href="/cluster/1?pair={ids[0]}"' in t
+    for key, name in (("c", "Confirmed"), ("f", "False alarm"), ("t", "Temporal update"), ("n", "Needs more")):
+        assert f'data-key="{key}"' in t and f"<kbd>{key}</kbd> {name}</button>" in t
+    # next/previous follow the filtered queue (outlet=CNN)
+    assert re.search(r'id="next" rel="next" href="/pair/[0-9a-f]+\?outlet=CNN"', t)
+    assert "1 of 3" in t
+
+
+def test_verdict_form_round_trip(client, demo):
+    path, ids, keys = demo
+    page = client.get(f"/pair/{ids[0]}?outlet=CNN")
+    r = client.post(f"/pair/{ids[0]}/verdict?outlet=CNN",
+                    data={"csrf": csrf_of(page.text), "status": "confirmed", "note": "Kirby: no sign"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/pair/{ids[0]}?outlet=CNN&saved=confirmed"
+    page = client.get(r.headers["location"])
+    assert 'id="current-status">Confirmed</span>' in page.text and "by desk" in page.text
+    assert "“Kirby: no sign”" in page.text and "Audit trail (1)" in page.text
+    # Shift+letter: record and go to the next pair of the same queue
+    r = client.post(f"/pair/{ids[0]}/verdict?outlet=CNN",
+                    data={"csrf": csrf_of(page.text), "status": "false_alarm", "advance": "1"},
+                    follow_redirects=False)
+    with Database(path) as db:
+        cnn = [it.pair_id for it in queue(db) if "CNN" in (it.pair.a.outlet, it.pair.b.outlet)]
+        assert [(e.status, e.previous, e.reviewer) for e in verdict_log(db, keys[0])] == [
+            ("confirmed", None, "desk"), ("false_alarm", "confirmed", "desk")]
+    assert r.headers["location"] == f"/pair/{cnn[1]}?outlet=CNN"
+    assert re.search(r'Confirmed <span class="count" data-status="confirmed">0</span>', client.get("/").text)
+    assert re.search(r'False alarm <span class="count" data-status="false_alarm">1</span>', client.get("/").text)
+
+
+def test_reviewer_name_comes_from_the_browser(client, demo):
+    path, ids, keys = demo
+    csrf = csrf_of(client.get("/").text)
+    r = client.post("/reviewer", data={"csrf": csrf, "name": " Ana\x00 <b> ", "next": "//evil.example/"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/"  # no open redirect
+    client.post(f"/pair/{ids[1]}/verdict", data={"csrf": csrf, "status": "needs_more"})
+    with Database(path) as db:
+        assert get_verdict(db, keys[1]).reviewer == "Ana <b>"
+    assert 'value="Ana &lt;b&gt;"' in client.get("/").text
+
+
+def test_cluster_page_groups_claims_by_source(client, demo):
+    _, ids, _ = demo
+    r = client.get(f"/cluster/1?pair={ids[0]}")
+    assert r.status_code == 200
+    heads = re.findall(r"<h2>(.*?)</h2>", r.text)
+    assert "China&#39;s Foreign Ministry <span class=\"muted\">via CNN</span>" in heads
+    assert "Der Spiegel <span class=\"muted\">via ZeroHedge</span>" in heads
+    assert r.text.count('<span class="label label-contradicts">') == 3 * 2  # three conflicts, listed on both claims
+    assert '<span class="label label-echo">echo</span>' in r.text
+    assert 'class="focus"' in r.text
+    assert_error(client.get("/cluster/42"), 404, "no cluster 42")
+
+
+def test_api(client, demo):
+    _, ids, keys = demo
+    data = client.get("/api/pairs?outlet=CNN&limit=2").json()
+    assert data["total"] == 3 and len(data["pairs"]) == 2 and data["counts"]["unreviewed"] == 3
+    p = data["pairs"][0]
+    assert p["pair_id"] == ids[0] and p["a"]["speaker"] == "Der Spiegel" and p["status"] == "unreviewed"
+    csrf = client.get("/api/csrf").json()["csrf"]
+    r = client.post(f"/api/pairs/{ids[0]}/verdict", headers={"X-CSRF-Token": csrf},
+                    json={"status": "temporal_update", "note": "newer news"})
+    assert r.status_code == 200
+    assert r.json() | {"updated_at": 0} == {"pair_id": ids[0], "pair_key": keys[0], "status": "temporal_update",
+                                            "note": "newer news", "reviewer": "desk", "previous": None,
+                                            "updated_at": 0}
+    assert client.get(f"/api/pairs/{ids[0]}").json()["log"][0]["status"] == "temporal_update"
+    assert_error(client.post(f"/api/pairs/{ids[0]}/verdict", headers={"X-CSRF-Token": csrf},
+                             json={"status": "perhaps"}), 400, "unknown verdict 'perhaps'")
+    assert_error(client.post(f"/api/pairs/{ids[0]}/verdict", headers={"X-CSRF-Token": csrf}, content=b"[1"),
+                 400, "JSON object")
+    assert_error(client.get("/api/pairs?limit=x"), 400, "integers")
+
+
+# -- errors ------------------------------------------------------------------------------------------------------
+def test_error_shape(client):
+    assert_error(client.get("/pair/0000000000000000"), 404, "no pair '0000000000000000'")
+    assert_error(client.get("/pair/<script>"), 404)
+    assert_error(client.get("/no/such/page"), 404)
+    assert_error(client.delete("/"), 405)
+    assert_error(client.get("/cluster/notanumber"), 400, "invalid request")
+    r = client.get("/pair/0000000000000000", headers=HTML)  # browsers get a page, same status
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html") and "Error 404" in r.text
+
+
+# -- CSRF --------------------------------------------------------------------------------------------------------
+def test_posts_without_the_right_csrf_token_are_refused(client, demo, tmp_path):
+    path, ids, keys = demo
+    good = csrf_of(client.get("/").text)
+    for data in ({"status": "confirmed"}, {"status": "confirmed", "csrf": ""},
+                 {"status": "confirmed", "csrf": "0" * 64}, {"status": "confirmed", "csrf": good[:-1] + "x"}):
+        assert_error(client.post(f"/pair/{ids[0]}/verdict", data=data), 403, "CSRF")
+    assert_error(client.post(f"/api/pairs/{ids[0]}/verdict", json={"status": "confirmed"}), 403, "CSRF")
+    assert_error(client.post(f"/api/pairs/{ids[0]}/verdict", json={"status": "confirmed"},
+                             headers={"X-CSRF-Token": "nope"}), 403)
+    assert_error(client.post("/reviewer", data={"name": "mallory"}), 403)
+    # a token from another browser's session does not work in this one
+    with TestClient(client.app) as other:
+        assert_error(other.post(f"/pair/{ids[0]}/verdict", data={"status": "confirmed", "csrf": good}), 403)
+    # a browser gets the same refusal as a page
+    r = client.post(f"/pair/{ids[0]}/verdict", data={"status": "confirmed"}, headers=HTML)
+    assert r.status_code == 403 and "CSRF" in r.text
+    with Database(path) as db:
+        assert verdict_log(db) == []
+
+
+def test_security_headers(client):
+    r = client.get("/")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["referrer-policy"] == "no-referrer"
+    cookie = r.headers["set-cookie"]
+    assert "crossclaim_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
+# -- token -------------------------------------------------------------------------------------------------------
+def test_token_is_required_for_every_request(demo):
+    path, ids, _ = demo
+    app = create_app(path, token="s3cret-token")
+    with TestClient(app) as c:
+        for url in ("/", f"/pair/{ids[0]}", "/static/style.css", "/api/pairs", "/cluster/1"):
+            r = c.get(url)
+            assert_error(r, 401, "token")
+            assert r.headers["www-authenticate"] == "Bearer"
+        assert_error(c.get("/?token=wrong"), 401)
+        assert_error(c.get("/", headers={"Authorization": "Bearer wrong"}), 401)
+        assert c.get("/", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+        assert_error(c.post(f"/pair/{ids[0]}/verdict", data={"status": "confirmed"}), 401)
+        # ?token= once: a cookie, and the token leaves the address bar
+        r = c.get("/?token=s3cret-token&outlet=CNN", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/?outlet=CNN"
+        assert "crossclaim_token=" in r.headers["set-cookie"] and "s3cret-token" not in r.headers["set-cookie"]
+        page = c.get("/?outlet=CNN")
+        assert page.status_code == 200 and c.get("/static/review.js").status_code == 200
+        # the token does not replace CSRF
+        assert_error(c.post(f"/pair/{ids[0]}/verdict", data={"status": "confirmed"}), 403)
+        r = c.post(f"/pair/{ids[0]}/verdict", data={"status": "confirmed", "csrf": csrf_of(page.text)},
+                   follow_redirects=False)
+        assert r.status_code == 303
+    with TestClient(app) as stranger:
+        stranger.cookies.set("crossclaim_token", "s3cret-token")  # the raw token is not a valid cookie
+        assert_error(stranger.get("/"), 401)
+
+
+# -- escaping ----------------------------------------------------------------------------------------------------
+def parse_tags(html: str) -> list[tuple[str, dict]]:
+    """Every start tag a browser's parser would build from ``html``, with its attributes."""
+    tags: list[tuple[str, dict]] = []
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append((tag, dict(attrs)))
+
+    P().feed(html)
+    return tags
+
+
+def test_scraped_strings_are_escaped_everywhere(tmp_path):
+    path, pair_id = build_xss_db(tmp_path / "x.db")
+    with Database(path) as db:
+        set_verdict(db, queue(db)[0].pair_key, "needs_more", note=f"<script>{PWN}</script>",
+                    reviewer=f"<img src=x onerror=\"{PWN}\">")
+    with TestClient(create_app(path)) as c:
+        pages = [c.get(u).text for u in ("/", f"/pair/{pair_id}", "/cluster/7", "/?q=%3Cscript%3E")]
+    for html in pages:
+        assert "window.__pwned" in html  # the text is shown...
+        tags = parse_tags(html)  # ...never as markup
+        assert [a for t, a in tags if t == "script"] == [{"src": "/static/review.js", "defer": None}]
+        assert not {"img", "svg", "iframe", "object", "embed", "b"} & {t for t, _ in tags}
+        assert not [(t, a) for t, a in tags if any(k.startswith("on") for k in a)], "event handler attribute"
+        hrefs = [a["href"] for _, a in tags if "href" in a]
+        assert hrefs and all(h.startswith(("/", "https://", "http://")) for h in hrefs), hrefs
+    pair = pages[1]
+    assert '<span class="badurl" title="not an http(s) link; shown as text">javascript:window.__pwned' in pair
+    assert "&lt;script&gt;window.__pwned" in pair
+
+
+# -- serve: bind rule ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def fake_uvicorn(monkeypatch):
+    calls = []
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    return calls
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.org"])
+def test_serve_refuses_other_hosts_without_a_token(demo, fake_uvicorn, monkeypatch, host):
+    monkeypatch.delenv("CROSSCLAIM_TOKEN", raising=False)
+    result = CliRunner().invoke(serve, ["--db", str(demo[0]), "--host", host])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: refusing to bind {host} without a token")
+    assert "--token" in result.output and fake_uvicorn == []
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_serve_binds_loopback_without_a_token(demo, fake_uvicorn, monkeypatch, host):
+    monkeypatch.delenv("CROSSCLAIM_TOKEN", raising=False)
+    result = CliRunner().invoke(serve, ["--db", str(demo[0]), "--host", host, "--port", "8765"])
+    assert result.exit_code == 0, result.output
+    assert fake_uvicorn == [{"host": host, "port": 8765, "log_level": "warning"}]
+
+
+def test_serve_binds_other_hosts_with_a_token(demo, fake_uvicorn, monkeypatch):
+    monkeypatch.delenv("CROSSCLAIM_TOKEN", raising=False)
+    result = CliRunner().invoke(serve, ["--db", str(demo[0]), "--host", "0.0.0.0", "--token", "abc123abc123"])
+    assert result.exit_code == 0, result.output
+    assert fake_uvicorn[-1]["host"] == "0.0.0.0"
+    assert result.stderr == "crossclaim review queue on http://0.0.0.0:8000/?token=abc123abc123 (Ctrl+C to stop)\n"
+    monkeypatch.setenv("CROSSCLAIM_TOKEN", "from-the-env")
+    assert CliRunner().invoke(serve, ["--db", str(demo[0]), "--host", "0.0.0.0"]).exit_code == 0
+    assert len(fake_uvicorn) == 2
+    result = CliRunner().invoke(serve, ["--db", str(demo[0]), "--host", "0.0.0.0", "--token", " "])
+    assert result.exit_code == 1 and "--token is empty" in result.output
+
+
+def test_serve_get_answers_one_request(demo, monkeypatch):
+    monkeypatch.delenv("CROSSCLAIM_TOKEN", raising=False)
+    result = CliRunner().invoke(serve, ["--db", str(demo[0]), "--get", "/api/pairs?outlet=ZeroHedge"])
+    assert result.exit_code == 0
+    assert '"total":1' in result.stdout
+    result = CliRunner().invoke(serve, ["--db", str(demo[0]), "--get", "/pair/ffff", "--token", "t"])
+    assert result.exit_code == 1 and '"status":404' in result.stdout
+
+
+def test_serve_needs_an_existing_db(tmp_path, monkeypatch):
+    result = CliRunner().invoke(serve, ["--db", str(tmp_path / "missing.db")])
+    assert result.exit_code == 1 and "no database at" in result.output
+    assert not (tmp_path / "missing.db").exists()
