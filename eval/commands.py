@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import time
 from pathlib import Path
 
@@ -139,7 +140,9 @@ def eval_clusters_command(file, fmt, threshold, as_json):
             start = time.perf_counter()
             labels = cluster_embeddings(X, distance_threshold=t)
             m = evaluate_clusters(items, labels)
-            m["threshold"] = math.nan if t is None else t
+            if t is None:  # report the pipeline's default, when it names one
+                t = getattr(sys.modules["detector.candidates"], "DEFAULT_DISTANCE_THRESHOLD", math.nan)
+            m["threshold"] = float(t)
             m["items_per_s"] = len(items) / max(time.perf_counter() - start, 1e-9)
             results.append(m)
     except (CrossclaimError, ValueError) as e:

@@ -187,9 +187,10 @@ def test_eval_clusters_with_fixed_clustering(monkeypatch):
     import detector.candidates
 
     monkeypatch.setattr(detector.candidates, "cluster_embeddings", cluster_embeddings)
+    monkeypatch.setattr(detector.candidates, "DEFAULT_DISTANCE_THRESHOLD", 0.55, raising=False)
     r = run(eval_clusters_command, [str(FX / "clusters.jsonl"), "--json"])
     got = json.loads(r.output)
-    assert got["bcubed_f1"] == 1.0 and got["n_clusters"] == 2 and got["threshold"] is None
+    assert got["bcubed_f1"] == 1.0 and got["n_clusters"] == 2 and got["threshold"] == 0.55
     r = run(eval_clusters_command, [str(FX / "clusters.jsonl"), "--json", "--threshold", "0.3", "--threshold", "0.7"])
     got = json.loads(r.output)
     assert [g["threshold"] for g in got] == [0.3, 0.7] and seen[1:] == [0.3, 0.7]
