@@ -1,0 +1,198 @@
+"""The SQLite store: migrations, one transaction per document, idempotent re-adds, pair round trips, bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+
+from detector.errors import StoreError
+from detector.models import ECHO, LABELS, Claim, Document, Reason, ScoredPair
+from detector.store import MIGRATIONS, SCHEMA_VERSION, Database
+
+TEXT = (
+    "The river authority said the dam would reopen in May. "
+    "Local farmers told the Valley Gazette that the gates had stayed shut for three weeks."
+)
+
+
+def make_doc(text: str = TEXT, **kw) -> Document:
+    return Document(doc_id=Document.make_id(text), text=text, source=kw.pop("source", "mem.txt"), **kw)
+
+
+def make_claims(doc: Document, speakers=("river authority", "local farmers")) -> list[Claim]:
+    out = []
+    pos = 0
+    for i, (sentence, speaker) in enumerate(zip(doc.text.split(". "), speakers)):
+        sentence = sentence if sentence.endswith(".") else sentence + "."
+        start = doc.text.index(sentence[:-1], pos)
+        span = (start, start + len(sentence))
+        pos = span[1] - 1
+        out.append(Claim(
+            claim_id=Claim.make_id(doc.doc_id, span), doc_id=doc.doc_id, text=sentence, span=span,
+            assertion=sentence, context=sentence, speaker=speaker, outlet=doc.outlet,
+            relay=tuple(x for x in (doc.outlet, speaker) if x), published=doc.published,
+            entities=("Valley Gazette",) if i else (), position=i,
+        ))
+    return out
+
+
+def test_fresh_store_runs_every_migration(fresh_db):
+    assert fresh_db.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
+    names = [r[0] for r in fresh_db.conn.execute("SELECT name FROM migrations ORDER BY name")]
+    assert names == sorted(n for n, _ in MIGRATIONS)
+    tables = {r[0] for r in fresh_db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"documents", "claims", "clusters", "pairs", "migrations"} <= tables
+
+
+def test_reopening_a_file_does_not_rerun_migrations(tmp_path):
+    path = tmp_path / "s.db"
+    with Database(path) as db:
+        first = dict(db.conn.execute("SELECT name, applied_at FROM migrations").fetchall())
+        db.add_document(make_doc())
+    time.sleep(0.01)
+    with Database(path) as db:
+        again = dict(db.conn.execute("SELECT name, applied_at FROM migrations").fetchall())
+        assert again == first
+        assert db.schema_version == SCHEMA_VERSION
+        assert db.count("documents") == 1
+
+
+def test_add_document_stores_document_and_claims(fresh_db):
+    doc = make_doc(outlet="Valley Gazette", published="2024-05-02", url="https://example.org/dam", title="Dam")
+    claims = make_claims(doc)
+    assert fresh_db.add_document(doc, claims) is True
+    assert fresh_db.document(doc.doc_id) == doc
+    assert fresh_db.documents() == [doc]
+    assert fresh_db.claims() == claims  # every field survives, tuples included
+    assert fresh_db.claim(claims[1].claim_id) == claims[1]
+    assert fresh_db.claims([doc.doc_id]) == claims
+    assert fresh_db.claims(["nope"]) == []
+
+
+def test_readding_the_same_document_is_a_no_op(fresh_db):
+    doc = make_doc()
+    claims = make_claims(doc)
+    assert fresh_db.add_document(doc, claims) is True
+    assert fresh_db.add_document(doc, claims) is False
+    # the same content from another source has the same id: still a no-op
+    assert fresh_db.add_document(make_doc(source="elsewhere.txt"), claims) is False
+    assert fresh_db.count("documents") == 1
+    assert fresh_db.count("claims") == len(claims)
+
+
+def test_failing_claim_insert_leaves_no_document(fresh_db):
+    doc = make_doc()
+    good = make_claims(doc)
+    # a claim pointing at a document that does not exist violates the foreign key
+    orphan = Claim(claim_id="x" * 16, doc_id="no-such-document", text="Orphan claim text here.", span=(0, 5),
+                   assertion="Orphan.", context="Orphan.", speaker=None, outlet=None)
+    with pytest.raises(sqlite3.IntegrityError):
+        fresh_db.add_document(doc, [*good, orphan])
+    assert fresh_db.count("documents") == 0
+    assert fresh_db.count("claims") == 0
+    assert not fresh_db.conn.in_transaction
+    # the store is still usable and the document can be added properly afterwards
+    assert fresh_db.add_document(doc, good) is True
+    assert fresh_db.count("claims") == len(good)
+
+
+def test_exception_while_producing_claims_rolls_back(fresh_db):
+    doc = make_doc()
+
+    def claims():
+        yield from make_claims(doc)[:1]
+        raise RuntimeError("extractor blew up")
+
+    with pytest.raises(RuntimeError, match="extractor blew up"):
+        fresh_db.add_document(doc, claims())
+    assert (fresh_db.count("documents"), fresh_db.count("claims")) == (0, 0)
+
+
+def scored(a: Claim, b: Claim, label="contradicts", cluster=3) -> ScoredPair:
+    probs = {"contradicts": 0.7, "agrees": 0.1, "neutral": 0.15, "unrelated": 0.05}
+    reasons = (
+        Reason("nli", "NLI contradiction 0.81 (a→b), 0.64 (b→a)"),
+        Reason("number", "3 week vs 5 week", "a", (10, 11)),
+        Reason("denial", "denial: “denied”", "b", (0, 6)),
+    )
+    return ScoredPair(a=a, b=b, label=label, probs=probs, reasons=reasons, cluster=cluster, nli=(0.81, 0.64))
+
+
+def test_pairs_round_trip(fresh_db):
+    doc = make_doc()
+    a, b = make_claims(doc)
+    fresh_db.add_document(doc, [a, b])
+    p = scored(a, b)
+    assert fresh_db.add_pairs([p], scorer="pipeline") == 1
+    (back,) = fresh_db.pairs()
+    assert back.a == a and back.b == b
+    assert back.label == "contradicts"
+    assert back.probs == pytest.approx(p.probs)
+    assert back.score == pytest.approx(0.7)
+    assert back.reasons == p.reasons  # spans come back as tuples, sides and details intact
+    assert back.nli == pytest.approx((0.81, 0.64))
+    assert back.cluster == 3
+    assert fresh_db.scored_pair_ids() == {p.pair_id}
+    row = fresh_db.conn.execute("SELECT pair_key, scorer FROM pairs").fetchone()
+    assert tuple(row) == (p.pair_key, "pipeline")
+
+
+def test_echo_pairs_keep_their_label_and_score(fresh_db):
+    doc = make_doc()
+    a, b = make_claims(doc)
+    fresh_db.add_document(doc, [a, b])
+    probs = {lab: 0.0 for lab in LABELS} | {ECHO: 1.0}
+    echo = ScoredPair(a=a, b=b, label=ECHO, probs=probs, reasons=(Reason("relay", "one report, two outlets"),))
+    fresh_db.add_pairs([echo], scorer="relay")
+    (back,) = fresh_db.pairs(labels=[ECHO])
+    assert back.label == ECHO
+    assert back.score == 1.0
+    assert back.probs["contradicts"] == 0.0
+    assert back.reasons == echo.reasons
+    assert fresh_db.pairs(labels=["contradicts"]) == []
+
+
+def test_pairs_filter_and_order(fresh_db):
+    text = "One claim sits here. Another claim sits here. A third claim sits here."
+    doc = make_doc(text)
+    cs = make_claims(doc, speakers=("x", "y", "z"))
+    fresh_db.add_document(doc, cs)
+    lo = ScoredPair(cs[0], cs[1], "contradicts", {"contradicts": 0.55, "agrees": 0.45, "neutral": 0, "unrelated": 0})
+    hi = ScoredPair(cs[0], cs[2], "contradicts", {"contradicts": 0.9, "agrees": 0.1, "neutral": 0, "unrelated": 0})
+    ag = ScoredPair(cs[1], cs[2], "agrees", {"contradicts": 0.2, "agrees": 0.8, "neutral": 0, "unrelated": 0})
+    fresh_db.add_pairs([lo, hi, ag], scorer="t")
+    assert [p.pair_id for p in fresh_db.pairs(labels=["contradicts"])] == [hi.pair_id, lo.pair_id]
+    assert [p.pair_id for p in fresh_db.pairs(min_score=0.6)] == [hi.pair_id, ag.pair_id]
+    assert {p.label for p in fresh_db.pairs()} == {"contradicts", "agrees"}
+
+
+def test_file_store_uses_wal(tmp_path):
+    with Database(tmp_path / "w.db") as db:
+        assert db.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+        assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_store_from_a_newer_crossclaim_is_refused(tmp_path):
+    path = tmp_path / "newer.db"
+    with Database(path) as db:
+        db.conn.execute("INSERT INTO migrations VALUES ('999_from_the_future', 0)")
+    with pytest.raises(StoreError) as exc:
+        Database(path)
+    msg = str(exc.value)
+    assert "newer crossclaim" in msg and "999_from_the_future" in msg and str(path) in msg
+
+
+@pytest.mark.parametrize("content", [b"this is a plain text file, not a database\n" * 50, b"\x00\xff" * 4096])
+def test_non_sqlite_file_raises_store_error(tmp_path, content):
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="not a usable crossclaim database") as exc:
+        Database(path)
+    assert str(path) in str(exc.value)
+
+
+def test_database_needs_a_path_or_memory():
+    with pytest.raises(ValueError, match="memory=True"):
+        Database()
