@@ -283,15 +283,31 @@ def test_export_errors_are_one_line(db, args, message):
     assert result.exit_code == 1 and result.output.startswith("Error: ") and message in result.output
 
 
-@pytest.mark.slow
-def test_export_jsonl_runs_through_crossclaim_eval(db, tmp_path):
-    """Acceptance 2: the exported verdicts are something `crossclaim eval` measures the detector on."""
+def _eval_command():
     cli_mod = pytest.importorskip("detector.cli")
     if "eval" not in cli_mod.cli.commands:
         pytest.skip("crossclaim eval is not registered yet (issue 3)")
+    return cli_mod.cli
+
+
+def test_export_jsonl_converts_through_crossclaim_eval(db, tmp_path):
+    cli = _eval_command()
+    out, back = tmp_path / "verdicts.jsonl", tmp_path / "back.jsonl"
+    assert CliRunner().invoke(export, ["--db", db.path, "--format", "jsonl", "-o", str(out)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["eval", str(out), "--convert", str(back)])
+    assert result.exit_code == 0, result.output
+    got = [json.loads(line) for line in back.read_text().splitlines()]
+    assert [{k: v for k, v in r.items() if v is not None} for r in got] == labelled_pairs(db)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scorer", ["nli", "pipeline"])
+def test_export_jsonl_runs_through_crossclaim_eval(db, tmp_path, scorer):
+    """Acceptance 2: the exported verdicts are something `crossclaim eval` measures the detector on."""
+    cli = _eval_command()
     out = tmp_path / "verdicts.jsonl"
     assert CliRunner().invoke(export, ["--db", db.path, "--format", "jsonl", "-o", str(out)]).exit_code == 0
-    result = CliRunner().invoke(cli_mod.cli, ["eval", str(out), "--json"])
+    result = CliRunner().invoke(cli, ["eval", str(out), "--scorer", scorer, "--json", "--silent"])
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output[result.output.index("{"):])
+    metrics = json.loads(result.stdout)
     assert metrics["n"] == 3 and 0 <= metrics["accuracy"] <= 1
