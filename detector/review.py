@@ -17,7 +17,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .errors import CrossclaimError
 from .models import LABELS, Claim, Reason, ScoredPair
@@ -388,7 +388,3 @@ def context_of(doc_text: str | None, claim: Claim, *, n_sentences: int = 1, max_
     if len(ends) < n_sentences + skip and end + max_chars < len(doc_text):
         after = after.rstrip() + "…"
     return before, after
-
-
-def with_verdict(item: QueueItem, verdict: Verdict | None) -> QueueItem:
-    return replace(item, verdict=verdict)
