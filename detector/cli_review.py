@@ -121,7 +121,9 @@ def _plain(s: str | None) -> str:
 def _show(it, i: int, n: int) -> None:
     p = it.pair
     click.echo()
-    head = f"[{i}/{n}] {p.label} {100 * p.score:.0f}%  P(contradicts) {100 * it.p_contradicts:.0f}%"
+    own = p.probs.get(p.label)  # None for echo: a relay is not scored
+    head = f"[{i}/{n}] {p.label}" + (f" {100 * own:.0f}%" if own is not None else "")
+    head += f"  P(contradicts) {100 * it.p_contradicts:.0f}%"
     if p.cluster is not None:
         head += f"  cluster {p.cluster}"
     head += f"  status {it.status}"
