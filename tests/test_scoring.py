@@ -1,0 +1,171 @@
+"""The pair classifier (fit/predict on synthetic features, JSON round trip, errors) and the shipped parameters."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from detector.errors import ParamsError
+from detector.models import LABELS
+from detector.scoring import (
+    DEFAULT_PARAMS,
+    PIPELINE_FEATURES,
+    PairClassifier,
+    _params_path,
+    labels_from_proba,
+    load_params,
+    load_scorer,
+)
+
+FEATURES = ("f0", "f1", "f2")
+
+
+def separable(n_per: int = 40, seed: int = 0):
+    """Four well-separated Gaussian blobs, one per label, in three features."""
+    rng = np.random.default_rng(seed)
+    centers = np.array([[4, 0, 0], [0, 4, 0], [0, 0, 4], [-4, -4, -4]], dtype=float)
+    X = np.vstack([c + 0.5 * rng.standard_normal((n_per, 3)) for c in centers])
+    y = [lab for lab in LABELS for _ in range(n_per)]
+    return X, y, centers
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y, centers = separable()
+    return PairClassifier(features=FEATURES).fit(X, y), X, y, centers
+
+
+def test_init_only_stores_arguments():
+    clf = PairClassifier(features=FEATURES, C=0.5, cv=3, random_state=7)
+    assert (clf.features, clf.C, clf.cv, clf.random_state) == (FEATURES, 0.5, 3, 7)
+    assert not [k for k in vars(clf) if k.endswith("_")]
+
+
+def test_fit_returns_self_and_learns(fitted):
+    clf, X, y, centers = fitted
+    assert isinstance(clf, PairClassifier)
+    assert clf.fit(X, y) is clf
+    for attr in ("coef_", "intercept_", "temperature_", "threshold_", "C_", "cv_"):
+        assert hasattr(clf, attr), attr
+    assert clf.coef_.shape == (len(LABELS), len(FEATURES))
+    assert 0 < clf.threshold_ < 1
+    assert clf.cv_["n"] == len(y) and clf.cv_["accuracy"] > 0.95
+
+
+def test_predictions_on_separable_data(fitted):
+    clf, X, y, centers = fitted
+    P = clf.predict_proba(X)
+    assert P.shape == (len(X), len(LABELS))
+    np.testing.assert_allclose(P.sum(axis=1), 1.0, atol=1e-9)
+    assert np.all((P >= 0) & (P <= 1))
+    assert (np.array(clf.predict(X)) == np.array(y)).mean() > 0.95
+    assert clf.predict(centers) == list(LABELS)
+
+
+def test_json_round_trip_gives_identical_predictions(fitted):
+    clf, X, _, _ = fitted
+    d = json.loads(json.dumps(clf.to_dict()))  # through real JSON text
+    back = PairClassifier.from_dict(d)
+    assert back.features == FEATURES
+    np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+    assert back.predict(X) == clf.predict(X)
+    assert back.to_dict() == d
+
+
+def test_unfitted_classifier_names_its_class():
+    clf = PairClassifier(features=FEATURES)
+    for call in (lambda: clf.predict_proba(np.zeros((1, 3))), lambda: clf.predict(np.zeros((1, 3))), clf.to_dict):
+        with pytest.raises(ParamsError, match="PairClassifier is not fitted"):
+            call()
+
+
+def test_bad_labels_list_the_allowed_ones():
+    X, y, _ = separable(10)
+    y[0] = "maybe"
+    with pytest.raises(ValueError) as exc:
+        PairClassifier(features=FEATURES).fit(X, y)
+    msg = str(exc.value)
+    assert "maybe" in msg
+    for lab in LABELS:
+        assert lab in msg
+
+
+def test_bad_shape_is_a_value_error():
+    X, y, _ = separable(10)
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        PairClassifier(features=("a", "b")).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "mutate, match",
+    [
+        (lambda d: d.pop("coef"), "malformed"),
+        (lambda d: d.update(labels=["yes", "no"]), "labels"),
+        (lambda d: d.update(coef=[[0.0]]), "coef has shape"),
+        (lambda d: d.update(temperature="hot"), "malformed"),
+    ],
+)
+def test_from_dict_rejects_malformed_parameters(fitted, mutate, match):
+    d = fitted[0].to_dict()
+    mutate(d)
+    with pytest.raises(ParamsError, match=match):
+        PairClassifier.from_dict(d)
+
+
+def test_labels_from_proba_threshold_rule():
+    P = np.array([
+        [0.40, 0.30, 0.20, 0.10],  # above the threshold: contradicts
+        [0.30, 0.10, 0.50, 0.10],  # below: the most likely other label (neutral)
+        [0.34, 0.33, 0.00, 0.33],  # below, though the largest: agrees (first of the tied others)
+        [0.35, 0.05, 0.10, 0.50],  # exactly at the threshold: contradicts, though unrelated is larger
+    ])
+    assert labels_from_proba(P, 0.35) == ["contradicts", "neutral", "agrees", "contradicts"]
+    assert labels_from_proba(P, 0.9) == ["agrees", "neutral", "agrees", "unrelated"]
+    assert labels_from_proba(P, 0.0) == ["contradicts"] * 4
+    assert labels_from_proba(np.zeros((0, 4)), 0.5) == []
+
+
+def test_load_scorer_unknown_name():
+    with pytest.raises(ValueError, match="pipeline, nli, lexical"):
+        load_scorer("magic")
+
+
+def test_load_params_errors(tmp_path):
+    with pytest.raises(ParamsError, match="not found"):
+        load_params(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", "utf-8")
+    with pytest.raises(ParamsError, match="not valid JSON"):
+        load_params(bad)
+
+
+# -- the shipped parameters ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def shipped():
+    path = _params_path(None)
+    if not path.exists():
+        pytest.skip(f"no shipped parameters yet at {path}")
+    assert path.name == DEFAULT_PARAMS
+    return load_params()
+
+
+def test_shipped_params_load(shipped):
+    assert shipped["format"] == "crossclaim-pair-scorer/1"
+    for key in ("pipeline", "lexical"):
+        clf = PairClassifier.from_dict(shipped[key])
+        P = clf.predict_proba(np.zeros((2, len(clf.features))) + np.asarray(clf.mean_))
+        np.testing.assert_allclose(P.sum(axis=1), 1.0, atol=1e-9)
+    assert shipped["nli_backend"] == "aegis-onnx"
+
+
+def test_shipped_params_match_the_pipeline_features(shipped):
+    assert tuple(shipped["pipeline"]["features"]) == PIPELINE_FEATURES
+
+
+def test_shipped_params_record_how_to_reproduce_them(shipped):
+    if "data_hash" not in shipped:
+        pytest.skip("the shipped parameters do not carry a data hash yet")
+    assert shipped["data_hash"] and isinstance(shipped["data_hash"], str)
+    assert "command" in shipped and "crossclaim calibrate" in shipped["command"]
