@@ -24,7 +24,7 @@ from .models import Claim
 
 __all__ = ["cluster_embeddings", "propose_pairs", "Candidates", "same_source", "DEFAULT_DISTANCE_THRESHOLD"]
 
-DEFAULT_DISTANCE_THRESHOLD = 0.55
+DEFAULT_DISTANCE_THRESHOLD = 0.40
 """Cosine distance at which topic clusters stop merging (average linkage). Chosen on ECB+ dev: docs/RESULTS.md."""
 
 

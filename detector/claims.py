@@ -301,12 +301,23 @@ def _attribute(sent, state: _State) -> _Attribution:
         rep.append((tok, subj))
     chosen = None
     rep.sort(key=lambda ts: (len(list(ts[0].ancestors)), ts[0].i))  # the main clause's verb first
+    resolved = []
     for tok, subj in rep:
         sp = _resolve(_span_of(subj), state, sent_ents=ents)
-        if sp is None:
+        if sp is not None:
+            resolved.append((tok, subj, sp))
+    # "X denied ..., reports CNN": an outlet reporting *after* another speaker's clause relays that speaker
+    for k, (tok, subj, sp) in enumerate(resolved):
+        inverted = subj.i > tok.i
+        # ... or "X denied ..., the Times reported": the other speaker's clause is the outlet verb's complement
+        others = [r for r in resolved if r[2].kind != "outlet" and r[0].i < tok.i
+                  and (inverted or (r[0].head == tok and r[0].dep_ == "ccomp"))]
+        if sp.kind == "outlet" and tok.lemma_ in ("report", "write", "say") and others:
             continue
         chosen = (tok, subj, sp)
         break
+    if chosen is None and resolved:
+        chosen = resolved[0]
     if chosen is not None:
         tok, subj, speaker = chosen
         content = tok.lemma_.lower() in CONTENT_VERBS
@@ -328,6 +339,13 @@ def _attribute(sent, state: _State) -> _Attribution:
                 if c.dep_ == "mark" or c.lower_ == "that":
                     pass
             frame.append((fs, fe))
+            ccomp = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+            sub = list(ccomp.subtree) if ccomp is not None else []
+            tail = text[sub[-1].idx - base + len(sub[-1].text):].strip(" .,;:”\"’'") if sub else "x"
+            if len(sub) >= 5 and not tail:  # the reported clause runs to the end of the sentence
+                # everything outside the reported clause is frame ("While highlighting ..., X wrote that ...")
+                cs, ce = sub[0].idx - base, sub[-1].idx + len(sub[-1].text) - base
+                frame[:] = [(0, cs)] + ([(ce, len(text))] if ce < len(text) else [])
     if speaker is None:
         m = TRAILING.search(text) if not _inside(len(text) - 2, quotes) or text.rstrip().endswith(("”", '"')) else None
         g = "who" if m is not None and m.group("who") else "who2"
@@ -406,7 +424,7 @@ def _checkworthy(sent) -> bool:
             and root.i == next(t.i for t in sent if not t.is_punct):
         return False
     # normative statements outside quotes ("China should not want to ...") state no checkable fact
-    if any(t.lower_ in NORMATIVE and t.head == root for t in sent):
+    if any(t.lower_ in NORMATIVE and t.dep_ == "aux" for t in sent):
         return False
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6:

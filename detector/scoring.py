@@ -48,8 +48,12 @@ SCORERS = ("pipeline", "nli", "lexical")
 DEFAULT_PARAMS = "pair_scorer.json"
 PIPELINE_FEATURES: tuple[str, ...] = (
     "nli_ab", "nli_ba", "nli_max", "nli_min", "cos", "cos_x_nli", *CHECK_FEATURES,
-    "denial_x_cos", "nonconf_x_cos", "neg_x_nli", "long", "long_x_nli", "long_x_cos", "long_x_denial",
+    "denial_x_cos", "nonconf_x_cos", "neg_x_nli",
 )
+HEADS = ("sentence", "body")
+"""The pipeline classifier has two heads: sentence pairs (claims, headlines) and claim-vs-article-body pairs
+(scored on the body's best sentences). They behave differently enough (an article's best-matching sentence is
+similar to almost any headline) that one set of weights serves both badly."""
 LEXICAL_FEATURES: tuple[str, ...] = CHECK_FEATURES
 LONG_TEXT_WORDS = 60  # longer texts (article bodies) are scored on their best-matching sentences
 N_EVIDENCE = 2
@@ -245,6 +249,7 @@ def _split_long(text: str) -> list[str]:
 class FeatureBatch:
     X: np.ndarray  # (n, len(PIPELINE_FEATURES))
     nli: np.ndarray  # (n, 2): contradiction a->b, b->a
+    body: np.ndarray  # (n,) bool: side b was a long text scored on its best sentences
     evidence: list[str]  # the (best) text of side b that was scored
     reasons: list[tuple[Reason, ...]]
 
@@ -273,7 +278,7 @@ class Featurizer:
                   spans: Sequence[tuple[str, str]] | None = None) -> FeatureBatch:
         n = len(pairs)
         if n == 0:
-            return FeatureBatch(np.zeros((0, len(PIPELINE_FEATURES))), np.zeros((0, 2)), [], [])
+            return FeatureBatch(np.zeros((0, len(PIPELINE_FEATURES))), np.zeros((0, 2)), np.zeros(0, bool), [], [])
         # evidence selection: long side-b texts (article bodies) are scored on their N best sentences
         cands = [_split_long(p.text_b) for p in pairs]
         a_short = [p.text_a if len(p.text_a.split()) <= 3 * LONG_TEXT_WORDS else " ".join(p.text_a.split()[:180])
@@ -316,14 +321,10 @@ class Featurizer:
             f["denial_x_cos"] = f["denial"] * cos[k]
             f["nonconf_x_cos"] = f["non_confirmation"] * cos[k]
             f["neg_x_nli"] = f["neg_asym"] * f["nli_max"]
-            # article bodies (scored on their best sentences) behave unlike sentence pairs: let the model tell
-            f["long"] = float(len(cands[k]) > 1)
-            f["long_x_nli"] = f["long"] * f["nli_max"]
-            f["long_x_cos"] = f["long"] * cos[k]
-            f["long_x_denial"] = f["long"] * f["denial"]
             X[k] = [f[name] for name in PIPELINE_FEATURES]
             reasons.append(chk.reasons)
-        return FeatureBatch(X, np.c_[ab, ba], [" ".join(e) for e in evid], reasons)
+        body = np.array([len(c) > 1 for c in cands], dtype=bool)
+        return FeatureBatch(X, np.c_[ab, ba], body, [" ".join(e) for e in evid], reasons)
 
 
 def lexical_features(pairs: Sequence[TextPair]) -> np.ndarray:
@@ -350,7 +351,7 @@ def load_params(path: str | Path | None = None) -> dict:
 
 
 class PipelineScorer:
-    """The shipped scorer: NLI + similarity + checks through the fitted classifier."""
+    """The shipped scorer: NLI + similarity + checks through the fitted classifier (one head per pair kind)."""
 
     name = "pipeline"
 
@@ -358,9 +359,16 @@ class PipelineScorer:
                  batch_size: int = 16):
         d = params if isinstance(params, dict) else load_params(params)
         self.params = d
-        self.classifier = PairClassifier.from_dict(d["pipeline"] if "pipeline" in d else d)
-        if tuple(self.classifier.features) != PIPELINE_FEATURES:
-            raise ParamsError("the parameter file was fitted on other features; refit with `crossclaim calibrate`")
+        try:
+            heads = d["pipeline"]["heads"]
+        except (KeyError, TypeError) as exc:
+            raise ParamsError("the parameter file has no pipeline heads; refit with `crossclaim calibrate`") from exc
+        self.heads = {name: PairClassifier.from_dict(h) for name, h in heads.items()}
+        if not self.heads:
+            raise ParamsError("the parameter file has no fitted head")
+        for h in self.heads.values():
+            if tuple(h.features) != PIPELINE_FEATURES:
+                raise ParamsError("the parameter file was fitted on other features; refit with `crossclaim calibrate`")
         self.featurizer = Featurizer(embedder=embedder, nli=nli, batch_size=batch_size)
         fitted_nli = d.get("nli_backend")
         if nli is not None and fitted_nli and nli.name != fitted_nli:
@@ -369,16 +377,35 @@ class PipelineScorer:
                 "refit them with `crossclaim calibrate --nli ...`"
             )
 
+    def head(self, body: bool) -> PairClassifier:
+        want = "body" if body else "sentence"
+        return self.heads.get(want) or next(iter(self.heads.values()))
+
     @property
     def threshold(self) -> float:
-        return self.classifier.threshold_
+        return self.head(False).threshold_
+
+    def proba_from_features(self, fb: FeatureBatch) -> tuple[np.ndarray, list[str]]:
+        """Probabilities (n, 4) and labels for a feature batch, each row through its own head."""
+        n = len(fb.X)
+        P = np.zeros((n, len(LABELS)))
+        labels: list[str] = [""] * n
+        for body in (False, True):
+            rows = np.flatnonzero(fb.body == body)
+            if len(rows):
+                h = self.head(body)
+                P[rows] = h.predict_proba(fb.X[rows])
+                for r, lab in zip(rows, labels_from_proba(P[rows], h.threshold_)):
+                    labels[r] = lab
+        return P, labels
 
     def predict_proba(self, pairs: Sequence[TextPair], *, show_progress: bool = False) -> np.ndarray:
         fb = self.featurizer.transform(pairs, show_progress=show_progress)
-        return self.classifier.predict_proba(fb.X)
+        return self.proba_from_features(fb)[0]
 
     def predict(self, pairs, *, show_progress=False) -> list[str]:
-        return labels_from_proba(self.predict_proba(pairs, show_progress=show_progress), self.threshold)
+        fb = self.featurizer.transform(pairs, show_progress=show_progress)
+        return self.proba_from_features(fb)[1]
 
 
 class NliScorer:
@@ -445,7 +472,18 @@ def calibrate(pairs: Sequence[TextPair], labels: Sequence[str], groups: Sequence
         raise ValueError(f"need at least 20 labelled pairs to fit, got {len(pairs)}")
     feat = Featurizer(embedder=embedder, nli=nli)
     fb = feat.transform(pairs, show_progress=show_progress)
-    pipe = PairClassifier(features=PIPELINE_FEATURES).fit(fb.X, labels, groups)
+    y = np.asarray(list(labels))
+    g = np.asarray(list(groups)) if groups is not None else None
+    heads = {}
+    for name, body in (("sentence", False), ("body", True)):
+        rows = np.flatnonzero(fb.body == body)
+        if len(rows) < 20 or len(set(y[rows])) < 2:
+            continue  # too little of this kind to fit: the other head serves it
+        heads[name] = PairClassifier(features=PIPELINE_FEATURES).fit(
+            fb.X[rows], y[rows], g[rows] if g is not None else None
+        ).to_dict()
+    if not heads:
+        raise ValueError("no pair kind has enough labelled pairs (20, with two labels) to fit")
     lex = PairClassifier(features=LEXICAL_FEATURES).fit(lexical_features(pairs), labels, groups)
     emb = feat._embedder()
     return {
@@ -453,13 +491,13 @@ def calibrate(pairs: Sequence[TextPair], labels: Sequence[str], groups: Sequence
         "nli_backend": feat._nli().name,
         "embedder": getattr(emb, "name", str(emb)),
         "n_pairs": len(pairs),
-        "pipeline": pipe.to_dict(),
+        "pipeline": {"heads": heads},
         "lexical": lex.to_dict(),
     }
 
 
 # -- claims -> scored pairs ----------------------------------------------------------------------------------
-_TEMPORAL_DAYS = 1
+_TEMPORAL_DAYS = 3  # a day or two apart is the same news cycle, not an update
 
 
 def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScorer, *,
@@ -472,8 +510,7 @@ def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScor
         ordered.append((a, b))
     tps = [TextPair(a.context, b.context, a.published, b.published) for a, b in ordered]
     fb = scorer.featurizer.transform(tps, show_progress=show_progress)
-    P = scorer.classifier.predict_proba(fb.X)
-    labels = labels_from_proba(P, scorer.threshold)
+    P, labels = scorer.proba_from_features(fb)
     out = []
     for k, (a, b) in enumerate(ordered):
         # checks again on the displayed sentences, so reason spans point into claim.text

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
 from detector.errors import InputError
 
 from .pairs import LabelledPair, data_hash, group_of, input_files, news_fit_dev, read_pairs, sample_pairs
@@ -25,6 +27,7 @@ SPLIT_FRACTION = 0.2  # share of groups held out as dev, for every dataset
 SPLIT_SEED = 0
 NEWS_FNC_MAX = 3000  # NLI on CPU runs at ~150 pairs/s; FNC-1 bodies are long
 SAMPLE_SEED = 0
+UNRELATED_SHARE = 0.3  # random cross-claim Emergent pairs added as "unrelated", per Emergent fit pair
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "detector" / "params" / "pair_scorer.json"
 
 
@@ -46,8 +49,33 @@ def news_recipe(root: str | Path | None = None) -> tuple[list[LabelledPair], lis
     fnc_ids = {p.id for p in fnc}
     fnc_fit = [p for p in fit if p.id in fnc_ids]
     emergent_fit = [p for p in fit if p.id not in fnc_ids]
-    pairs = sample_pairs(fnc_fit, NEWS_FNC_MAX, seed=SAMPLE_SEED) + emergent_fit
+    unrelated = random_unrelated(emergent_fit, int(UNRELATED_SHARE * len(emergent_fit)), seed=SAMPLE_SEED)
+    pairs = sample_pairs(fnc_fit, NEWS_FNC_MAX, seed=SAMPLE_SEED) + emergent_fit + unrelated
     return pairs, input_files(fnc_dir, "fnc1") + input_files(emergent_dir, "emergent")
+
+
+def random_unrelated(pairs: Sequence[LabelledPair], n: int, *, seed: int = 0) -> list[LabelledPair]:
+    """``n`` "unrelated" sentence pairs: the claim of one group against a headline from another group.
+
+    Emergent has no unrelated label, but a scan meets unrelated claim pairs all the time; this is how FNC-1 made
+    its own unrelated pairs (a headline beside another story's body), applied at the sentence level. The pair keeps
+    the claim's group, so grouped cross-validation still holds whole claims out.
+    """
+    rng = np.random.default_rng(seed)
+    by_group: dict[str, list[LabelledPair]] = {}
+    for p in pairs:
+        by_group.setdefault(group_of(p), []).append(p)
+    groups = sorted(by_group)
+    if len(groups) < 2 or n <= 0:
+        return []
+    out = []
+    for k in range(n):
+        ga, gb = rng.choice(len(groups), size=2, replace=False)
+        a = by_group[groups[ga]][int(rng.integers(len(by_group[groups[ga]])))]
+        b = by_group[groups[gb]][int(rng.integers(len(by_group[groups[gb]])))]
+        out.append(LabelledPair(id=f"unrelated:{k}", text_a=a.text_a, text_b=b.text_b, label="unrelated",
+                                source_a=a.source_a, source_b=b.source_b, group=group_of(a)))
+    return out
 
 
 def fit_params(pairs: Sequence[LabelledPair], data_files: Sequence[Path], *, command: str | None = None,
