@@ -53,8 +53,6 @@ def test_x_said_that(claims_of):
     assert c.assertion == "The city will close three libraries next year."
 
 
-@pytest.mark.xfail(strict=True, reason="claims._attribute: a time phrase after the reporting verb stays in the "
-                   "assertion ('On Monday that the city will ...')")
 def test_x_said_on_day_that(claims_of):
     (c,) = claims_of("Mayor Ana Ruiz said on Monday that the city will close three libraries next year.")
     assert "Ana Ruiz" in c.speaker
@@ -88,8 +86,6 @@ def test_reports_outlet_is_removed_from_the_assertion(claims_of):
     assert c.assertion == "The city will close three libraries next year to save money."
 
 
-@pytest.mark.xfail(strict=True, reason="claims._attribute: in 'X denied ..., reports <outlet>' the relaying "
-                   "outlet becomes the speaker instead of X (seed: China's Foreign Ministry denial -> 'CNN')")
 def test_denial_relayed_by_reports_outlet_keeps_the_denier(claims_of):
     (c,) = claims_of("The water board denied any plans to drain the reservoir this summer, reports Reuters.")
     assert "water board" in c.speaker
@@ -218,8 +214,6 @@ def test_seed_kirby_claim_speaker(seed_claims):
     assert kirby.relay[0] == kirby.outlet == "ZeroHedge"
 
 
-@pytest.mark.xfail(strict=True, reason="claims._attribute: ', reports CNN' makes CNN the speaker of China's "
-                   "Foreign Ministry denial (see test_denial_relayed_by_reports_outlet_keeps_the_denier)")
 def test_seed_foreign_ministry_denial_speaker(seed_claims):
     _, claims = seed_claims
     (denial,) = [c for c in claims if "denied any plans" in c.text]
