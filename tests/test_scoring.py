@@ -151,17 +151,29 @@ def shipped():
     return load_params()
 
 
+def _heads(params: dict) -> dict[str, dict]:
+    """The pipeline's fitted classifiers: one per pair kind ("heads"), or a single one in older files."""
+    pipe = params["pipeline"]
+    return pipe["heads"] if "heads" in pipe else {"pipeline": pipe}
+
+
 def test_shipped_params_load(shipped):
     assert shipped["format"] == "crossclaim-pair-scorer/1"
-    for key in ("pipeline", "lexical"):
-        clf = PairClassifier.from_dict(shipped[key])
+    assert shipped["nli_backend"] == "aegis-onnx"
+    classifiers = [PairClassifier.from_dict(h) for h in _heads(shipped).values()]
+    classifiers.append(PairClassifier.from_dict(shipped["lexical"]))
+    for clf in classifiers:
         P = clf.predict_proba(np.zeros((2, len(clf.features))) + np.asarray(clf.mean_))
         np.testing.assert_allclose(P.sum(axis=1), 1.0, atol=1e-9)
-    assert shipped["nli_backend"] == "aegis-onnx"
+        assert 0 < clf.threshold_ < 1
 
 
-def test_shipped_params_match_the_pipeline_features(shipped):
-    assert tuple(shipped["pipeline"]["features"]) == PIPELINE_FEATURES
+def test_shipped_params_fit_the_current_pipeline(shipped):
+    """The shipped file matches the code: every head was fitted on today's features, and the scorers load."""
+    for name, head in _heads(shipped).items():
+        assert tuple(head["features"]) == PIPELINE_FEATURES, name
+    assert load_scorer("pipeline").threshold > 0
+    assert load_scorer("lexical").threshold > 0
 
 
 def test_shipped_params_record_how_to_reproduce_them(shipped):
