@@ -35,11 +35,16 @@ DENIAL = re.compile(
     re.IGNORECASE,
 )
 NON_CONFIRMATION = re.compile(
+    # a source saying it has no evidence for something ("we have not seen them make that decision"): a rebuttal
     r"\b(?:(?:have|has|had)(?: not|n['’]t)(?: yet)? seen|(?:have|has|had) seen no|no (?:evidence|indication|sign)s?|"
-    r"(?:could|can|would)(?: not|n['’]t) (?:confirm|verify)|cannot (?:confirm|verify)|unable to (?:confirm|verify)|"
-    r"not (?:been )?(?:confirmed|verified)|unconfirmed|unverified|not aware|no confirmation|"
-    r"(?:declined|refused) to (?:confirm|comment)|not (?:seen|observed) (?:any|them|it)|"
-    r"not (?:made|make) (?:that|a|the|any) decision)\b",
+    r"not (?:seen|observed) (?:any|them|it)|not aware of|no (?:such )?(?:plans?|decision) (?:has|have) been)\b",
+    re.IGNORECASE,
+)
+UNVERIFIED = re.compile(
+    # a reporter flagging that something is not confirmed: hedging, not a rebuttal (Emergent labels it "observing")
+    r"\b(?:(?:could|can|would)(?: not|n['’]t) (?:independently )?(?:confirm|verify)|cannot (?:confirm|verify)|"
+    r"unable to (?:independently )?(?:confirm|verify)|not (?:been )?(?:independently )?(?:confirmed|verified)|"
+    r"unconfirmed|unverified|(?:declined|refused) to (?:confirm|comment))\b",
     re.IGNORECASE,
 )
 HEDGE = re.compile(
@@ -47,6 +52,13 @@ HEDGE = re.compile(
     r"consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|examin(?:es|ed|ing)|mull(?:s|ed|ing)?|rumou?r(?:s|ed)?|"
     r"believed|suggest(?:s|ed)?|appears?|seems?|claims?|claimed|according to|sources? (?:say|said)|"
     r"anonymously sourced|indications?)\b",
+    re.IGNORECASE,
+)
+
+MODAL = re.compile(
+    # the event is put as a possibility, not as something that happened or was decided
+    r"\b(?:may|might|could|possibly|perhaps|potential(?:ly)?|consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|"
+    r"examin(?:es|ed|ing)|mull(?:s|ed|ing)?|whether|prepar(?:es|ing) to)\b",
     re.IGNORECASE,
 )
 
@@ -88,14 +100,17 @@ class Quantity:
 
 
 def _unit(after: str) -> str:
-    for w in after.split():
-        w = w.lower().strip(".,;:")
-        if w in STOP or w in {"such", "more", "than", "per", "each"}:
-            continue
-        if w.endswith("ies") and len(w) > 4:
-            return w[:-3] + "y"
-        return w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
-    return ""
+    """The counted noun after a number: "ZT-180 prototype drones" -> "drone" (model codes are skipped)."""
+    words = [w.lower().strip(".,;:()") for w in after.split()]
+    cands = [w for w in words if w and not any(ch.isdigit() for ch in w)
+             and w not in STOP and w not in {"such", "more", "than", "per", "each", "to"}]
+    if not cands:
+        return ""
+    plural = next((w for w in cands if w.endswith("s") and not w.endswith("ss") and len(w) > 3), None)
+    w = plural or cands[0]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    return w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -176,7 +191,7 @@ class CheckResult:
 
 CHECK_FEATURES: tuple[str, ...] = (
     "tok_jaccard", "ent_jaccard", "num_mismatch", "num_match", "date_mismatch", "neg_asym", "neg_any",
-    "denial", "non_confirmation", "hedge", "len_ratio",
+    "denial", "non_confirmation", "hedge", "len_ratio", "rebuttal",
 )
 
 
@@ -232,6 +247,21 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
     den_a, den_b = cues(DENIAL, "denial", "denial")
     non_a, non_b = cues(NON_CONFIRMATION, "non_confirmation", "does not confirm")
     hed_a, hed_b = cues(HEDGE, "hedging", "hedged")
+    unv_a, unv_b = cues(UNVERIFIED, "hedging", "not confirmed")
+    hed_a, hed_b = hed_a + unv_a, hed_b + unv_b
+    # rebuttal: exactly one side denies, or says it has seen no evidence, and the other asserts without negation.
+    # "We have not seen them decide" clashes with "they agreed to build", not with "they may be weighing it":
+    # a non-confirmation only rebuts a claim that is not itself put as a possibility.
+    modal_a, modal_b = bool(MODAL.search(sa)), bool(MODAL.search(sb))
+
+    def rebuts(den: int, non: int, other_neg: bool, other_modal: bool) -> bool:
+        if other_neg:
+            return False
+        return den > 0 or (non > 0 and not other_modal)
+
+    neg_side_a, neg_side_b = den_a > 0 or non_a > 0, den_b > 0 or non_b > 0
+    rebuttal = (rebuts(den_a, non_a, neg_side_b or neg_b > 0, modal_b) and not neg_side_b) or (
+        rebuts(den_b, non_b, neg_side_a or neg_a > 0, modal_a) and not neg_side_a)
     la, lb = max(1, len(text_a.split())), max(1, len(text_b.split()))
     feats = {
         "tok_jaccard": tok_j,
@@ -245,6 +275,7 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
         "non_confirmation": float(min(2, (non_a > 0) + (non_b > 0))),
         "hedge": float(min(4, hed_a + hed_b)),
         "len_ratio": min(la, lb) / max(la, lb),
+        "rebuttal": float(rebuttal),
     }
     return CheckResult(feats, tuple(reasons))
 

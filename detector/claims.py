@@ -313,6 +313,9 @@ def _attribute(sent, state: _State) -> _Attribution:
         others = [r for r in resolved if r[2].kind != "outlet" and r[0].i < tok.i
                   and (inverted or (r[0].head == tok and r[0].dep_ == "ccomp"))]
         if sp.kind == "outlet" and tok.lemma_ in ("report", "write", "say") and others:
+            # the relaying outlet's own words ("..., reports Reuters") are frame, not assertion
+            sspan = _span_of(subj)
+            frame.append((min(sspan.start_char, tok.idx) - base, max(sspan.end_char, tok.idx + len(tok.text)) - base))
             continue
         chosen = (tok, subj, sp)
         break
@@ -331,7 +334,8 @@ def _attribute(sent, state: _State) -> _Attribution:
                         relays.append(ms[-1][0])
         if not content:
             sspan = _span_of(subj)
-            fs, fe = min(sspan.start_char, tok.idx) - base, tok.idx + len(tok.text) - base
+            fs = min(sspan.start_char, tok.idx) - base
+            fe = max(tok.idx + len(tok.text), sspan.end_char) - base  # "..., says X." has its subject after
             # include particles/objects of the frame verb ("laid out", "told the Global Times")
             for c in tok.children:
                 if c.dep_ in ("prt", "dobj", "dative", "iobj", "npadvmod", "advmod", "aux", "neg") and c.i > tok.i:
@@ -341,7 +345,7 @@ def _attribute(sent, state: _State) -> _Attribution:
             frame.append((fs, fe))
             ccomp = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
             sub = list(ccomp.subtree) if ccomp is not None else []
-            tail = text[sub[-1].idx - base + len(sub[-1].text):].strip(" .,;:”\"’'") if sub else "x"
+            tail = text[sub[-1].idx - base + len(sub[-1].text):].strip().strip(" .,;:”\"’'") if sub else "x"
             if len(sub) >= 5 and not tail:  # the reported clause runs to the end of the sentence
                 # everything outside the reported clause is frame ("While highlighting ..., X wrote that ...")
                 cs, ce = sub[0].idx - base, sub[-1].idx + len(sub[-1].text) - base
@@ -399,6 +403,7 @@ def _assertion(text: str, frame: list[tuple[int, int]]) -> str:
         out = re.sub(r"^(?:that|also|recently|earlier|later|further|then|now|and|but)\b[\s,]*", "", out.strip(),
                      flags=re.IGNORECASE)
     out = re.sub(r"\s+([,.;:])", r"\1", out)
+    out = re.sub(r"[,;:]+\s*([.!?])", r"\1", out)
     out = re.sub(r"[,;:]\s*$", "", out).strip(" ,")
     if len(out.split()) < 4:
         return text.strip()

@@ -139,13 +139,34 @@ def _emit(rows: list[dict], fmt: str) -> None:
                 click.echo("     " + text)
             kinds = [x for x in r["reasons"] if x["kind"] not in ("similarity",)]
             shown = "; ".join(dict.fromkeys(x["detail"] for x in kinds[:6]))
-            click.echo(f"  why: {shown}\n")
+            click.echo(f"  why: {shown}")
+            if r.get("more_pairs"):
+                click.echo(f"  + {len(r['more_pairs'])} more pair(s) between these two sources")
+            click.echo("")
 
 
-def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[str]) -> int:
+def _source_pair(p: ScoredPair) -> tuple[str, ...]:
+    return tuple(sorted(((p.a.speaker or p.a.outlet or "").lower(), (p.b.speaker or p.b.outlet or "").lower())))
+
+
+def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[str], group: bool = True) -> int:
     pairs = db.pairs(labels=labels, min_score=min_score)
     if labels == ["contradicts"] or "contradicts" in labels:
         pairs.sort(key=lambda p: (p.label != "contradicts", -p.probs.get("contradicts", 0.0), p.pair_id))
+    more: dict[str, list[str]] = {}
+    if group:
+        # one row per pair of sources: the same two speakers usually clash over one story, relayed several times
+        best: dict[tuple[str, ...], ScoredPair] = {}
+        kept = []
+        for p in pairs:
+            key = (p.label, *_source_pair(p))
+            if key in best:
+                more[best[key].pair_id].append(p.pair_id)
+                continue
+            best[key] = p
+            more[p.pair_id] = []
+            kept.append(p)
+        pairs = kept
     if top:
         pairs = pairs[:top]
     urls = {}
@@ -155,6 +176,8 @@ def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[s
                 d = db.document(c.doc_id)
                 urls[c.doc_id] = d.url if d else None
     rows = [_pair_dict(i + 1, p, urls) for i, p in enumerate(pairs)]
+    for r in rows:
+        r["more_pairs"] = more.get(r["pair_id"], [])
     _emit(rows, fmt)
     return len(rows)
 
@@ -179,8 +202,10 @@ def _labels(value: str) -> list[str]:
 @click.option("--embedder", help="sentence-transformers model name or path (default: packaged all-MiniLM-L6-v2).")
 @click.option("--nli", "nli_name", help="NLI backend: aegis-onnx (default), cross-encoder:PATH or a model folder.")
 @click.option("--params", type=click.Path(dir_okay=False, exists=True), help="Fitted scorer parameters (JSON).")
+@click.option("--all-pairs", is_flag=True,
+              help="One row per claim pair (default: one row per pair of sources, the others listed in more_pairs).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def scan(inputs, db_path, fmt, top, min_score, labels, outlet, embedder, nli_name, params, quiet):
+def scan(inputs, db_path, fmt, top, min_score, labels, outlet, embedder, nli_name, params, all_pairs, quiet):
     """Ingest pages, score cross-source claim pairs and print the ranked conflicts.
 
     With no INPUTS it re-scores what the store already holds. Results go to stdout, progress to stderr.
@@ -217,7 +242,7 @@ def scan(inputs, db_path, fmt, top, min_score, labels, outlet, embedder, nli_nam
                 f"clusters, {rep.n_candidates} candidate pairs of {rep.n_cross_source} cross-source pairs, "
                 f"{rep.n_scored} newly scored, {rep.n_echoes} relays", err=True,
             )
-        _print_pairs(db, fmt, top, min_score, wanted)
+        _print_pairs(db, fmt, top, min_score, wanted, group=not all_pairs)
 
 
 @cli.command()

@@ -48,7 +48,7 @@ SCORERS = ("pipeline", "nli", "lexical")
 DEFAULT_PARAMS = "pair_scorer.json"
 PIPELINE_FEATURES: tuple[str, ...] = (
     "nli_ab", "nli_ba", "nli_max", "nli_min", "cos", "cos_x_nli", *CHECK_FEATURES,
-    "denial_x_cos", "nonconf_x_cos", "neg_x_nli",
+    "denial_x_cos", "nonconf_x_cos", "neg_x_nli", "rebuttal_x_cos",
 )
 HEADS = ("sentence", "body")
 """The pipeline classifier has two heads: sentence pairs (claims, headlines) and claim-vs-article-body pairs
@@ -321,6 +321,7 @@ class Featurizer:
             f["denial_x_cos"] = f["denial"] * cos[k]
             f["nonconf_x_cos"] = f["non_confirmation"] * cos[k]
             f["neg_x_nli"] = f["neg_asym"] * f["nli_max"]
+            f["rebuttal_x_cos"] = f["rebuttal"] * cos[k]
             X[k] = [f[name] for name in PIPELINE_FEATURES]
             reasons.append(chk.reasons)
         body = np.array([len(c) > 1 for c in cands], dtype=bool)
@@ -331,6 +332,29 @@ def lexical_features(pairs: Sequence[TextPair]) -> np.ndarray:
     return np.array([[run_checks(p.text_a, p.text_b).features[f] for f in LEXICAL_FEATURES] for p in pairs]).reshape(
         len(pairs), len(LEXICAL_FEATURES)
     )
+
+
+def rebuttal_rule(fb: FeatureBatch, y: np.ndarray) -> dict:
+    """Measure the rebuttal pattern on labelled sentence pairs.
+
+    The pattern: one side denies or says it has seen no evidence, the other asserts without negation. Fact-checkers
+    treat an official "we have not seen them do that" against a report of it as a conflict, even when the two
+    sentences share few words (so NLI and similarity alone score it low). We do not hand-set how much to trust
+    it: ``precision`` is the share of labelled pairs showing the pattern that are contradictions (Laplace-smoothed),
+    and ``min_cos`` is the 25th percentile of similarity among related (not "unrelated") pairs, so the rule only
+    speaks about pairs on one subject. In a scan, two claims quoted on one page, or in one topic cluster, are on
+    one subject whatever their similarity: the page itself juxtaposed them.
+    """
+    sent = ~fb.body
+    reb = fb.X[:, PIPELINE_FEATURES.index("rebuttal")] > 0
+    cos = fb.X[:, PIPELINE_FEATURES.index("cos")]
+    related = sent & (y != "unrelated")
+    if related.sum() < 20:
+        return {}
+    min_cos = float(np.percentile(cos[related], 25))
+    fires = sent & reb & (cos >= min_cos)
+    n, n_c = int(fires.sum()), int((fires & (y == "contradicts")).sum())
+    return {"n": n, "n_contradicts": n_c, "precision": round((n_c + 1) / (n + 2), 4), "min_cos": round(min_cos, 4)}
 
 
 # -- scorers -------------------------------------------------------------------------------------------------
@@ -364,6 +388,7 @@ class PipelineScorer:
         except (KeyError, TypeError) as exc:
             raise ParamsError("the parameter file has no pipeline heads; refit with `crossclaim calibrate`") from exc
         self.heads = {name: PairClassifier.from_dict(h) for name, h in heads.items()}
+        self.rule = d["pipeline"].get("rebuttal_rule") or {}
         if not self.heads:
             raise ParamsError("the parameter file has no fitted head")
         for h in self.heads.values():
@@ -385,8 +410,12 @@ class PipelineScorer:
     def threshold(self) -> float:
         return self.head(False).threshold_
 
-    def proba_from_features(self, fb: FeatureBatch) -> tuple[np.ndarray, list[str]]:
-        """Probabilities (n, 4) and labels for a feature batch, each row through its own head."""
+    def proba_from_features(self, fb: FeatureBatch, same_story: np.ndarray | None = None
+                            ) -> tuple[np.ndarray, list[str]]:
+        """Probabilities (n, 4) and labels for a feature batch, each row through its own head.
+
+        ``same_story`` marks pairs known to be on one subject (same page or topic cluster) for the rebuttal rule.
+        """
         n = len(fb.X)
         P = np.zeros((n, len(LABELS)))
         labels: list[str] = [""] * n
@@ -395,9 +424,35 @@ class PipelineScorer:
             if len(rows):
                 h = self.head(body)
                 P[rows] = h.predict_proba(fb.X[rows])
+                if not body:
+                    story = same_story[rows] if same_story is not None else None
+                    self._apply_rule(fb.X[rows], P, rows, story)
                 for r, lab in zip(rows, labels_from_proba(P[rows], h.threshold_)):
                     labels[r] = lab
         return P, labels
+
+    def rule_fires(self, X: np.ndarray, same_story: np.ndarray | None = None) -> np.ndarray:
+        """Rows of sentence-pair features where the measured rebuttal rule applies."""
+        if not self.rule or "precision" not in self.rule:
+            return np.zeros(len(X), dtype=bool)
+        on_topic = X[:, PIPELINE_FEATURES.index("cos")] >= self.rule["min_cos"]
+        if same_story is not None:
+            on_topic = on_topic | np.asarray(same_story, dtype=bool)
+        return (X[:, PIPELINE_FEATURES.index("rebuttal")] > 0) & on_topic
+
+    def _apply_rule(self, X: np.ndarray, P: np.ndarray, rows: np.ndarray, same_story=None) -> None:
+        """Noisy-OR of the classifier and the rule: p = 1 - (1 - p_classifier)(1 - precision_rule).
+
+        It keeps the classifier's order among pairs where the rule fires and never lowers a probability.
+        """
+        c = LABELS.index("contradicts")
+        q = float(self.rule.get("precision", 0.0))
+        for r in rows[self.rule_fires(X, same_story)]:
+            new = 1.0 - (1.0 - P[r, c]) * (1.0 - q)
+            rest = 1.0 - P[r, c]
+            if rest > 0:
+                P[r] *= (1.0 - new) / rest
+            P[r, c] = new
 
     def predict_proba(self, pairs: Sequence[TextPair], *, show_progress: bool = False) -> np.ndarray:
         fb = self.featurizer.transform(pairs, show_progress=show_progress)
@@ -484,6 +539,7 @@ def calibrate(pairs: Sequence[TextPair], labels: Sequence[str], groups: Sequence
         ).to_dict()
     if not heads:
         raise ValueError("no pair kind has enough labelled pairs (20, with two labels) to fit")
+    rule = rebuttal_rule(fb, y)
     lex = PairClassifier(features=LEXICAL_FEATURES).fit(lexical_features(pairs), labels, groups)
     emb = feat._embedder()
     return {
@@ -491,7 +547,7 @@ def calibrate(pairs: Sequence[TextPair], labels: Sequence[str], groups: Sequence
         "nli_backend": feat._nli().name,
         "embedder": getattr(emb, "name", str(emb)),
         "n_pairs": len(pairs),
-        "pipeline": {"heads": heads},
+        "pipeline": {"heads": heads, "rebuttal_rule": rule},
         "lexical": lex.to_dict(),
     }
 
@@ -510,7 +566,10 @@ def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScor
         ordered.append((a, b))
     tps = [TextPair(a.context, b.context, a.published, b.published) for a, b in ordered]
     fb = scorer.featurizer.transform(tps, show_progress=show_progress)
-    P, labels = scorer.proba_from_features(fb)
+    story = np.array([a.doc_id == b.doc_id or (clusters is not None and clusters.get(a.claim_id) is not None
+                                               and clusters.get(a.claim_id) == clusters.get(b.claim_id))
+                      for a, b in ordered], dtype=bool)
+    P, labels = scorer.proba_from_features(fb, story)
     out = []
     for k, (a, b) in enumerate(ordered):
         # checks again on the displayed sentences, so reason spans point into claim.text
@@ -518,6 +577,12 @@ def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScor
         reasons = [Reason("nli", f"NLI contradiction {fb.nli[k, 0]:.2f} (a→b), {fb.nli[k, 1]:.2f} (b→a)")]
         reasons.append(Reason("similarity", f"embedding cosine {fb.X[k, PIPELINE_FEATURES.index('cos')]:.2f}"))
         reasons += list(chk.reasons)
+        if not fb.body[k] and scorer.rule_fires(fb.X[k : k + 1], story[k : k + 1])[0]:
+            reasons.append(Reason(
+                "rebuttal",
+                "one source denies or has seen no evidence of what the other asserts; on labelled news pairs this "
+                f"pattern is a contradiction {100 * scorer.rule['precision']:.0f}% of the time",
+            ))
         d = days_between(a.published, b.published)
         if labels[k] == "contradicts" and d is not None and d >= _TEMPORAL_DAYS:
             reasons.append(Reason(
