@@ -232,3 +232,23 @@ def propose_pairs(claims: Sequence[Claim], X: np.ndarray, *, k: int = 8, k_entit
                     seen_echo.add(key)
                     echoes.append((a, b))
     return Candidates(pairs, echoes, clusters, n_cross)
+
+
+def cap_pairs(pairs: Sequence[tuple[Claim, Claim]], conflict: np.ndarray, similarity: np.ndarray, *,
+              k: int = 3) -> list[tuple[Claim, Claim]]:
+    """Keep, for every claim, its ``k`` likeliest conflicts and its most similar partner; drop the rest.
+
+    ``conflict`` is a cheap conflict score per pair (the lexical baseline's p(contradicts): no NLI), and
+    ``similarity`` the embedding cosine. A pair survives if either of its claims keeps it, so each claim ends up
+    in at most ``2 * (k + 1)`` pairs and the expensive NLI step stays linear in the number of claims.
+    """
+    by_claim: dict[str, list[int]] = defaultdict(list)
+    for i, (a, b) in enumerate(pairs):
+        by_claim[a.claim_id].append(i)
+        by_claim[b.claim_id].append(i)
+    keep: set[int] = set()
+    for ids in by_claim.values():
+        ranked = sorted(ids, key=lambda i: (-conflict[i], -similarity[i]))
+        keep.update(ranked[:k])
+        keep.add(max(ids, key=lambda i: similarity[i]))
+    return [pairs[i] for i in sorted(keep)]

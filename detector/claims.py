@@ -200,6 +200,11 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
     if m and m.group("name")[0].isupper():
         name, role = m.group("name"), _clean_name(m.group("role"))
         return _Speaker(f"{name} ({role})", "person", name.split()[-1].lower())
+    # "the Russian diplomat", "the spokesman": a definite role description is the last person quoted
+    if re.match(rf"^the\s+(?:[\w'’-]+\s+){{0,3}}(?:{ROLE_WORDS}|diplomat|envoy)$", span.text.strip(), re.IGNORECASE):
+        for sp in reversed(state.speakers):
+            if sp.kind == "person":
+                return sp
     # back-reference by surname or by head noun: "Kirby", "The official", "the officials"
     existing = _by_key(state, low.split()[-1])
     if existing is not None and (len(low.split()) == 1 or span.text.lower().startswith(("the ", "that ", "this "))):

@@ -100,7 +100,8 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
 
 
 def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdin=None, embedder=None,
-         scorer=None, extractor: ClaimExtractor | None = None, k: int = 8, show_progress: bool = False) -> ScanReport:
+         scorer=None, extractor: ClaimExtractor | None = None, k: int = 8, cap: int | None = 3,
+         show_progress: bool = False) -> ScanReport:
     """Ingest, cluster, propose cross-source pairs, score the new ones and store everything."""
     from .scoring import PipelineScorer, score_claim_pairs
 
@@ -120,6 +121,9 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     t2 = time.perf_counter()
     rep.seconds["embed"] = t2 - t1
     cands = propose_pairs(claims, X, k=k)
+    pool = cands.pairs
+    if pool and cap:
+        cands.pairs = _cap(pool, claims, X, cap)
     rep.n_candidates = len(cands.pairs)
     rep.n_cross_source = cands.n_cross_source
     rep.n_clusters = len(set(cands.clusters.values()))
@@ -137,6 +141,24 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     rep.n_echoes = len(echoes)
     rep.seconds["score"] = time.perf_counter() - t3
     return rep
+
+
+def _cap(pool, claims, X, k):
+    """Rank the candidate pool with the cheap lexical baseline and keep each claim's best few (see cap_pairs)."""
+    import numpy as np
+
+    from .candidates import cap_pairs
+    from .scoring import LexicalScorer, TextPair
+
+    row = {c.claim_id: i for i, c in enumerate(claims)}
+    sim = np.array([float(X[row[a.claim_id]] @ X[row[b.claim_id]]) for a, b in pool])
+    try:
+        lex = LexicalScorer()
+    except Exception as exc:  # noqa: BLE001 - no baseline in the params: fall back to similarity alone
+        log.debug("no lexical baseline (%s); capping by similarity", exc)
+        return cap_pairs(pool, sim, sim, k=k)
+    P = lex.predict_proba([TextPair(a.assertion, b.assertion) for a, b in pool])
+    return cap_pairs(pool, P[:, LABELS.index("contradicts")], sim, k=k)
 
 
 def _pid(a: Claim, b: Claim) -> str:

@@ -203,3 +203,21 @@ def test_cluster_embeddings_on_fake_text_topics(fake_embedder):
 def test_cluster_embeddings_edge_cases():
     assert cluster_embeddings(np.zeros((0, 4))).shape == (0,)
     assert cluster_embeddings(np.ones((1, 4)) / 2).tolist() == [0]
+
+
+def test_cap_pairs_keeps_each_claims_likeliest_conflicts_and_nearest_partner():
+    import numpy as np
+
+    from detector.candidates import cap_pairs
+
+    cs = [claim(f"c{i}", f"Claim number {i} about the port.", f"speaker {i}") for i in range(6)]
+    pairs = [(cs[0], cs[j]) for j in range(1, 6)]
+    conflict = np.array([0.9, 0.1, 0.2, 0.05, 0.8])
+    similarity = np.array([0.1, 0.95, 0.2, 0.3, 0.1])
+    kept = cap_pairs(pairs, conflict, similarity, k=2)
+    ids = {b.claim_id for _, b in kept}
+    # claim c0 keeps its two likeliest conflicts (c1, c5) and its nearest partner (c2); the others keep their only pair
+    assert {"c1", "c5", "c2"} <= ids
+    assert len(kept) == 5  # every other claim has just this one pair, so it keeps it
+    many = [(cs[0], cs[j]) for j in range(1, 6)] * 1
+    assert len(cap_pairs(many, conflict, similarity, k=1)) <= 5

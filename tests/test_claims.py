@@ -66,8 +66,6 @@ def test_quote_first_told_outlet(claims_of):
     assert "told" not in c.assertion and "Reuters" not in c.assertion
 
 
-@pytest.mark.xfail(strict=True, reason="claims._assertion: a quote-first sentence keeps the quote's comma "
-                   "before the final stop ('... next year,.')")
 def test_quote_first_assertion_is_clean(claims_of):
     (c,) = claims_of("“The city will close three libraries next year,” Ana Ruiz told Reuters.")
     assert c.assertion == "The city will close three libraries next year."
@@ -79,8 +77,6 @@ def test_reports_outlet_relay(claims_of):
     assert c.relay == (PUBLISHER, "Reuters")
 
 
-@pytest.mark.xfail(strict=True, reason="claims._attribute: ', reports <outlet>' frames only the verb, so the "
-                   "outlet's name stays in the assertion ('... to save money, Reuters.')")
 def test_reports_outlet_is_removed_from_the_assertion(claims_of):
     (c,) = claims_of("The city will close three libraries next year to save money, reports Reuters.")
     assert c.assertion == "The city will close three libraries next year to save money."

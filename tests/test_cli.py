@@ -230,8 +230,6 @@ def test_demo_ranks_the_foreign_ministry_denial_conflict_in_the_top_5(scanned):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="scoring: Kirby's 'we have not seen them move in that direction' against "
-                   "Der Spiegel's Bingo/ZT-180 report is not in the top 5 of the demo scan (issue 2, acceptance 1)")
 def test_demo_ranks_the_kirby_vs_spiegel_conflict_in_the_top_5(scanned):
     top5 = jsonl_rows(scanned[1].stdout)[:5]
     assert any(

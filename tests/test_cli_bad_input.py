@@ -125,8 +125,6 @@ def test_malformed_jsonl_line_names_the_line(tmp_path):
     assert_every_document_has_its_claims(db)
 
 
-@pytest.mark.xfail(strict=True, reason="ingest.BAD_JSON appends ' at column N' to json's own message, which "
-                   "already ends in 'at' for some errors: 'Unterminated string starting at at column 10'")
 def test_jsonl_message_reads_cleanly(tmp_path):
     rows = write(tmp_path / "rows.jsonl", '{"text": "never closed\n')
     r = ingest(tmp_path / "s.db", rows)
