@@ -137,8 +137,9 @@ def _emit(rows: list[dict], fmt: str) -> None:
                 click.echo(f"  {s.upper()}: {who}{via}{date}")
                 text = c["text"] if len(c["text"]) <= width * 2 else c["text"][: width * 2 - 1] + "…"
                 click.echo("     " + text)
-            kinds = [x for x in r["reasons"] if x["kind"] not in ("similarity",)]
-            shown = "; ".join(dict.fromkeys(x["detail"] for x in kinds[:6]))
+            kinds = sorted((x for x in r["reasons"] if x["kind"] not in ("similarity",)),
+                           key=lambda x: _REASON_ORDER.get(x["kind"], 99))
+            shown = "; ".join(list(dict.fromkeys(x["detail"] for x in kinds))[:6])
             click.echo(f"  why: {shown}")
             if r.get("more_pairs"):
                 click.echo(f"  + {len(r['more_pairs'])} more pair(s) between these two sources")
@@ -147,6 +148,11 @@ def _emit(rows: list[dict], fmt: str) -> None:
 
 def _source_pair(p: ScoredPair) -> tuple[str, ...]:
     return tuple(sorted(((p.a.speaker or p.a.outlet or "").lower(), (p.b.speaker or p.b.outlet or "").lower())))
+
+
+# the reasons a reviewer should read first, in the table view
+_REASON_ORDER = {"rebuttal": 0, "temporal": 1, "number": 2, "date": 3, "denial": 4, "non_confirmation": 5, "nli": 6,
+                 "negation": 7, "entity": 8, "hedging": 9, "relay": 10}
 
 
 def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[str], group: bool = True) -> int:
