@@ -107,6 +107,11 @@ class Reason:
     side: str | None = None
     span: tuple[int, int] | None = None
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Reason":
+        span = d.get("span")
+        return cls(kind=d["kind"], detail=d["detail"], side=d.get("side"), span=tuple(span) if span else None)
+
     def to_dict(self) -> dict:
         d: dict = {"kind": self.kind, "detail": self.detail}
         if self.side is not None:

@@ -260,11 +260,7 @@ def _items(db: Database, rows: list[sqlite3.Row]) -> list[QueueItem]:
     claims = _claims_by_id(db, [r["a_id"] for r in rows] + [r["b_id"] for r in rows])
     out = []
     for r in rows:
-        reasons = tuple(
-            Reason(kind=d["kind"], detail=d["detail"], side=d.get("side"),
-                   span=tuple(d["span"]) if d.get("span") else None)
-            for d in json.loads(r["reasons"])
-        )
+        reasons = tuple(Reason.from_dict(d) for d in json.loads(r["reasons"]))
         pair = ScoredPair(
             a=claims[r["a_id"]], b=claims[r["b_id"]], label=r["label"],
             probs={lab: r[f"p_{lab}"] for lab in LABELS}, reasons=reasons, cluster=r["cluster"],

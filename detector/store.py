@@ -338,11 +338,7 @@ class Database:
                 claims[r["claim_id"]] = self._claim(r)
         out = []
         for r in rows:
-            reasons = tuple(
-                Reason(kind=d["kind"], detail=d["detail"], side=d.get("side"),
-                       span=tuple(d["span"]) if d.get("span") else None)
-                for d in json.loads(r["reasons"])
-            )
+            reasons = tuple(Reason.from_dict(d) for d in json.loads(r["reasons"]))
             probs = {"contradicts": r["p_contradicts"], "agrees": r["p_agrees"], "neutral": r["p_neutral"],
                      "unrelated": r["p_unrelated"]}
             probs.setdefault(r["label"], r["score"])  # e.g. "echo" pairs keep their own score
