@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .models import Reason
 
@@ -113,7 +114,8 @@ def _unit(after: str) -> str:
     return w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
 
 
-def quantities(text: str) -> list[Quantity]:
+@lru_cache(maxsize=65536)
+def quantities(text: str) -> tuple[Quantity, ...]:
     """Numbers with their unit noun: "100 ZT-180 prototype drones" -> (100, "drone"), "$12 million" -> 1.2e7 usd."""
     out = []
     for m in NUMBER.finditer(text):
@@ -140,14 +142,16 @@ def quantities(text: str) -> list[Quantity]:
         out.append(Quantity(value, unit, (m.start(), end), text[m.start() : end]))
     for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")\s+((?:[A-Za-z][\w-]*\s+){0,2}[A-Za-z][\w-]*)", text, re.I):
         out.append(Quantity(float(_WORDNUM[m.group(1).lower()]), _unit(m.group(2)), m.span(1), m.group(1)))
-    return out
+    return tuple(out)
 
 
-def _tokens(text: str) -> set[str]:
-    return {w.lower().strip("'’.") for w in _WORD.findall(text)} - STOP
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset({w.lower().strip("'’.") for w in _WORD.findall(text)} - STOP)
 
 
-def entities(text: str) -> list[tuple[str, tuple[int, int]]]:
+@lru_cache(maxsize=65536)
+def entities(text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
     out = []
     for m in ENTITY.finditer(text):
         s = m.group(0)
@@ -160,7 +164,7 @@ def entities(text: str) -> list[tuple[str, tuple[int, int]]]:
         if len(name) < 2 or (m.start() == 0 and len(words) == 1 and name.lower() in STOP):
             continue
         out.append((name, (m.end() - len(name), m.end())))
-    return out
+    return tuple(out)
 
 
 def _norm_entity(e: str) -> str:
@@ -172,15 +176,17 @@ def _norm_entity(e: str) -> str:
             "washington": "united states"}.get(e, e)
 
 
-def find_cues(pattern: re.Pattern, text: str) -> list[tuple[str, tuple[int, int]]]:
-    return [(m.group(0), m.span()) for m in pattern.finditer(text)]
+@lru_cache(maxsize=65536)
+def find_cues(pattern: re.Pattern, text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
+    return tuple((m.group(0), m.span()) for m in pattern.finditer(text))
 
 
-def _dates(text: str) -> list[tuple[str, tuple[int, int], date | None]]:
+@lru_cache(maxsize=65536)
+def _dates(text: str) -> tuple[tuple[str, tuple[int, int], date | None], ...]:
     out = []
     for m in DATE.finditer(text):
         out.append((m.group(0), m.span(), None))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,3 +32,6 @@ def test_metrics_stay_above_floor(name):
     low = {k: (got[k], floor) for k, floor in entry["floors"].items()
            if got[k] is None or got[k] < floor - entry["tolerance"]}
     assert not low, f"{name}: below floor (got, floor): {low}"
+    high = {k: (got[k], ceiling) for k, ceiling in entry.get("ceilings", {}).items()  # lower is better (ece)
+            if got[k] is None or got[k] > ceiling + entry["tolerance"]}
+    assert not high, f"{name}: above ceiling (got, ceiling): {high}"
