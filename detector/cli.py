@@ -231,9 +231,9 @@ def scan(inputs, db_path, fmt, top, min_score, labels, outlet, embedder, nli_nam
                 emb = load_embedder(embedder)
             nli = None
             if nli_name:
-                from .nli import load_nli
+                from .nli import cached, load_nli
 
-                nli = load_nli(nli_name)
+                nli = cached(load_nli(nli_name))
             scorer = PipelineScorer(params=params, embedder=emb, nli=nli)
             rep = run_scan(inputs, db, outlet=outlet, stdin=_split_stdin(inputs), scorer=scorer,
                            show_progress=not quiet)

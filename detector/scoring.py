@@ -395,6 +395,13 @@ class PipelineScorer:
             if tuple(h.features) != PIPELINE_FEATURES:
                 raise ParamsError("the parameter file was fitted on other features; refit with `crossclaim calibrate`")
         self.featurizer = Featurizer(embedder=embedder, nli=nli, batch_size=batch_size)
+        fitted_emb = d.get("embedder")
+        if embedder is not None and fitted_emb and getattr(embedder, "name", fitted_emb) != fitted_emb:
+            import logging
+
+            logging.getLogger("crossclaim").warning(
+                "the scorer was fitted with embedder %r; similarity features from %r are on another scale, so "
+                "refit with `crossclaim calibrate` before trusting the probabilities", fitted_emb, embedder.name)
         fitted_nli = d.get("nli_backend")
         if nli is not None and fitted_nli and nli.name != fitted_nli:
             raise ParamsError(

@@ -176,8 +176,10 @@ def _encode(texts):
               help="Fit the shipped parameters: FNC-1 + Emergent from $CROSSCLAIM_DATASETS (see docs/EVALUATION.md).")
 @click.option("--out", type=click.Path(dir_okay=False), default=str(DEFAULT_OUT),
               help="Where to write the parameters (default: the shipped detector/params/pair_scorer.json).")
+@click.option("--nli", "nli_name", help="NLI backend to fit for: aegis-onnx (default), cross-encoder:PATH or a folder.")
+@click.option("--embedder", help="sentence-transformers model name or path (default: packaged all-MiniLM-L6-v2).")
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def calibrate_command(pairs_paths, fmt, split, recipe, out, silent):
+def calibrate_command(pairs_paths, fmt, split, recipe, out, nli_name, embedder, silent):
     """Fit the pair scorer on labelled pairs and write its parameter file.
 
     Example: crossclaim calibrate reviewed.jsonl --out my_params.json
@@ -196,7 +198,16 @@ def calibrate_command(pairs_paths, fmt, split, recipe, out, silent):
             for path in pairs_paths:
                 pairs += _take_split(read_pairs(path, fmt), split)
                 files += input_files(path, fmt)
-        params = fit_params(pairs, files, command=command_line(), root=root, show_progress=not silent)
+        models = {}
+        if nli_name:
+            from detector.nli import cached, load_nli
+
+            models["nli"] = cached(load_nli(nli_name))
+        if embedder:
+            from embeddings import load_embedder
+
+            models["embedder"] = load_embedder(embedder)
+        params = fit_params(pairs, files, command=command_line(), root=root, show_progress=not silent, **models)
     except (CrossclaimError, ValueError) as e:
         raise click.ClickException(str(e)) from None
     Path(out).parent.mkdir(parents=True, exist_ok=True)
