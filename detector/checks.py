@@ -167,6 +167,7 @@ def entities(text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)
 def _norm_entity(e: str) -> str:
     e = e.lower().replace("’", "'")
     e = re.sub(r"'s$", "", e)
@@ -258,7 +259,7 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
     # rebuttal: exactly one side denies, or says it has seen no evidence, and the other asserts without negation.
     # "We have not seen them decide" clashes with "they agreed to build", not with "they may be weighing it":
     # a non-confirmation only rebuts a claim that is not itself put as a possibility.
-    modal_a, modal_b = bool(MODAL.search(sa)), bool(MODAL.search(sb))
+    modal_a, modal_b = bool(find_cues(MODAL, sa)), bool(find_cues(MODAL, sb))
 
     def rebuts(den: int, non: int, other_neg: bool, other_modal: bool) -> bool:
         if other_neg:

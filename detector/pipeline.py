@@ -100,7 +100,7 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
 
 
 def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdin=None, embedder=None,
-         scorer=None, extractor: ClaimExtractor | None = None, k: int = 8, cap: int | None = 3,
+         scorer=None, extractor: ClaimExtractor | None = None, k: int = 8, cap: int | None = 2,
          show_progress: bool = False) -> ScanReport:
     """Ingest, cluster, propose cross-source pairs, score the new ones and store everything."""
     from .scoring import PipelineScorer, score_claim_pairs

