@@ -81,7 +81,11 @@ class PairClassifier:
         self.cv = cv
         self.random_state = random_state
 
-    def fit(self, X: np.ndarray, y: Sequence[str], groups: Sequence[str] | None = None) -> "PairClassifier":
+    def fit(self, X: np.ndarray, y: Sequence[str], groups: Sequence[str] | None = None,
+            sample_weight: np.ndarray | None = None) -> "PairClassifier":
+        """Fit on features X (n, d) and labels y. ``sample_weight`` undoes a sample's class re-balancing: with
+        weights true_share / sample_share per label, the fit, the temperature and the threshold all target the
+        data's real label distribution, so probabilities stay calibrated."""
         from scipy.optimize import minimize_scalar
         from sklearn.linear_model import LogisticRegression
         from sklearn.metrics import f1_score
@@ -96,6 +100,7 @@ class PairClassifier:
         if unknown:
             raise ValueError(f"unknown labels {sorted(unknown)}; allowed: {', '.join(LABELS)}")
         yi = np.array([LABELS.index(v) for v in y])
+        w = np.ones(len(yi)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         if groups is not None and len(set(groups)) >= self.cv:
             splits = list(GroupKFold(n_splits=self.cv).split(X, yi, groups))
         else:
@@ -105,7 +110,7 @@ class PairClassifier:
             out = np.zeros((len(yi), len(LABELS)))
             for tr, te in splits:
                 sc = StandardScaler().fit(X[tr])
-                m = LogisticRegression(C=C, max_iter=5000).fit(sc.transform(X[tr]), yi[tr])
+                m = LogisticRegression(C=C, max_iter=5000).fit(sc.transform(X[tr]), yi[tr], sample_weight=w[tr])
                 z = m.decision_function(sc.transform(X[te]))
                 full = np.full((len(te), len(LABELS)), -1e9)
                 full[:, m.classes_] = z if z.ndim == 2 else np.c_[-z, z]
@@ -116,11 +121,11 @@ class PairClassifier:
         best = None
         for C in grid:
             z = oof(C)
-            loss = _nll(z, yi)
+            loss = _nll(z, yi, w)
             if best is None or loss < best[0]:
                 best = (loss, C, z)
         _, self.C_, z_oof = best
-        res = minimize_scalar(lambda t: _nll(z_oof / t, yi), bounds=(0.25, 4.0), method="bounded")
+        res = minimize_scalar(lambda t: _nll(z_oof / t, yi, w), bounds=(0.25, 4.0), method="bounded")
         self.temperature_ = float(res.x)
         p_oof = _softmax(z_oof / self.temperature_)
         # contradiction threshold: the one that maximises out-of-fold contradiction F1
@@ -128,19 +133,19 @@ class PairClassifier:
         is_c = (yi == c).astype(int)
         best_t, best_f = 0.5, -1.0
         for t in np.linspace(0.05, 0.95, 91):
-            f = f1_score(is_c, (p_oof[:, c] >= t).astype(int), zero_division=0)
+            f = f1_score(is_c, (p_oof[:, c] >= t).astype(int), zero_division=0, sample_weight=w)
             if f > best_f:
                 best_t, best_f = float(t), float(f)
         self.threshold_ = best_t
         self.cv_ = {
-            "log_loss": float(_nll(z_oof / self.temperature_, yi)),
+            "log_loss": float(_nll(z_oof / self.temperature_, yi, w)),
             "contradicts_f1_at_threshold": best_f,
             "accuracy": float((p_oof.argmax(1) == yi).mean()),
             "n": int(len(yi)),
             "counts": {LABELS[k]: int((yi == k).sum()) for k in range(len(LABELS))},
         }
         self.scaler_ = StandardScaler().fit(X)
-        model = LogisticRegression(C=self.C_, max_iter=5000).fit(self.scaler_.transform(X), yi)
+        model = LogisticRegression(C=self.C_, max_iter=5000).fit(self.scaler_.transform(X), yi, sample_weight=w)
         coef = np.zeros((len(LABELS), X.shape[1]))
         intercept = np.full(len(LABELS), -30.0)  # a label absent from the data gets ~zero probability
         coef[model.classes_] = model.coef_ if len(model.classes_) > 2 else np.r_[-model.coef_, model.coef_]
@@ -214,9 +219,10 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _nll(z: np.ndarray, yi: np.ndarray) -> float:
+def _nll(z: np.ndarray, yi: np.ndarray, w: np.ndarray | None = None) -> float:
     p = _softmax(z)
-    return float(-np.mean(np.log(np.clip(p[np.arange(len(yi)), yi], 1e-12, 1.0))))
+    ll = np.log(np.clip(p[np.arange(len(yi)), yi], 1e-12, 1.0))
+    return float(-np.average(ll, weights=w))
 
 
 def labels_from_proba(P: np.ndarray, threshold: float) -> list[str]:
@@ -467,6 +473,11 @@ class PipelineScorer:
         fb = self.featurizer.transform(pairs, show_progress=show_progress)
         return self.proba_from_features(fb)[0]
 
+    def predict_labelled(self, pairs: Sequence[TextPair], *, show_progress: bool = False
+                         ) -> tuple[np.ndarray, list[str]]:
+        """Probabilities (n, 4) and the scorer's own labels (each head's fitted contradiction threshold)."""
+        return self.proba_from_features(self.featurizer.transform(pairs, show_progress=show_progress))
+
     def predict(self, pairs, *, show_progress=False) -> list[str]:
         fb = self.featurizer.transform(pairs, show_progress=show_progress)
         return self.proba_from_features(fb)[1]
@@ -492,6 +503,10 @@ class NliScorer:
     def predict(self, pairs, *, show_progress=False) -> list[str]:
         return labels_from_proba(self.predict_proba(pairs, show_progress=show_progress), self.threshold)
 
+    def predict_labelled(self, pairs, *, show_progress=False) -> tuple[np.ndarray, list[str]]:
+        P = self.predict_proba(pairs, show_progress=show_progress)
+        return P, labels_from_proba(P, self.threshold)
+
 
 class LexicalScorer:
     """Baseline: the same classifier over surface features only (overlap, negation, numbers, cue words)."""
@@ -514,6 +529,10 @@ class LexicalScorer:
     def predict(self, pairs, *, show_progress=False) -> list[str]:
         return labels_from_proba(self.predict_proba(pairs), self.threshold)
 
+    def predict_labelled(self, pairs, *, show_progress=False) -> tuple[np.ndarray, list[str]]:
+        P = self.predict_proba(pairs)
+        return P, labels_from_proba(P, self.threshold)
+
 
 def load_scorer(name: str = "pipeline", **kwargs):
     """A scorer by name: "pipeline" (default, shipped), "nli" (raw model) or "lexical" (baseline)."""
@@ -528,7 +547,8 @@ def load_scorer(name: str = "pipeline", **kwargs):
 
 
 def calibrate(pairs: Sequence[TextPair], labels: Sequence[str], groups: Sequence[str] | None = None, *,
-              show_progress: bool = False, embedder=None, nli: NliBackend | None = None) -> dict:
+              sample_weight: Sequence[float] | None = None, show_progress: bool = False, embedder=None,
+              nli: NliBackend | None = None) -> dict:
     """Fit the pipeline classifier and the lexical baseline on labelled pairs; return the JSON-ready parameters."""
     if len(pairs) != len(labels):
         raise ValueError(f"{len(pairs)} pairs but {len(labels)} labels")
@@ -538,18 +558,19 @@ def calibrate(pairs: Sequence[TextPair], labels: Sequence[str], groups: Sequence
     fb = feat.transform(pairs, show_progress=show_progress)
     y = np.asarray(list(labels))
     g = np.asarray(list(groups)) if groups is not None else None
+    sw = np.ones(len(y)) if sample_weight is None else np.asarray(list(sample_weight), dtype=np.float64)
     heads = {}
     for name, body in (("sentence", False), ("body", True)):
         rows = np.flatnonzero(fb.body == body)
         if len(rows) < 20 or len(set(y[rows])) < 2:
             continue  # too little of this kind to fit: the other head serves it
         heads[name] = PairClassifier(features=PIPELINE_FEATURES).fit(
-            fb.X[rows], y[rows], g[rows] if g is not None else None
+            fb.X[rows], y[rows], g[rows] if g is not None else None, sample_weight=sw[rows]
         ).to_dict()
     if not heads:
         raise ValueError("no pair kind has enough labelled pairs (20, with two labels) to fit")
     rule = rebuttal_rule(fb, y)
-    lex = PairClassifier(features=LEXICAL_FEATURES).fit(lexical_features(pairs), labels, groups)
+    lex = PairClassifier(features=LEXICAL_FEATURES).fit(lexical_features(pairs), labels, groups, sample_weight=sw)
     emb = feat._embedder()
     return {
         "format": "crossclaim-pair-scorer/1",

@@ -84,21 +84,25 @@ def eval_command(pairs_path, fmt, scorer, params, split, limit, seed, as_json, r
         model = scoring.load_scorer(scorer, **kwargs)
         text_pairs = [scoring.TextPair(p.text_a, p.text_b, p.date_a, p.date_b) for p in pairs]
         start = time.perf_counter()
-        proba = model.predict_proba(text_pairs, show_progress=not silent)
+        if hasattr(model, "predict_labelled"):  # the scorer's own decision rule (fitted thresholds)
+            proba, predicted = model.predict_labelled(text_pairs, show_progress=not silent)
+        else:
+            proba = model.predict_proba(text_pairs, show_progress=not silent)
+            predicted = None
         elapsed = time.perf_counter() - start
         gold = [p.label for p in pairs]
         is_fnc = (fmt or detect_format(pairs_path)) == "fnc1"
-        metrics = evaluate(gold, proba, elapsed_s=elapsed, fnc=is_fnc)
+        metrics = evaluate(gold, proba, elapsed_s=elapsed, fnc=is_fnc, predicted=predicted)
     except (CrossclaimError, ValueError) as e:
         raise click.ClickException(str(e)) from None
 
     if predictions:
-        _write_predictions(predictions, pairs, gold, proba)
+        _write_predictions(predictions, pairs, gold, proba, predicted)
     if report_dir:
         from .report import write_report
 
         title = f"crossclaim eval: {Path(pairs_path).name} ({split}), scorer {scorer}"
-        path = write_report(report_dir, gold, proba, pairs, metrics, title=title)
+        path = write_report(report_dir, gold, proba, pairs, metrics, title=title, predicted=predicted)
         click.echo(f"report: {path}", err=True)
     if as_json:
         click.echo(json.dumps(_json_safe(metrics)))
@@ -106,12 +110,13 @@ def eval_command(pairs_path, fmt, scorer, params, split, limit, seed, as_json, r
         _print_metrics(metrics)
 
 
-def _write_predictions(path, pairs, gold, proba) -> None:
+def _write_predictions(path, pairs, gold, proba, predicted=None) -> None:
     from .metrics import predicted_labels
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    labels = predicted if predicted is not None else predicted_labels(proba)
     with open(path, "w", encoding="utf-8") as fh:
-        for p, g, pred, row in zip(pairs, gold, predicted_labels(proba), proba):
+        for p, g, pred, row in zip(pairs, gold, labels, proba):
             d = {"id": p.id, "label": g, "predicted": pred}
             d.update({f"p_{lab}": round(float(x), 6) for lab, x in zip(LABELS, row)})
             fh.write(json.dumps(d, ensure_ascii=False) + "\n")
@@ -190,11 +195,11 @@ def calibrate_command(pairs_paths, fmt, split, recipe, out, nli_name, embedder, 
         root = None
         if recipe:
             root = datasets_root()
-            pairs, files = news_recipe(root)
+            pairs, files, weights = news_recipe(root)
         else:
             from .pairs import input_files
 
-            pairs, files = [], []
+            pairs, files, weights = [], [], None
             for path in pairs_paths:
                 pairs += _take_split(read_pairs(path, fmt), split)
                 files += input_files(path, fmt)
@@ -207,7 +212,8 @@ def calibrate_command(pairs_paths, fmt, split, recipe, out, nli_name, embedder, 
             from embeddings import load_embedder
 
             models["embedder"] = load_embedder(embedder)
-        params = fit_params(pairs, files, command=command_line(), root=root, show_progress=not silent, **models)
+        params = fit_params(pairs, files, command=command_line(), root=root, show_progress=not silent,
+                            weights=weights, **models)
     except (CrossclaimError, ValueError) as e:
         raise click.ClickException(str(e)) from None
     Path(out).parent.mkdir(parents=True, exist_ok=True)

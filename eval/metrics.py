@@ -30,7 +30,7 @@ def predicted_labels(proba: np.ndarray) -> list[str]:
 
 
 def evaluate(gold_labels: Sequence[str], proba: np.ndarray, *, elapsed_s: float | None = None,
-             fnc: bool = False) -> dict[str, float | str]:
+             fnc: bool = False, predicted: Sequence[str] | None = None) -> dict[str, float | str]:
     """Score probabilities ``proba`` (n, 4; columns = LABELS) against gold labels.
 
     Returns a flat dict: ``n``, ``accuracy``, ``macro_f1`` (over the labels that occur in the gold labels, so a
@@ -38,14 +38,17 @@ def evaluate(gold_labels: Sequence[str], proba: np.ndarray, *, elapsed_s: float 
     label, ``contradicts.roc_auc`` and ``contradicts.pr_auc`` (average precision; NaN when gold has only one
     class), ``ece`` of the contradiction probability (15 equal-width bins), ``pairs_per_s`` when ``elapsed_s``
     is given, ``fnc_score`` (official FNC-1 weighting, relative to the maximum) when ``fnc``, and
-    ``primary_metric``, the name of the key to compare runs by.
+    ``primary_metric``, the name of the key to compare runs by. ``predicted`` are the scorer's own labels (its
+    decision rule, e.g. a fitted contradiction threshold); without them the argmax of ``proba`` is used.
     """
     gold = list(gold_labels)
     proba = _check_proba(proba, len(gold))
     unknown = sorted(set(gold) - set(LABELS))
     if unknown:
         raise ValueError(f"gold labels must be in {LABELS}, got {unknown}")
-    pred = predicted_labels(proba)
+    pred = list(predicted) if predicted is not None else predicted_labels(proba)
+    if len(pred) != len(gold):
+        raise ValueError(f"{len(gold)} gold labels but {len(pred)} predicted")
     present = [lab for lab in LABELS if lab in set(gold)]
 
     out: dict[str, float | str] = {"n": float(len(gold))}
@@ -70,9 +73,10 @@ def evaluate(gold_labels: Sequence[str], proba: np.ndarray, *, elapsed_s: float 
     return out
 
 
-def confusion(gold_labels: Sequence[str], proba: np.ndarray) -> np.ndarray:
+def confusion(gold_labels: Sequence[str], proba: np.ndarray, predicted: Sequence[str] | None = None) -> np.ndarray:
     """Confusion matrix (4, 4): rows gold, columns predicted, both in LABELS order."""
-    return confusion_matrix(list(gold_labels), predicted_labels(proba), labels=list(LABELS))
+    pred = list(predicted) if predicted is not None else predicted_labels(proba)
+    return confusion_matrix(list(gold_labels), pred, labels=list(LABELS))
 
 
 def reliability_bins(y_true: np.ndarray, y_prob: np.ndarray, n_bins: int = N_BINS) -> tuple[np.ndarray, ...]:

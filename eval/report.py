@@ -20,7 +20,7 @@ MAX_TEXT = 600  # FNC-1 bodies run to thousands of characters; the report shows 
 
 
 def write_report(dir: str | Path, gold: Sequence[str], proba: np.ndarray, pairs: Sequence[LabelledPair],
-                 metrics: dict, *, title: str) -> Path:
+                 metrics: dict, *, title: str, predicted: Sequence[str] | None = None) -> Path:
     """Write ``report.md`` and ``pr_curve.png``, ``reliability.png``, ``confusion.png`` into ``dir``.
 
     ``proba`` is (n, 4) in LABELS order, aligned with ``gold`` and ``pairs``. Returns the report's path.
@@ -31,7 +31,7 @@ def write_report(dir: str | Path, gold: Sequence[str], proba: np.ndarray, pairs:
     proba = np.asarray(proba, dtype=float)
     y = np.array([g == "contradicts" for g in gold])
     p_contra = proba[:, LABELS.index("contradicts")]
-    cm = confusion(gold, proba)
+    cm = confusion(gold, proba, predicted)
 
     _plot(out, y, p_contra, cm)
 
@@ -59,7 +59,7 @@ def write_report(dir: str | Path, gold: Sequence[str], proba: np.ndarray, pairs:
     lines += ["", "![reliability diagram](reliability.png)", ""]
 
     lines += ["## Worst errors", "", "Wrong predictions, most confident first.", ""]
-    for p, g, pred, conf in worst_errors(gold, proba, pairs):
+    for p, g, pred, conf in worst_errors(gold, proba, pairs, predicted=predicted):
         lines += [f"### {p.id}: gold {g}, predicted {pred} ({conf:.2f})", "",
                   f"- **A**{_src(p.source_a)}: {_quote(p.text_a)}", f"- **B**{_src(p.source_b)}: {_quote(p.text_b)}",
                   ""]
@@ -91,10 +91,11 @@ def threshold_table(y: np.ndarray, p_contra: np.ndarray) -> list[str]:
 
 
 def worst_errors(gold: Sequence[str], proba: np.ndarray, pairs: Sequence[LabelledPair],
-                 n: int = N_WORST) -> list[tuple[LabelledPair, str, str, float]]:
+                 n: int = N_WORST, predicted: Sequence[str] | None = None) -> list[tuple[LabelledPair, str, str, float]]:
     """The ``n`` wrong predictions with the highest probability on the predicted label: (pair, gold, pred, p)."""
-    pred = predicted_labels(proba)
-    conf = np.asarray(proba).max(axis=1)
+    pred = list(predicted) if predicted is not None else predicted_labels(proba)
+    idx = {lab: i for i, lab in enumerate(LABELS)}
+    conf = np.array([row[idx[p]] for row, p in zip(np.asarray(proba), pred)])
     wrong = [i for i in range(len(gold)) if pred[i] != gold[i]]
     wrong.sort(key=lambda i: -conf[i])
     return [(pairs[i], gold[i], pred[i], float(conf[i])) for i in wrong[:n]]

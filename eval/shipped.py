@@ -26,6 +26,7 @@ from .pairs import LabelledPair, data_hash, group_of, input_files, news_fit_dev,
 SPLIT_FRACTION = 0.2  # share of groups held out as dev, for every dataset
 SPLIT_SEED = 0
 NEWS_FNC_MAX = 3000  # NLI on CPU runs at ~150 pairs/s; FNC-1 bodies are long
+FNC_RARE = ("contradicts",)  # FNC-1 "disagree" is 1.7% of pairs: all of them are kept, and weighted back down
 SAMPLE_SEED = 0
 UNRELATED_SHARE = 0.3  # random cross-claim Emergent pairs added as "unrelated", per Emergent fit pair
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "detector" / "params" / "pair_scorer.json"
@@ -37,8 +38,11 @@ def datasets_root() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 
 
-def news_recipe(root: str | Path | None = None) -> tuple[list[LabelledPair], list[Path]]:
-    """The pairs the shipped parameters are fitted on, and the files they come from."""
+def news_recipe(root: str | Path | None = None) -> tuple[list[LabelledPair], list[Path], list[float]]:
+    """The pairs the shipped parameters are fitted on, the files they come from, and each pair's weight.
+
+    FNC-1 pairs are weighted back to the fit side's real label shares (see ``fnc_sample``); Emergent pairs weigh 1.
+    """
     root = Path(root) if root is not None else datasets_root()
     fnc_dir, emergent_dir = root / "fnc-1", root / "emergent"
     for d in (fnc_dir, emergent_dir):
@@ -50,8 +54,27 @@ def news_recipe(root: str | Path | None = None) -> tuple[list[LabelledPair], lis
     fnc_fit = [p for p in fit if p.id in fnc_ids]
     emergent_fit = [p for p in fit if p.id not in fnc_ids]
     unrelated = random_unrelated(emergent_fit, int(UNRELATED_SHARE * len(emergent_fit)), seed=SAMPLE_SEED)
-    pairs = sample_pairs(fnc_fit, NEWS_FNC_MAX, seed=SAMPLE_SEED) + emergent_fit + unrelated
-    return pairs, input_files(fnc_dir, "fnc1") + input_files(emergent_dir, "emergent")
+    pairs = fnc_sample(fnc_fit) + emergent_fit + unrelated
+    return pairs, input_files(fnc_dir, "fnc1") + input_files(emergent_dir, "emergent"), sample_weights(pairs, fnc_fit)
+
+
+def fnc_sample(fnc_fit: Sequence[LabelledPair]) -> list[LabelledPair]:
+    """Every rare-label FNC-1 pair plus a label-stratified sample of the rest, NEWS_FNC_MAX in all."""
+    rare = [p for p in fnc_fit if p.label in FNC_RARE]
+    rest = [p for p in fnc_fit if p.label not in FNC_RARE]
+    return sorted(rare + sample_pairs(rest, max(0, NEWS_FNC_MAX - len(rare)), seed=SAMPLE_SEED), key=lambda p: p.id)
+
+
+def sample_weights(pairs: Sequence[LabelledPair], population: Sequence[LabelledPair]) -> list[float]:
+    """Weights true_share / sample_share per label, for pairs drawn from ``population`` (1.0 for other pairs)."""
+    from collections import Counter
+
+    ids = {p.id for p in population}
+    drawn = [p for p in pairs if p.id in ids]
+    true, got = Counter(p.label for p in population), Counter(p.label for p in drawn)
+    n_true, n_got = sum(true.values()), sum(got.values())
+    w = {lab: (true[lab] / n_true) / (got[lab] / n_got) for lab in got}
+    return [w[p.label] if p.id in ids else 1.0 for p in pairs]
 
 
 def random_unrelated(pairs: Sequence[LabelledPair], n: int, *, seed: int = 0) -> list[LabelledPair]:
@@ -79,7 +102,8 @@ def random_unrelated(pairs: Sequence[LabelledPair], n: int, *, seed: int = 0) ->
 
 
 def fit_params(pairs: Sequence[LabelledPair], data_files: Sequence[Path], *, command: str | None = None,
-               root: Path | None = None, show_progress: bool = False, **calibrate_kwargs) -> dict:
+               root: Path | None = None, show_progress: bool = False, weights: Sequence[float] | None = None,
+               **calibrate_kwargs) -> dict:
     """Fit the pair scorer on labelled pairs and return its parameters, with provenance added.
 
     Adds ``data_hash`` (``eval.pairs.data_hash`` of ``data_files``), ``data_files`` (relative to ``root`` when
@@ -89,7 +113,7 @@ def fit_params(pairs: Sequence[LabelledPair], data_files: Sequence[Path], *, com
 
     text_pairs = [TextPair(p.text_a, p.text_b, p.date_a, p.date_b) for p in pairs]
     params = calibrate(text_pairs, [p.label for p in pairs], [group_of(p) for p in pairs],
-                       show_progress=show_progress, **calibrate_kwargs)
+                       sample_weight=weights, show_progress=show_progress, **calibrate_kwargs)
     params["data_hash"] = data_hash(data_files)
     params["data_files"] = [_relative(Path(f), root) for f in data_files]
     params["command"] = command or command_line()
@@ -123,8 +147,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     out = Path(args[0]) if args else DEFAULT_OUT
     root = datasets_root()
-    pairs, files = news_recipe(root)
-    params = fit_params(pairs, files, root=root, show_progress=True)
+    pairs, files, weights = news_recipe(root)
+    params = fit_params(pairs, files, root=root, show_progress=True, weights=weights)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out} ({len(pairs)} pairs, data_hash {params['data_hash'][:12]})", file=sys.stderr)

@@ -42,8 +42,9 @@ def stub_scoring(monkeypatch):
         calls["load_scorer"] = (name, kwargs)
         return StubScorer(name)
 
-    def calibrate(pairs, labels, groups=None, *, show_progress=False):
+    def calibrate(pairs, labels, groups=None, *, sample_weight=None, show_progress=False):
         calls["calibrate"] = (list(pairs), list(labels), groups)
+        calls["sample_weight"] = sample_weight
         return {"format": "stub", "n_pairs": len(pairs)}
 
     monkeypatch.setattr(scoring, "load_scorer", load_scorer)

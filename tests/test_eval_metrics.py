@@ -94,3 +94,16 @@ def test_bad_shapes_are_refused():
         evaluate(GOLD, PROBA[:, :3])
     with pytest.raises(ValueError, match="gold labels must be in"):
         evaluate(["refutes"] + GOLD[1:], PROBA)
+
+
+def test_evaluate_uses_the_scorers_own_labels_when_given():
+    import numpy as np
+
+    from eval.metrics import evaluate
+
+    gold = ["contradicts", "unrelated", "unrelated", "contradicts"]
+    # contradiction never wins the argmax, but a scorer with a 0.3 threshold flags rows 0 and 3
+    proba = np.array([[0.35, 0.0, 0.0, 0.65], [0.05, 0.0, 0.0, 0.95], [0.1, 0.0, 0.0, 0.9], [0.4, 0.0, 0.0, 0.6]])
+    assert evaluate(gold, proba)["contradicts.f1"] == 0.0
+    m = evaluate(gold, proba, predicted=["contradicts", "unrelated", "unrelated", "contradicts"])
+    assert m["contradicts.f1"] == 1.0 and m["accuracy"] == 1.0

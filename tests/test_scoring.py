@@ -181,3 +181,25 @@ def test_shipped_params_record_how_to_reproduce_them(shipped):
         pytest.skip("the shipped parameters do not carry a data hash yet")
     assert shipped["data_hash"] and isinstance(shipped["data_hash"], str)
     assert "command" in shipped and "crossclaim calibrate" in shipped["command"]
+
+
+def test_sample_weights_undo_oversampling_of_a_rare_label():
+    # the same data twice: once as drawn, once with the rare label copied 10x and weighted back by 1/10
+    rng = np.random.default_rng(1)
+    n = 400
+    X = rng.normal(size=(n, len(PIPELINE_FEATURES)))
+    y = np.array(["unrelated"] * n, dtype=object)
+    y[X[:, 0] > 0.3] = "neutral"
+    y[X[:, 1] > 1.6] = "contradicts"
+    rare = np.flatnonzero(y == "contradicts")
+    X2 = np.vstack([X] + [X[rare]] * 9)
+    y2 = np.concatenate([y] + [y[rare]] * 9)
+    w2 = np.where(y2 == "contradicts", 0.1, 1.0)
+    plain = PairClassifier(C=1.0).fit(X, y)
+    weighted = PairClassifier(C=1.0).fit(X2, y2, sample_weight=w2)
+    unweighted = PairClassifier(C=1.0).fit(X2, y2)
+    c = LABELS.index("contradicts")
+    mean_plain = plain.predict_proba(X)[:, c].mean()
+    # weighting brings the mean contradiction probability back near the plain fit's; ignoring it inflates it
+    assert abs(weighted.predict_proba(X)[:, c].mean() - mean_plain) < 0.02
+    assert unweighted.predict_proba(X)[:, c].mean() > mean_plain + 0.015
