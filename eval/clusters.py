@@ -83,22 +83,17 @@ def _read_ecbplus(path: Path, pick: str = "widest") -> list[ClusterItem]:
 
 
 def _read_jsonl(path: Path) -> list[ClusterItem]:
+    from .pairs import iter_jsonl_objects
+
     items, seen = [], set()
-    with open(path, encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(str(path), f"not valid JSON ({e.msg})", line_no) from None
-            if not isinstance(d, dict) or any(not str(d.get(k) or "").strip() for k in ("id", "text", "cluster")):
-                raise InputError(str(path), "each line needs non-empty id, text and cluster", line_no)
-            if str(d["id"]) in seen:
-                raise InputError(str(path), f"id {d['id']!r} occurs twice", line_no)
-            seen.add(str(d["id"]))
-            items.append(ClusterItem(id=str(d["id"]), text=str(d["text"]), cluster=str(d["cluster"]),
-                                     source=str(d["source"]) if d.get("source") else None))
+    for line_no, d in iter_jsonl_objects(path):
+        if any(not str(d.get(k) or "").strip() for k in ("id", "text", "cluster")):
+            raise InputError(str(path), "each line needs non-empty id, text and cluster", line_no)
+        if str(d["id"]) in seen:
+            raise InputError(str(path), f"id {d['id']!r} occurs twice", line_no)
+        seen.add(str(d["id"]))
+        items.append(ClusterItem(id=str(d["id"]), text=str(d["text"]), cluster=str(d["cluster"]),
+                                 source=str(d["source"]) if d.get("source") else None))
     if not items:
         raise InputError(str(path), "no items")
     return items

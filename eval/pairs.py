@@ -297,8 +297,8 @@ def _generic_pair(d: dict, source: str, line: int) -> LabelledPair:
     return LabelledPair(**{k: (str(d[k]) if k in REQUIRED else _clean(d.get(k))) for k in COLUMNS})
 
 
-def _read_jsonl(path: Path) -> list[LabelledPair]:
-    out = []
+def iter_jsonl_objects(path: Path):
+    """(line number, object) for each non-blank line of a JSONL file; InputError naming the line otherwise."""
     with open(path, encoding="utf-8") as fh:
         for line_no, line in enumerate(fh, 1):
             if not line.strip():
@@ -309,8 +309,11 @@ def _read_jsonl(path: Path) -> list[LabelledPair]:
                 raise InputError(str(path), f"not valid JSON ({e.msg})", line_no) from None
             if not isinstance(d, dict):
                 raise InputError(str(path), "each line must be a JSON object", line_no)
-            out.append(_generic_pair(d, str(path), line_no))
-    return out
+            yield line_no, d
+
+
+def _read_jsonl(path: Path) -> list[LabelledPair]:
+    return [_generic_pair(d, str(path), line_no) for line_no, d in iter_jsonl_objects(path)]
 
 
 def _read_csv(path: Path) -> list[LabelledPair]:
