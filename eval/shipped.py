@@ -3,9 +3,10 @@
     crossclaim calibrate --recipe news          # or: python -m eval.shipped
 
 reads FNC-1 and Emergent from $CROSSCLAIM_DATASETS (default: ../shared/datasets beside the project), keeps the fit
-side of ``news_fit_dev`` (so the dev numbers in docs/RESULTS.md stay held out), takes a fixed label-stratified
-sample of at most NEWS_FNC_MAX FNC-1 pairs plus every Emergent fit pair, and fits
-``detector.scoring.calibrate`` on them. The output records the data's hash and the command line.
+side of ``news_fit_dev`` (so the dev numbers in docs/RESULTS.md stay held out), takes NEWS_FNC_MAX FNC-1 pairs
+(every ``disagree`` pair and a label-stratified sample of the rest, weighted back to the real label shares), every
+Emergent fit pair and random cross-claim Emergent pairs as ``unrelated``, and fits ``detector.scoring.calibrate``
+on them. The output records the data's hash and the command line.
 """
 
 from __future__ import annotations
