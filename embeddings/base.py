@@ -61,6 +61,12 @@ class SentenceTransformerEmbedder:
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                     path = _default_model_path() if self.model in (DEFAULT_MODEL, "default") else self.model
+                    try:  # the model-loading bar is noise on stderr; our own progress bars stay
+                        from transformers.utils import logging as hf_logging
+
+                        hf_logging.disable_progress_bar()
+                    except ImportError:  # pragma: no cover
+                        pass
                     try:
                         from sentence_transformers import SentenceTransformer
                     except ImportError as exc:  # pragma: no cover
