@@ -281,12 +281,14 @@ class Featurizer:
         return self.nli
 
     def transform(self, pairs: Sequence[TextPair], *, show_progress: bool = False,
-                  spans: Sequence[tuple[str, str]] | None = None) -> FeatureBatch:
+                  spans: Sequence[tuple[str, str]] | None = None, bodies: bool = True) -> FeatureBatch:
+        """Features for text pairs. With ``bodies=False`` every side b is a claim, never an article body to cut
+        into sentences (a long claim in context is still one claim: the sentence head scores it)."""
         n = len(pairs)
         if n == 0:
             return FeatureBatch(np.zeros((0, len(PIPELINE_FEATURES))), np.zeros((0, 2)), np.zeros(0, bool), [], [])
         # evidence selection: long side-b texts (article bodies) are scored on their N best sentences
-        cands = [_split_long(p.text_b) for p in pairs]
+        cands = [_split_long(p.text_b) if bodies else [p.text_b] for p in pairs]
         a_short = [p.text_a if len(p.text_a.split()) <= 3 * LONG_TEXT_WORDS else " ".join(p.text_a.split()[:180])
                    for p in pairs]
         uniq = sorted({t for t in a_short} | {s for c in cands for s in c})
@@ -595,7 +597,7 @@ def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScor
             a, b = b, a
         ordered.append((a, b))
     tps = [TextPair(a.context, b.context, a.published, b.published) for a, b in ordered]
-    fb = scorer.featurizer.transform(tps, show_progress=show_progress)
+    fb = scorer.featurizer.transform(tps, show_progress=show_progress, bodies=False)
     story = np.array([a.doc_id == b.doc_id or (clusters is not None and clusters.get(a.claim_id) is not None
                                                and clusters.get(a.claim_id) == clusters.get(b.claim_id))
                       for a, b in ordered], dtype=bool)
