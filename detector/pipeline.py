@@ -123,7 +123,7 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     cands = propose_pairs(claims, X, k=k)
     pool = cands.pairs
     if pool and cap:
-        cands.pairs = _cap(pool, claims, X, cap)
+        cands.pairs = _cap(pool, claims, X, cap, params=getattr(scorer, "params", None))
     rep.n_candidates = len(cands.pairs)
     rep.n_cross_source = cands.n_cross_source
     rep.n_clusters = len(set(cands.clusters.values()))
@@ -143,18 +143,19 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     return rep
 
 
-def _cap(pool, claims, X, k):
+def _cap(pool, claims, X, k, params=None):
     """Rank the candidate pool with the cheap lexical baseline and keep each claim's best few (see cap_pairs)."""
     import numpy as np
 
     from .candidates import cap_pairs
+    from .errors import ParamsError
     from .scoring import LexicalScorer, TextPair
 
     row = {c.claim_id: i for i, c in enumerate(claims)}
     sim = np.array([float(X[row[a.claim_id]] @ X[row[b.claim_id]]) for a, b in pool])
     try:
-        lex = LexicalScorer()
-    except Exception as exc:  # noqa: BLE001 - no baseline in the params: fall back to similarity alone
+        lex = LexicalScorer(params=params)
+    except ParamsError as exc:  # no baseline in the parameter file: rank by similarity alone
         log.debug("no lexical baseline (%s); capping by similarity", exc)
         return cap_pairs(pool, sim, sim, k=k)
     P = lex.predict_proba([TextPair(a.assertion, b.assertion) for a, b in pool])
