@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .errors import ModelUnavailable
 from .models import Claim, Document
-from .outlets import canonical_outlet, find_outlet_mentions
+from .outlets import find_outlet_mentions
 
 __all__ = ["extract_claims", "load_nlp", "ClaimExtractor"]
 

@@ -14,8 +14,6 @@ Three scorers share one interface, ``predict_proba(list[TextPair]) -> (n, 4)`` w
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache

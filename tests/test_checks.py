@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from detector.checks import CHECK_FEATURES, days_between, quantities, run_checks
 

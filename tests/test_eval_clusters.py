@@ -7,8 +7,9 @@ import pytest
 
 from detector.errors import InputError
 from eval.clusters import ClusterItem, b_cubed, evaluate_clusters, read_cluster_items
+from tests._eval_fixtures import eval_fixtures
 
-FX = Path(__file__).parent / "fixtures" / "eval"
+FX = eval_fixtures()  # the fixtures under their datasets' file names, in a temporary folder
 DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 
 

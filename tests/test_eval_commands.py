@@ -1,20 +1,19 @@
 """The eval, eval-clusters and calibrate commands through CliRunner, with a stub scorer (unit tests only)."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import click
 import pytest
 from click.testing import CliRunner
 
-from detector.models import LABELS
 from eval import data_hash, read_pairs
 from eval.commands import calibrate_command, eval_clusters_command, eval_command
 from eval.metrics import evaluate
 from eval.pairs import input_files
+from tests._eval_fixtures import eval_fixtures
 
-FX = Path(__file__).parent / "fixtures" / "eval"
+FX = eval_fixtures()  # the fixtures under their datasets' file names, in a temporary folder
 CUES = ("denies", "closed", "still standing", "No dog", "asleep", "declined", "1940s")
 
 
@@ -126,6 +125,7 @@ def test_eval_limit_and_split(stub_scoring, tmp_path):
     assert r.exit_code == 0 and len(read_pairs(tmp_path / "x.jsonl")) == 2
     r = run(eval_command, [str(FX / "generic.jsonl"), "--split", "dev", "--convert", str(tmp_path / "d.jsonl")])
     r2 = run(eval_command, [str(FX / "generic.jsonl"), "--split", "fit", "--convert", str(tmp_path / "f.jsonl")])
+    assert r.exit_code == 0 and r2.exit_code == 0, (r.output, r2.output)
     n = sum(len(p.read_text().splitlines()) for p in (tmp_path / "d.jsonl", tmp_path / "f.jsonl") if p.exists())
     assert n == 4
 

@@ -1,16 +1,16 @@
 """Readers of labelled pairs, against small fixtures written for these tests in each dataset's layout."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from detector.errors import InputError
 from detector.models import LABELS
 from eval import LabelledPair, data_hash, dev_split, news_fit_dev, read_pairs, write_pairs
-from eval.pairs import detect_format, input_files, normalise_text, sample_pairs
+from eval.pairs import detect_format, input_files, sample_pairs
+from tests._eval_fixtures import eval_fixtures
 
-FX = Path(__file__).parent / "fixtures" / "eval"
+FX = eval_fixtures()  # the fixtures under their datasets' file names, in a temporary folder
 
 
 def labels(pairs):

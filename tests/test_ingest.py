@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 
 from detector.ingest import IngestResult, read_inputs, read_text_document
 from detector.models import Document
