@@ -208,8 +208,7 @@ def propose_pairs(claims: Sequence[Claim], X: np.ndarray, *, k: int = 8, k_entit
             taken = 0
             for b_pos in np.argsort(-S[a_pos]):
                 j = ids[int(b_pos)]
-                if j == i or same_source(claims[i], claims[j]) or (claims[i].doc_id == claims[j].doc_id
-                                                                   and (_own_voice(claims[i]) or _own_voice(claims[j]))):
+                if j == i or same_source(claims[i], claims[j]):
                     continue
                 propose(i, j, float(S[a_pos, b_pos]))
                 taken += 1

@@ -87,11 +87,6 @@ class Claim:
     def make_id(doc_id: str, span: tuple[int, int]) -> str:
         return sha(doc_id, str(span[0]), str(span[1]))
 
-    @property
-    def origin(self) -> str | None:
-        """The first speaker of the relay chain: two claims with one origin are one report, relayed."""
-        return self.speaker
-
 
 @dataclass(frozen=True, slots=True)
 class Reason:

@@ -127,7 +127,6 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     rep.n_candidates = len(cands.pairs)
     rep.n_cross_source = cands.n_cross_source
     rep.n_clusters = len(set(cands.clusters.values()))
-    db.set_clusters(cands.clusters)
     done = db.scored_pair_ids()
     todo = [(a, b) for a, b in cands.pairs if _pid(a, b) not in done]
     t3 = time.perf_counter()
@@ -136,7 +135,7 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     echoes = [_echo(a, b, cands.clusters) for a, b in cands.echoes if _pid(a, b) not in done]
     db.add_pairs(scored, scorer=getattr(scorer, "name", "pipeline"))
     db.add_pairs(echoes, scorer="relay")
-    db.update_pair_clusters(cands.clusters)
+    db.set_clusters(cands.clusters)
     rep.n_scored = len(scored)
     rep.n_echoes = len(echoes)
     rep.seconds["score"] = time.perf_counter() - t3

@@ -254,8 +254,6 @@ class FeatureBatch:
     X: np.ndarray  # (n, len(PIPELINE_FEATURES))
     nli: np.ndarray  # (n, 2): contradiction a->b, b->a
     body: np.ndarray  # (n,) bool: side b was a long text scored on its best sentences
-    evidence: list[str]  # the (best) text of side b that was scored
-    reasons: list[tuple[Reason, ...]]
 
 
 class Featurizer:
@@ -279,12 +277,12 @@ class Featurizer:
         return self.nli
 
     def transform(self, pairs: Sequence[TextPair], *, show_progress: bool = False,
-                  spans: Sequence[tuple[str, str]] | None = None, bodies: bool = True) -> FeatureBatch:
+                  bodies: bool = True) -> FeatureBatch:
         """Features for text pairs. With ``bodies=False`` every side b is a claim, never an article body to cut
         into sentences (a long claim in context is still one claim: the sentence head scores it)."""
         n = len(pairs)
         if n == 0:
-            return FeatureBatch(np.zeros((0, len(PIPELINE_FEATURES))), np.zeros((0, 2)), np.zeros(0, bool), [], [])
+            return FeatureBatch(np.zeros((0, len(PIPELINE_FEATURES))), np.zeros((0, 2)), np.zeros(0, bool))
         # evidence selection: long side-b texts (article bodies) are scored on their N best sentences
         cands = [_split_long(p.text_b) if bodies else [p.text_b] for p in pairs]
         a_short = [p.text_a if len(p.text_a.split()) <= 3 * LONG_TEXT_WORDS else " ".join(p.text_a.split()[:180])
@@ -316,12 +314,8 @@ class Featurizer:
             ab[k] = max(ab[k], S[j, col])
             ba[k] = max(ba[k], S[j + 1, col])
         X = np.zeros((n, len(PIPELINE_FEATURES)))
-        reasons = []
-        for k, p in enumerate(pairs):
-            ev_text = " ".join(evid[k])
-            sa, sb = spans[k] if spans is not None else (None, None)
-            chk = run_checks(a_short[k], ev_text, spans_a=sa, spans_b=sb)
-            f = dict(chk.features)
+        for k in range(n):
+            f = dict(run_checks(a_short[k], " ".join(evid[k])).features)
             f.update(nli_ab=ab[k], nli_ba=ba[k], nli_max=max(ab[k], ba[k]), nli_min=min(ab[k], ba[k]), cos=cos[k])
             f["cos_x_nli"] = cos[k] * f["nli_max"]
             f["denial_x_cos"] = f["denial"] * cos[k]
@@ -329,9 +323,8 @@ class Featurizer:
             f["neg_x_nli"] = f["neg_asym"] * f["nli_max"]
             f["rebuttal_x_cos"] = f["rebuttal"] * cos[k]
             X[k] = [f[name] for name in PIPELINE_FEATURES]
-            reasons.append(chk.reasons)
         body = np.array([len(c) > 1 for c in cands], dtype=bool)
-        return FeatureBatch(X, np.c_[ab, ba], body, [" ".join(e) for e in evid], reasons)
+        return FeatureBatch(X, np.c_[ab, ba], body)
 
 
 def lexical_features(pairs: Sequence[TextPair]) -> np.ndarray:

@@ -120,15 +120,6 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def register_migration(name: str, fn: Callable[[sqlite3.Connection], None]) -> None:
-    """Append a migration (used by optional parts, e.g. the review queue's verdict tables)."""
-    global SCHEMA_VERSION
-    if any(n == name for n, _ in MIGRATIONS):
-        return
-    MIGRATIONS.append((name, fn))
-    SCHEMA_VERSION = len(MIGRATIONS)
-
-
 class Database:
     """One SQLite file (or ``memory=True``) holding the pipeline's state.
 
@@ -276,9 +267,13 @@ class Database:
 
     # -- clusters and pairs -----------------------------------------------------------------------------------
     def set_clusters(self, assignment: dict[str, int]) -> None:
+        """Replace the clustering, and re-point stored pairs at it (cluster ids change between scans)."""
         with self.atomic() as conn:
             conn.execute("DELETE FROM clusters")
             conn.executemany("INSERT INTO clusters VALUES (?, ?)", list(assignment.items()))
+            conn.execute(
+                "UPDATE pairs SET cluster = (SELECT cluster FROM clusters WHERE clusters.claim_id = pairs.a_id)"
+            )
 
     def clusters(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT claim_id, cluster FROM clusters")}
@@ -303,13 +298,6 @@ class Database:
                 "INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
         return len(rows)
-
-    def update_pair_clusters(self, assignment: dict[str, int]) -> None:
-        """Re-point stored pairs at the current clustering (cluster ids change between scans)."""
-        with self.atomic() as conn:
-            conn.execute(
-                "UPDATE pairs SET cluster = (SELECT cluster FROM clusters WHERE clusters.claim_id = pairs.a_id)"
-            )
 
     def pairs(self, labels: Iterable[str] | None = None, min_score: float = 0.0) -> list[ScoredPair]:
         """Stored pairs, most likely conflicts first (by the probability of their label, then p_contradicts)."""
