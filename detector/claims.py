@@ -121,8 +121,6 @@ class _State:
     outlet: str | None
     speakers: list[_Speaker] = field(default_factory=list)
     last_source_outlet: str | None = None  # last outlet cited as a source (for "the report", "reportedly")
-    prev_speaker: str | None = None
-    prev_relay: tuple[str, ...] = ()
     prev_assertion: str = ""
 
     def remember(self, sp: _Speaker) -> None:
@@ -345,8 +343,6 @@ def _attribute(sent, state: _State) -> _Attribution:
             for c in tok.children:
                 if c.dep_ in ("prt", "dobj", "dative", "iobj", "npadvmod", "advmod", "aux", "neg") and c.i > tok.i:
                     fe = max(fe, _span_of(c).end_char - base)
-                if c.dep_ == "mark" or c.lower_ == "that":
-                    pass
             frame.append((fs, fe))
             ccomp = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
             sub = list(ccomp.subtree) if ccomp is not None else []

@@ -29,7 +29,6 @@ class IngestReport:
     n_new: int = 0  # of which not yet in the store
     n_claims: int = 0  # claims written for the new documents
     problems: list[InputProblem] = field(default_factory=list)
-    doc_ids: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -70,7 +69,6 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
     res = _read(inputs, outlet, stdin)
     rep = IngestReport(n_inputs=res.n_inputs, n_documents=len(res.documents), problems=list(res.problems))
     new = [d for d in res.documents if not db.has_document(d.doc_id)]
-    rep.doc_ids = [d.doc_id for d in res.documents]
     if not new:
         return rep
     ex = extractor or ClaimExtractor()
