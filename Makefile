@@ -36,7 +36,7 @@ test-quick: setup
 	$(BIN)/python -m pytest -ra -m 'not slow'
 
 calibrate: setup
-	$(BIN)/crossclaim calibrate --recipe news
+	$(BIN)/crossclaim calibrate --recipe shipped
 
 bench: setup
 	$(BIN)/crossclaim bench --out docs/BENCHMARKS.md

@@ -40,6 +40,8 @@ __all__ = [
     "LEXICAL_FEATURES",
     "SCORERS",
     "DEFAULT_PARAMS",
+    "select_calibration",
+    "calibration_names",
 ]
 
 SCORERS = ("pipeline", "nli", "lexical")
@@ -55,6 +57,7 @@ similar to almost any headline) that one set of weights serves both badly."""
 LEXICAL_FEATURES: tuple[str, ...] = CHECK_FEATURES
 LONG_TEXT_WORDS = 60  # longer texts (article bodies) are scored on their best-matching sentences
 N_EVIDENCE = 2
+RULE_MIN_SUPPORT = 10  # labelled pairs showing the rebuttal pattern needed before its precision is trusted
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +358,10 @@ def rebuttal_rule(fb: FeatureBatch, y: np.ndarray) -> dict:
     min_cos = float(np.percentile(cos[related], 25))
     fires = sent & reb & (cos >= min_cos)
     n, n_c = int(fires.sum()), int((fires & (y == "contradicts")).sum())
-    return {"n": n, "n_contradicts": n_c, "precision": round((n_c + 1) / (n + 2), 4), "min_cos": round(min_cos, 4)}
+    out = {"n": n, "n_contradicts": n_c, "min_cos": round(min_cos, 4)}
+    if n >= RULE_MIN_SUPPORT:  # fewer labelled pairs do not measure a precision: the rule stays off
+        out["precision"] = round((n_c + 1) / (n + 2), 4)
+    return out
 
 
 # -- scorers -------------------------------------------------------------------------------------------------
@@ -375,14 +381,50 @@ def load_params(path: str | Path | None = None) -> dict:
         raise ParamsError(f"{p}: not valid JSON ({exc})") from exc
 
 
+def calibration_names(d: dict) -> list[str]:
+    """The calibrations a parameter file holds (a single-calibration file's one is called "default")."""
+    cals = d.get("calibrations")
+    return list(cals) if isinstance(cals, dict) else ["default"]
+
+
+def select_calibration(d: dict, name: str | None = None) -> tuple[str, dict]:
+    """(name, parameters) of one calibration in a parameter file; ``None`` picks the file's default.
+
+    A parameter file holds one calibration per kind of text it was fitted on (``calibrations``: name ->
+    {"pipeline", "lexical", ...}, and ``default_calibration``, the one `scan` uses). Probabilities calibrated on one
+    kind of text are not calibrated on another (docs/RESULTS.md measures it), so evaluation on, say, SNLI uses the
+    calibration fitted on SNLI's own fit split. A file from before calibrations were named (a bare "pipeline" and
+    "lexical") is one calibration, "default".
+    """
+    if not isinstance(d, dict):
+        raise ParamsError("the parameter file is not a JSON object")
+    cals = d.get("calibrations")
+    if cals is None:
+        if name not in (None, "default"):
+            raise ParamsError(f"the parameter file has no calibration {name!r}; it has: default")
+        return "default", d
+    if not isinstance(cals, dict) or not cals:
+        raise ParamsError("the parameter file's 'calibrations' is not a non-empty object")
+    if name is None:
+        name = d.get("default_calibration") or next(iter(cals))
+    if name not in cals or not isinstance(cals[name], dict):
+        raise ParamsError(f"the parameter file has no calibration {name!r}; it has: {', '.join(cals)}")
+    return name, cals[name]
+
+
 class PipelineScorer:
-    """The shipped scorer: NLI + similarity + checks through the fitted classifier (one head per pair kind)."""
+    """The shipped scorer: NLI + similarity + checks through the fitted classifier (one head per pair kind).
+
+    ``calibration`` names which of the parameter file's calibrations to use (default: the file's default, "news"
+    for the shipped file); see ``select_calibration``.
+    """
 
     name = "pipeline"
 
-    def __init__(self, *, params: str | Path | dict | None = None, embedder=None, nli: NliBackend | None = None,
-                 batch_size: int = 8):
-        d = params if isinstance(params, dict) else load_params(params)
+    def __init__(self, *, params: str | Path | dict | None = None, calibration: str | None = None, embedder=None,
+                 nli: NliBackend | None = None, batch_size: int = 8):
+        self.calibration, d = select_calibration(params if isinstance(params, dict) else load_params(params),
+                                                 calibration)
         self.params = d
         try:
             heads = d["pipeline"]["heads"]
@@ -506,8 +548,9 @@ class LexicalScorer:
 
     name = "lexical"
 
-    def __init__(self, *, params: str | Path | dict | None = None, **_):
-        d = params if isinstance(params, dict) else load_params(params)
+    def __init__(self, *, params: str | Path | dict | None = None, calibration: str | None = None, **_):
+        self.calibration, d = select_calibration(params if isinstance(params, dict) else load_params(params),
+                                                 calibration)
         if "lexical" not in d:
             raise ParamsError("the parameter file has no 'lexical' baseline; refit with `crossclaim calibrate`")
         self.classifier = PairClassifier.from_dict(d["lexical"])
@@ -533,6 +576,7 @@ def load_scorer(name: str = "pipeline", **kwargs):
         return PipelineScorer(**kwargs)
     if name == "nli":
         kwargs.pop("params", None)
+        kwargs.pop("calibration", None)
         return NliScorer(**kwargs)
     if name == "lexical":
         return LexicalScorer(**kwargs)

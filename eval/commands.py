@@ -18,10 +18,23 @@ from detector.errors import CrossclaimError
 from detector.models import LABELS
 
 from .pairs import FORMATS, dev_split, read_pairs, sample_pairs, write_pairs
-from .shipped import DEFAULT_OUT, SPLIT_FRACTION, SPLIT_SEED, command_line, datasets_root, fit_params, news_recipe
+from .shipped import (
+    DEFAULT_CALIBRATION,
+    DEFAULT_OUT,
+    RECIPES,
+    SPLIT_FRACTION,
+    SPLIT_SEED,
+    command_line,
+    datasets_root,
+    fit_params,
+    recipe,
+)
 
 SCORERS = ("pipeline", "nli", "lexical")
 SPLITS = ("all", "dev", "fit")
+# The calibration `eval` uses by default for each input format, when the parameter file has it.
+FORMAT_CALIBRATION = {"fnc1": "news", "emergent": "news", "claimdiff": "claimdiff", "climate-fever": "climate-fever",
+                      "sick": "sick", "snli": "snli", "anli": "anli"}
 
 
 def _json_safe(d: dict) -> dict:
@@ -51,6 +64,8 @@ def _print_metrics(metrics: dict) -> None:
               help="pipeline = the shipped scorer; nli = the raw NLI model; lexical = the word-overlap baseline.")
 @click.option("--params", type=click.Path(exists=True, dir_okay=False),
               help="Parameter file for the pipeline/lexical scorer (default: the shipped one).")
+@click.option("--calibration", help="Which calibration of the parameter file to use (default: the one fitted on "
+              "this dataset's kind of text, else the file's default; see docs/EVALUATION.md).")
 @click.option("--split", type=click.Choice(SPLITS), default="all", show_default=True,
               help="dev = the held-out groups (FNC-1 bodies, Emergent claims, ...) that calibrate never fits on.")
 @click.option("--limit", type=click.IntRange(1), help="Score a label-stratified random sample of N pairs.")
@@ -61,8 +76,8 @@ def _print_metrics(metrics: dict) -> None:
 @click.option("--convert", type=click.Path(dir_okay=False),
               help="Write the pairs in the generic format (.jsonl or .csv) and exit without scoring.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def eval_command(pairs_path, fmt, scorer, params, split, limit, seed, as_json, report_dir, predictions, convert,
-                 silent):
+def eval_command(pairs_path, fmt, scorer, params, calibration, split, limit, seed, as_json, report_dir, predictions,
+                 convert, silent):
     """Score labelled pairs and report how often the scorer is right.
 
     Example: crossclaim eval ../shared/datasets/fnc-1 --split dev --limit 2000 --json
@@ -80,7 +95,11 @@ def eval_command(pairs_path, fmt, scorer, params, split, limit, seed, as_json, r
         from .metrics import evaluate
         from .pairs import detect_format
 
+        fmt = fmt or detect_format(pairs_path)
         kwargs = {"params": params} if params else {}
+        if scorer != "nli":
+            calibration = calibration or _calibration_for(fmt, params)
+            kwargs["calibration"] = calibration
         model = scoring.load_scorer(scorer, **kwargs)
         text_pairs = [scoring.TextPair(p.text_a, p.text_b, p.date_a, p.date_b) for p in pairs]
         start = time.perf_counter()
@@ -91,8 +110,9 @@ def eval_command(pairs_path, fmt, scorer, params, split, limit, seed, as_json, r
             predicted = None
         elapsed = time.perf_counter() - start
         gold = [p.label for p in pairs]
-        is_fnc = (fmt or detect_format(pairs_path)) == "fnc1"
-        metrics = evaluate(gold, proba, elapsed_s=elapsed, fnc=is_fnc, predicted=predicted)
+        metrics = evaluate(gold, proba, elapsed_s=elapsed, fnc=fmt == "fnc1", predicted=predicted)
+        if scorer != "nli":
+            metrics["calibration"] = getattr(model, "calibration", calibration)
     except (CrossclaimError, ValueError) as e:
         raise click.ClickException(str(e)) from None
 
@@ -108,6 +128,14 @@ def eval_command(pairs_path, fmt, scorer, params, split, limit, seed, as_json, r
         click.echo(json.dumps(_json_safe(metrics)))
     else:
         _print_metrics(metrics)
+
+
+def _calibration_for(fmt: str, params: str | None) -> str | None:
+    """The calibration fitted on this format's kind of text, when the parameter file has it; else None (default)."""
+    from detector.scoring import calibration_names, load_params
+
+    want = FORMAT_CALIBRATION.get(fmt)
+    return want if want and want in calibration_names(load_params(params)) else None
 
 
 def _write_predictions(path, pairs, gold, proba, predicted=None) -> None:
@@ -177,32 +205,37 @@ def _encode(texts):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Format of every PAIRS (default: detected each).")
 @click.option("--split", type=click.Choice(SPLITS), default="all", show_default=True,
               help="fit = leave each file's dev groups out, so `eval --split dev` stays held out.")
-@click.option("--recipe", type=click.Choice(("news",)),
-              help="Fit the shipped parameters: FNC-1 + Emergent from $CROSSCLAIM_DATASETS (see docs/EVALUATION.md).")
+@click.option("--recipe", type=click.Choice(RECIPES),
+              help="Fit the shipped parameters from $CROSSCLAIM_DATASETS: shipped = every calibration, news = the "
+              "news one alone (see docs/EVALUATION.md).")
+@click.option("--name", default=DEFAULT_CALIBRATION, show_default=True,
+              help="Name of the calibration fitted on PAIRS (the file's default, the one `scan` uses).")
 @click.option("--out", type=click.Path(dir_okay=False), default=str(DEFAULT_OUT),
               help="Where to write the parameters (default: the shipped detector/params/pair_scorer.json).")
 @click.option("--nli", "nli_name", help="NLI backend to fit for: aegis-onnx (default), cross-encoder:PATH or a folder.")
 @click.option("--embedder", help="sentence-transformers model name or path (default: packaged all-MiniLM-L6-v2).")
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def calibrate_command(pairs_paths, fmt, split, recipe, out, nli_name, embedder, silent):
+def calibrate_command(pairs_paths, fmt, split, recipe, name, out, nli_name, embedder, silent):
     """Fit the pair scorer on labelled pairs and write its parameter file.
 
     Example: crossclaim calibrate reviewed.jsonl --out my_params.json
     """
     if bool(recipe) == bool(pairs_paths):
-        raise click.UsageError("give either PAIRS... or --recipe news")
+        raise click.UsageError("give either PAIRS... or --recipe shipped|news")
     try:
         root = None
         if recipe:
             root = datasets_root()
-            pairs, files, weights = news_recipe(root)
+            calibrations = _recipe(recipe, root)
+            default = DEFAULT_CALIBRATION
         else:
             from .pairs import input_files
 
-            pairs, files, weights = [], [], None
+            pairs, files = [], []
             for path in pairs_paths:
                 pairs += _take_split(read_pairs(path, fmt), split)
                 files += input_files(path, fmt)
+            calibrations, default = {name: (pairs, files, None)}, name
         models = {}
         if nli_name:
             from detector.nli import cached, load_nli
@@ -212,13 +245,17 @@ def calibrate_command(pairs_paths, fmt, split, recipe, out, nli_name, embedder, 
             from embeddings import load_embedder
 
             models["embedder"] = load_embedder(embedder)
-        params = fit_params(pairs, files, command=command_line(), root=root, show_progress=not silent,
-                            weights=weights, **models)
+        params = fit_params(calibrations, default=default, command=command_line(), root=root,
+                            show_progress=not silent, **models)
     except (CrossclaimError, ValueError) as e:
         raise click.ClickException(str(e)) from None
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")
-    click.echo(f"wrote {out} ({len(pairs)} pairs, data_hash {params['data_hash'][:12]})", err=True)
+    click.echo(f"wrote {out} ({params['n_pairs']} pairs in {len(params['calibrations'])} calibration"
+               f"{'s' if len(params['calibrations']) != 1 else ''}, data_hash {params['data_hash'][:12]})", err=True)
+
+
+_recipe = recipe  # the option of the same name shadows it inside calibrate_command
 
 
 # The names detector/cli.py imports.

@@ -36,7 +36,8 @@ def evaluate(gold_labels: Sequence[str], proba: np.ndarray, *, elapsed_s: float 
     Returns a flat dict: ``n``, ``accuracy``, ``macro_f1`` (over the labels that occur in the gold labels, so a
     three-label NLI set is not penalised for the fourth), ``<label>.precision/.recall/.f1/.support`` for every
     label, ``contradicts.roc_auc`` and ``contradicts.pr_auc`` (average precision; NaN when gold has only one
-    class), ``ece`` of the contradiction probability (15 equal-width bins), ``pairs_per_s`` when ``elapsed_s``
+    class), ``ece`` of the contradiction probability (15 equal-width bins), ``ece_chance`` (the ECE a perfectly
+    calibrated scorer would show on these n pairs by chance: ``chance_calibration_error``), ``pairs_per_s`` when ``elapsed_s``
     is given, ``fnc_score`` (official FNC-1 weighting, relative to the maximum) when ``fnc``, and
     ``primary_metric``, the name of the key to compare runs by. ``predicted`` are the scorer's own labels (its
     decision rule, e.g. a fitted contradiction threshold); without them the argmax of ``proba`` is used.
@@ -65,6 +66,7 @@ def evaluate(gold_labels: Sequence[str], proba: np.ndarray, *, elapsed_s: float 
     out["contradicts.roc_auc"] = float(roc_auc_score(y, p_contra)) if both else math.nan
     out["contradicts.pr_auc"] = float(average_precision_score(y, p_contra)) if both else math.nan
     out["ece"] = expected_calibration_error(y, p_contra)
+    out["ece_chance"] = chance_calibration_error(p_contra)
     if elapsed_s is not None:
         out["pairs_per_s"] = len(gold) / elapsed_s if elapsed_s > 0 else math.inf
     if fnc:
@@ -102,6 +104,22 @@ def expected_calibration_error(y_true: np.ndarray, y_prob: np.ndarray, n_bins: i
     if not full.any():
         return math.nan
     return float(np.sum(count[full] / count.sum() * np.abs(frac_pos[full] - mean_prob[full])))
+
+
+def chance_calibration_error(y_prob: np.ndarray, n_bins: int = N_BINS, *, n_draws: int = 200,
+                             seed: int = 0) -> float:
+    """The mean ECE of a perfectly calibrated scorer with these probabilities, over ``n_draws`` simulations.
+
+    Each draw makes labels y ~ Bernoulli(p), which the probabilities describe exactly, and measures their ECE.
+    ECE is biased upwards on small samples (a bin of 10 pairs rarely holds exactly its expected share of
+    positives), so an ECE near this value is as calibrated as these n pairs can show.
+    """
+    y_prob = np.asarray(y_prob, dtype=float)
+    if len(y_prob) == 0:
+        return math.nan
+    rng = np.random.default_rng(seed)
+    return float(np.mean([expected_calibration_error(rng.random(len(y_prob)) < y_prob, y_prob, n_bins)
+                          for _ in range(n_draws)]))
 
 
 # Our labels back to FNC-1's stance names.

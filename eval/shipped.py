@@ -1,12 +1,18 @@
 """THE recipe for the parameters crossclaim ships, and the fitting step every `calibrate` shares.
 
-    crossclaim calibrate --recipe news          # or: python -m eval.shipped
+    crossclaim calibrate --recipe shipped       # or: python -m eval.shipped
 
-reads FNC-1 and Emergent from $CROSSCLAIM_DATASETS (default: ../shared/datasets beside the project), keeps the fit
-side of ``news_fit_dev`` (so the dev numbers in docs/RESULTS.md stay held out), takes NEWS_FNC_MAX FNC-1 pairs
-(every ``disagree`` pair and a label-stratified sample of the rest, weighted back to the real label shares), every
-Emergent fit pair and random cross-claim Emergent pairs as ``unrelated``, and fits ``detector.scoring.calibrate``
-on them. The output records the data's hash and the command line.
+The shipped parameter file holds one *calibration* per kind of text (``detector.scoring.select_calibration``),
+each fitted on the fit side of its datasets in $CROSSCLAIM_DATASETS (default: ../shared/datasets beside the
+project), so the dev numbers in docs/RESULTS.md stay held out:
+
+- ``news`` (the default, what `scan` uses): FNC-1 and Emergent, split by ``news_fit_dev``; NEWS_FNC_MAX FNC-1
+  pairs (every ``disagree`` pair and a label-stratified sample of the rest, weighted back to the real label
+  shares), every Emergent fit pair, and random cross-claim Emergent pairs as ``unrelated``;
+- ``claimdiff``, ``climate-fever``, ``sick``, ``snli``, ``anli``: a label-stratified sample of at most OTHER_MAX
+  pairs of that dataset's fit side (``dev_split``).
+
+``--recipe news`` fits the news calibration alone. The output records the data's hash and the command line.
 """
 
 from __future__ import annotations
@@ -22,7 +28,16 @@ import numpy as np
 
 from detector.errors import InputError
 
-from .pairs import LabelledPair, data_hash, group_of, input_files, news_fit_dev, read_pairs, sample_pairs
+from .pairs import (
+    LabelledPair,
+    data_hash,
+    dev_split,
+    group_of,
+    input_files,
+    news_fit_dev,
+    read_pairs,
+    sample_pairs,
+)
 
 SPLIT_FRACTION = 0.2  # share of groups held out as dev, for every dataset
 SPLIT_SEED = 0
@@ -30,6 +45,10 @@ NEWS_FNC_MAX = 3000  # NLI on CPU runs at ~150 pairs/s; FNC-1 bodies are long
 FNC_RARE = ("contradicts",)  # FNC-1 "disagree" is 1.7% of pairs: all of them are kept, and weighted back down
 SAMPLE_SEED = 0
 UNRELATED_SHARE = 0.3  # random cross-claim Emergent pairs added as "unrelated", per Emergent fit pair
+OTHER_MAX = 2000  # per non-news dataset: enough for a 29-weight classifier, and NLI on CPU stays a few minutes
+OTHER_DATASETS = ("claimdiff", "climate-fever", "sick", "snli", "anli")  # folder = reader format = calibration name
+RECIPES = ("shipped", "news")
+DEFAULT_CALIBRATION = "news"
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "detector" / "params" / "pair_scorer.json"
 
 
@@ -102,14 +121,33 @@ def random_unrelated(pairs: Sequence[LabelledPair], n: int, *, seed: int = 0) ->
     return out
 
 
-def fit_params(pairs: Sequence[LabelledPair], data_files: Sequence[Path], *, command: str | None = None,
-               root: Path | None = None, show_progress: bool = False, weights: Sequence[float] | None = None,
-               **calibrate_kwargs) -> dict:
-    """Fit the pair scorer on labelled pairs and return its parameters, with provenance added.
+def dataset_recipe(root: str | Path | None, name: str) -> tuple[list[LabelledPair], list[Path], list[float]]:
+    """The fit pairs of one non-news dataset: a label-stratified sample of its fit side, OTHER_MAX at most."""
+    root = Path(root) if root is not None else datasets_root()
+    folder = root / name
+    if not folder.is_dir():
+        raise InputError(str(folder), "dataset folder not found; set CROSSCLAIM_DATASETS to the datasets folder")
+    fit, _ = dev_split(read_pairs(folder, name), fraction=SPLIT_FRACTION, seed=SPLIT_SEED)
+    pairs = sample_pairs(fit, min(OTHER_MAX, len(fit)), seed=SAMPLE_SEED)
+    return pairs, input_files(folder, name), [1.0] * len(pairs)
 
-    Adds ``data_hash`` (``eval.pairs.data_hash`` of ``data_files``), ``data_files`` (relative to ``root`` when
-    under it), ``command`` and ``created`` (UTC, ISO 8601).
-    """
+
+def recipe(name: str, root: str | Path | None = None) -> dict[str, tuple[list[LabelledPair], list[Path], list[float]]]:
+    """Calibration name -> (pairs, files, weights) for ``--recipe NAME`` ("shipped" or "news")."""
+    if name not in RECIPES:
+        raise ValueError(f"unknown recipe {name!r}; choose one of: {', '.join(RECIPES)}")
+    root = Path(root) if root is not None else datasets_root()
+    out = {DEFAULT_CALIBRATION: news_recipe(root)}
+    if name == "shipped":
+        for ds in OTHER_DATASETS:
+            out[ds] = dataset_recipe(root, ds)
+    return out
+
+
+def fit_calibration(pairs: Sequence[LabelledPair], data_files: Sequence[Path], *, root: Path | None = None,
+                    show_progress: bool = False, weights: Sequence[float] | None = None,
+                    **calibrate_kwargs) -> dict:
+    """Fit the pair scorer on labelled pairs: one calibration, with its data's hash and files."""
     from detector.scoring import TextPair, calibrate
 
     text_pairs = [TextPair(p.text_a, p.text_b, p.date_a, p.date_b) for p in pairs]
@@ -117,9 +155,36 @@ def fit_params(pairs: Sequence[LabelledPair], data_files: Sequence[Path], *, com
                        sample_weight=weights, show_progress=show_progress, **calibrate_kwargs)
     params["data_hash"] = data_hash(data_files)
     params["data_files"] = [_relative(Path(f), root) for f in data_files]
-    params["command"] = command or command_line()
-    params["created"] = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     return params
+
+
+def fit_params(calibrations: dict[str, tuple[Sequence[LabelledPair], Sequence[Path], Sequence[float] | None]], *,
+               default: str | None = None, command: str | None = None, root: Path | None = None,
+               show_progress: bool = False, **calibrate_kwargs) -> dict:
+    """Fit every named calibration and return the parameter file's contents, with provenance added.
+
+    ``data_hash`` at the top is ``eval.pairs.data_hash`` over every calibration's files; each calibration also
+    records its own. ``command`` and ``created`` (UTC, ISO 8601) say how and when.
+    """
+    if not calibrations:
+        raise ValueError("nothing to fit: no calibration was given")
+    cals, files = {}, []
+    for name, (pairs, data_files, weights) in calibrations.items():
+        if show_progress:
+            print(f"calibration {name!r}: {len(pairs)} pairs", file=sys.stderr)
+        cals[name] = fit_calibration(pairs, data_files, root=root, show_progress=show_progress, weights=weights,
+                                     **calibrate_kwargs)
+        files += [Path(f) for f in data_files if Path(f) not in files]
+    return {
+        "format": "crossclaim-pair-scorer/2",
+        "default_calibration": default or next(iter(cals)),
+        "calibrations": cals,
+        "data_hash": data_hash(files),
+        "data_files": [_relative(f, root) for f in files],
+        "n_pairs": sum(c["n_pairs"] for c in cals.values()),
+        "command": command or command_line(),
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+    }
 
 
 def command_line() -> str:
@@ -142,17 +207,16 @@ def _relative(path: Path, root: Path | None) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """python -m eval.shipped [OUT]: the same as `crossclaim calibrate --recipe news [--out OUT]`."""
+    """python -m eval.shipped [OUT]: the same as `crossclaim calibrate --recipe shipped [--out OUT]`."""
     import json
 
     args = list(sys.argv[1:] if argv is None else argv)
     out = Path(args[0]) if args else DEFAULT_OUT
     root = datasets_root()
-    pairs, files, weights = news_recipe(root)
-    params = fit_params(pairs, files, root=root, show_progress=True, weights=weights)
+    params = fit_params(recipe("shipped", root), default=DEFAULT_CALIBRATION, root=root, show_progress=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {out} ({len(pairs)} pairs, data_hash {params['data_hash'][:12]})", file=sys.stderr)
+    print(f"wrote {out} ({params['n_pairs']} pairs, data_hash {params['data_hash'][:12]})", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The eval, eval-clusters and calibrate commands through CliRunner, with a stub scorer (unit tests only)."""
 
 import json
+import shutil
 
 import numpy as np
 import click
@@ -72,6 +73,10 @@ def test_eval_json_on_every_format(stub_scoring, path):
     want = expected(FX / path, fnc=path.startswith("fnc1"))
     assert got.pop("pairs_per_s") > 0
     want.pop("pairs_per_s", None)
+    # the shipped parameter file has a calibration for every dataset kind; generic pairs get its default
+    want_cal = {"generic.jsonl": None, "generic.csv": None, "fnc1": "news", "fnc1-test": "news",
+                "emergent": "news"}.get(path, path)
+    assert got.pop("calibration") == want_cal
     assert got.keys() == want.keys()
     for k, v in want.items():
         assert got[k] == (None if isinstance(v, float) and np.isnan(v) else pytest.approx(v) if isinstance(v, float)
@@ -81,7 +86,20 @@ def test_eval_json_on_every_format(stub_scoring, path):
                 "ece"):
         assert key in got
     assert ("fnc_score" in got) == path.startswith("fnc1")
-    assert stub_scoring["load_scorer"] == ("pipeline", {})
+    assert stub_scoring["load_scorer"] == ("pipeline", {"calibration": want_cal})
+
+
+def test_eval_calibration_option_and_fallback(stub_scoring, tmp_path):
+    r = run(eval_command, [str(FX / "sick"), "--json", "--silent", "--calibration", "news"])
+    assert r.exit_code == 0 and stub_scoring["load_scorer"] == ("pipeline", {"calibration": "news"})
+    # a single-calibration file (as `calibrate PAIRS` writes) has no "sick": the file's default is used
+    single = tmp_path / "one.json"
+    single.write_text(json.dumps({"calibrations": {"mine": {}}, "default_calibration": "mine"}))
+    r = run(eval_command, [str(FX / "sick"), "--json", "--silent", "--params", str(single)])
+    assert r.exit_code == 0
+    assert stub_scoring["load_scorer"] == ("pipeline", {"params": str(single), "calibration": None})
+    r = run(eval_command, [str(FX / "sick"), "--json", "--silent", "--scorer", "nli"])
+    assert stub_scoring["load_scorer"] == ("nli", {}) and "calibration" not in json.loads(r.output)
 
 
 def test_eval_exact_numbers(stub_scoring):
@@ -98,7 +116,7 @@ def test_eval_text_output(stub_scoring):
     r = run(eval_command, [str(FX / "generic.jsonl"), "--silent"])
     lines = r.output.splitlines()
     assert lines[0].split() == ["n", "4"] and lines[1].split() == ["accuracy", "0.5000"]
-    assert lines[-1].split() == ["primary_metric", "contradicts.f1"]
+    assert lines[-2].split() == ["primary_metric", "contradicts.f1"] and lines[-1].split()[0] == "calibration"
 
 
 def test_eval_predictions_and_report(stub_scoring, tmp_path):
@@ -143,7 +161,8 @@ def test_calibrate(stub_scoring, tmp_path):
     assert r.exit_code == 0, r.output
     params = json.loads(out.read_text())
     files = input_files(FX / "generic.jsonl") + input_files(FX / "emergent")
-    assert params["format"] == "stub" and params["n_pairs"] == 8
+    assert params["format"] == "crossclaim-pair-scorer/2" and params["n_pairs"] == 8
+    assert params["calibrations"]["news"]["format"] == "stub" and params["default_calibration"] == "news"
     assert params["data_hash"] == data_hash(files)
     assert params["data_files"] == [str(f) for f in files]
     assert params["command"] and params["created"].endswith("+00:00")
@@ -155,7 +174,7 @@ def test_calibrate(stub_scoring, tmp_path):
 
 def test_calibrate_needs_pairs_or_recipe():
     r = CliRunner().invoke(calibrate_command, [])
-    assert r.exit_code == 2 and "give either PAIRS... or --recipe news" in r.output
+    assert r.exit_code == 2 and "give either PAIRS... or --recipe shipped|news" in r.output
 
 
 def test_calibrate_recipe_reads_datasets_env(stub_scoring, tmp_path, monkeypatch):
@@ -173,6 +192,42 @@ def test_calibrate_recipe_reads_datasets_env(stub_scoring, tmp_path, monkeypatch
     assert params["data_files"] == ["fnc-1/train_stances.csv", "fnc-1/train_bodies.csv",
                                     "emergent/url-versions-2015-06-14-clean-train.csv", "emergent/edata_train.csv"]
     assert params["data_hash"] == data_hash(root.rglob("*.csv"))
+    assert list(params["calibrations"]) == ["news"] and params["default_calibration"] == "news"
+    assert params["calibrations"]["news"]["data_hash"] == params["data_hash"]
+
+
+def test_calibrate_shipped_recipe_fits_one_calibration_per_dataset(stub_scoring, tmp_path, monkeypatch):
+    root = tmp_path / "datasets"
+    folders = {"fnc1": "fnc-1", "emergent": "emergent", "claimdiff": "claimdiff", "climate-fever": "climate-fever",
+               "sick": "sick", "snli": "snli", "anli": "anli"}
+    for src, dst in folders.items():
+        shutil.copytree(FX / src, root / dst)
+    monkeypatch.setenv("CROSSCLAIM_DATASETS", str(root))
+    out = tmp_path / "p.json"
+    r = run(calibrate_command, ["--recipe", "shipped", "--out", str(out), "--silent"])
+    assert r.exit_code == 0, r.output
+    params = json.loads(out.read_text())
+    assert list(params["calibrations"]) == ["news", "claimdiff", "climate-fever", "sick", "snli", "anli"]
+    assert params["default_calibration"] == "news" and params["format"] == "crossclaim-pair-scorer/2"
+    sick = params["calibrations"]["sick"]
+    assert sick["data_hash"] == data_hash(input_files(root / "sick")) and all(f.startswith("sick/")
+                                                                             for f in sick["data_files"])
+    # each non-news calibration is fitted on its dataset's fit side only (the last call was anli's)
+    fitted = [p.text_b for p in stub_scoring["calibrate"][0]]
+    from eval.pairs import dev_split
+
+    fit, dev = dev_split(read_pairs(root / "anli"))
+    assert dev and sorted(fitted) == sorted(p.text_b for p in fit) and not {p.text_b for p in dev} & set(fitted)
+    assert params["data_hash"] == data_hash([f for d in folders.values() for f in input_files(root / d)])
+
+
+def test_calibrate_own_pairs_names_the_calibration(stub_scoring, tmp_path):
+    out = tmp_path / "mine.json"
+    r = run(calibrate_command, [str(FX / "generic.jsonl"), "--name", "desk", "--out", str(out), "--silent"])
+    assert r.exit_code == 0, r.output
+    params = json.loads(out.read_text())
+    assert list(params["calibrations"]) == ["desk"] and params["default_calibration"] == "desk"
+    assert params["calibrations"]["desk"]["n_pairs"] == params["n_pairs"] == len(read_pairs(FX / "generic.jsonl"))
 
 
 def test_eval_clusters_with_fixed_clustering(monkeypatch):

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from detector.models import LABELS
-from eval.metrics import confusion, evaluate, expected_calibration_error, fnc_score, predicted_labels
+from eval.metrics import (
+    chance_calibration_error,
+    confusion,
+    evaluate,
+    expected_calibration_error,
+    fnc_score,
+    predicted_labels,
+)
 
 DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 
@@ -50,6 +57,22 @@ def test_macro_f1_only_over_gold_labels():
 def test_ece_shared_bin_and_perfect():
     assert expected_calibration_error(np.array([1, 0]), np.array([0.7, 0.7])) == pytest.approx(0.2)
     assert expected_calibration_error(np.array([1, 1, 0, 0]), np.array([1.0, 1.0, 0.0, 0.0])) == 0
+
+
+def test_chance_calibration_error():
+    # certain probabilities: every simulated label matches, no error by chance
+    assert chance_calibration_error(np.array([0.0, 1.0, 1.0, 0.0])) == 0
+    # one pair at p = 0.5: the simulated label is 0 or 1, |y - 0.5| is always 0.5
+    assert chance_calibration_error(np.array([0.5])) == pytest.approx(0.5)
+    # n pairs at p = 0.5 share one bin, so the error is E[abs(k/n - 1/2)] for k ~ Binomial(n, 1/2) ...
+    n = 4  # ... worked out for n = 4: k = 0..4 with weights 1, 4, 6, 4, 1 and errors .5, .25, 0, .25, .5
+    assert chance_calibration_error(np.full(n, 0.5), n_draws=20000) == pytest.approx((2 * .5 + 8 * .25) / 16,
+                                                                                       abs=0.01)
+    # more pairs, less error by chance; the estimate is reproducible
+    p = np.random.default_rng(1).random(2000)
+    assert chance_calibration_error(p) < chance_calibration_error(p[:200]) < chance_calibration_error(p[:20])
+    assert chance_calibration_error(p[:200]) == chance_calibration_error(p[:200])
+    assert math.isnan(chance_calibration_error(np.array([])))
 
 
 def test_one_class_gives_nan_auc():

@@ -12,8 +12,15 @@ from detector.models import LABELS
 from detector.scoring import (
     DEFAULT_PARAMS,
     PIPELINE_FEATURES,
+    RULE_MIN_SUPPORT,
+    FeatureBatch,
+    LexicalScorer,
     PairClassifier,
+    PipelineScorer,
     _params_path,
+    calibration_names,
+    rebuttal_rule,
+    select_calibration,
     labels_from_proba,
     load_params,
     load_scorer,
@@ -151,36 +158,102 @@ def shipped():
     return load_params()
 
 
-def _heads(params: dict) -> dict[str, dict]:
-    """The pipeline's fitted classifiers: one per pair kind ("heads"), or a single one in older files."""
-    pipe = params["pipeline"]
-    return pipe["heads"] if "heads" in pipe else {"pipeline": pipe}
+def _heads(cal: dict) -> dict[str, dict]:
+    """A calibration's fitted pipeline classifiers, one per pair kind ("heads")."""
+    return cal["pipeline"]["heads"]
+
+
+SHIPPED_CALIBRATIONS = ["news", "claimdiff", "climate-fever", "sick", "snli", "anli"]
 
 
 def test_shipped_params_load(shipped):
-    assert shipped["format"] == "crossclaim-pair-scorer/1"
-    assert shipped["nli_backend"] == "aegis-onnx"
-    classifiers = [PairClassifier.from_dict(h) for h in _heads(shipped).values()]
-    classifiers.append(PairClassifier.from_dict(shipped["lexical"]))
-    for clf in classifiers:
-        P = clf.predict_proba(np.zeros((2, len(clf.features))) + np.asarray(clf.mean_))
-        np.testing.assert_allclose(P.sum(axis=1), 1.0, atol=1e-9)
-        assert 0 < clf.threshold_ < 1
+    assert shipped["format"] == "crossclaim-pair-scorer/2"
+    assert calibration_names(shipped) == SHIPPED_CALIBRATIONS and shipped["default_calibration"] == "news"
+    for name in SHIPPED_CALIBRATIONS:
+        _, cal = select_calibration(shipped, name)
+        assert cal["nli_backend"] == "aegis-onnx", name
+        classifiers = [PairClassifier.from_dict(h) for h in _heads(cal).values()]
+        classifiers.append(PairClassifier.from_dict(cal["lexical"]))
+        for clf in classifiers:
+            P = clf.predict_proba(np.zeros((2, len(clf.features))) + np.asarray(clf.mean_))
+            np.testing.assert_allclose(P.sum(axis=1), 1.0, atol=1e-9)
+            assert 0 < clf.threshold_ < 1
+    # only news has article bodies (FNC-1), so only news has a body head
+    assert set(_heads(select_calibration(shipped, "news")[1])) == {"sentence", "body"}
 
 
 def test_shipped_params_fit_the_current_pipeline(shipped):
     """The shipped file matches the code: every head was fitted on today's features, and the scorers load."""
-    for name, head in _heads(shipped).items():
-        assert tuple(head["features"]) == PIPELINE_FEATURES, name
-    assert load_scorer("pipeline").threshold > 0
+    for name in SHIPPED_CALIBRATIONS:
+        for head_name, head in _heads(select_calibration(shipped, name)[1]).items():
+            assert tuple(head["features"]) == PIPELINE_FEATURES, (name, head_name)
+    assert load_scorer("pipeline").threshold > 0 and load_scorer("pipeline").calibration == "news"
     assert load_scorer("lexical").threshold > 0
+    assert load_scorer("pipeline", calibration="snli").calibration == "snli"
 
 
 def test_shipped_params_record_how_to_reproduce_them(shipped):
-    if "data_hash" not in shipped:
-        pytest.skip("the shipped parameters do not carry a data hash yet")
     assert shipped["data_hash"] and isinstance(shipped["data_hash"], str)
-    assert "command" in shipped and "crossclaim calibrate" in shipped["command"]
+    assert shipped["command"] == "crossclaim calibrate --recipe shipped"
+    for name in SHIPPED_CALIBRATIONS:
+        cal = select_calibration(shipped, name)[1]
+        assert len(cal["data_hash"]) == 64 and cal["data_files"], name
+        assert set(cal["data_files"]) <= set(shipped["data_files"]), name
+
+
+# -- calibrations ----------------------------------------------------------------------------------------------
+def _calibration(fitted_clf, threshold=None) -> dict:
+    d = fitted_clf.to_dict()
+    if threshold is not None:
+        d["contradicts_threshold"] = threshold
+    return {"pipeline": {"heads": {"sentence": dict(d, features=list(PIPELINE_FEATURES),
+                                                    coef=[[0.0] * len(PIPELINE_FEATURES)] * len(LABELS),
+                                                    mean=[0.0] * len(PIPELINE_FEATURES),
+                                                    scale=[1.0] * len(PIPELINE_FEATURES))},
+                         "rebuttal_rule": {}},
+            "lexical": d}
+
+
+def test_select_calibration_by_name_and_default(fitted):
+    clf = fitted[0]
+    a, b = _calibration(clf, 0.3), _calibration(clf, 0.6)
+    two = {"format": "crossclaim-pair-scorer/2", "default_calibration": "b", "calibrations": {"a": a, "b": b}}
+    assert calibration_names(two) == ["a", "b"]
+    assert select_calibration(two) == ("b", b) and select_calibration(two, "a") == ("a", a)
+    with pytest.raises(ParamsError, match="no calibration 'c'; it has: a, b"):
+        select_calibration(two, "c")
+    # a file written before calibrations had names is one calibration, "default"
+    assert select_calibration(a) == ("default", a) and calibration_names(a) == ["default"]
+    with pytest.raises(ParamsError, match="no calibration 'news'; it has: default"):
+        select_calibration(a, "news")
+    with pytest.raises(ParamsError, match="not a non-empty object"):
+        select_calibration({"calibrations": {}})
+    # the scorers use the calibration they are given: each has its own threshold
+    assert PipelineScorer(params=two, calibration="a").threshold == 0.3
+    assert PipelineScorer(params=two).threshold == 0.6 and PipelineScorer(params=two).calibration == "b"
+    assert LexicalScorer(params=two, calibration="a").threshold == 0.3
+    assert LexicalScorer(params=a).threshold == 0.3
+
+
+def test_rebuttal_rule_needs_support_to_speak():
+    """The rule's precision is measured only when enough labelled pairs show the pattern; else it stays off."""
+    n = 60
+    X = np.zeros((n, len(PIPELINE_FEATURES)))
+    X[:, PIPELINE_FEATURES.index("cos")] = np.linspace(0.2, 0.9, n)
+    y = np.array(["neutral"] * n, dtype=object)
+    fires = np.arange(n) >= n - RULE_MIN_SUPPORT  # the most similar pairs show the pattern ...
+    X[fires, PIPELINE_FEATURES.index("rebuttal")] = 1
+    y[fires[:]] = "contradicts"
+    y[np.flatnonzero(fires)[:2]] = "agrees"  # ... and 8 of those 10 are contradictions
+    rule = rebuttal_rule(FeatureBatch(X, np.zeros((n, 2)), np.zeros(n, bool)), y)
+    assert rule["n"] == RULE_MIN_SUPPORT and rule["n_contradicts"] == RULE_MIN_SUPPORT - 2
+    assert rule["precision"] == pytest.approx((RULE_MIN_SUPPORT - 2 + 1) / (RULE_MIN_SUPPORT + 2), abs=1e-4)
+    X[np.flatnonzero(fires)[0], PIPELINE_FEATURES.index("rebuttal")] = 0  # one pair fewer: no precision
+    rule = rebuttal_rule(FeatureBatch(X, np.zeros((n, 2)), np.zeros(n, bool)), y)
+    assert rule["n"] == RULE_MIN_SUPPORT - 1 and "precision" not in rule
+    scorer = PipelineScorer.__new__(PipelineScorer)
+    scorer.rule = rule
+    assert not scorer.rule_fires(X).any()
 
 
 def test_sample_weights_undo_oversampling_of_a_rare_label():
