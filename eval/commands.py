@@ -17,7 +17,7 @@ import click
 from detector.errors import CrossclaimError
 from detector.models import LABELS
 
-from .pairs import FORMATS, dev_split, read_pairs, sample_pairs, write_pairs
+from .pairs import FORMATS, dev_split, group_of, read_pairs, sample_pairs, write_pairs
 from .shipped import (
     DEFAULT_CALIBRATION,
     DEFAULT_OUT,
@@ -110,7 +110,8 @@ def eval_command(pairs_path, fmt, scorer, params, calibration, split, limit, see
             predicted = None
         elapsed = time.perf_counter() - start
         gold = [p.label for p in pairs]
-        metrics = evaluate(gold, proba, elapsed_s=elapsed, fnc=fmt == "fnc1", predicted=predicted)
+        metrics = evaluate(gold, proba, elapsed_s=elapsed, fnc=fmt == "fnc1", predicted=predicted,
+                           groups=[group_of(p) for p in pairs])
         if scorer != "nli":
             metrics["calibration"] = getattr(model, "calibration", calibration)
     except (CrossclaimError, ValueError) as e:

@@ -30,14 +30,16 @@ def predicted_labels(proba: np.ndarray) -> list[str]:
 
 
 def evaluate(gold_labels: Sequence[str], proba: np.ndarray, *, elapsed_s: float | None = None,
-             fnc: bool = False, predicted: Sequence[str] | None = None) -> dict[str, float | str]:
+             fnc: bool = False, predicted: Sequence[str] | None = None,
+             groups: Sequence[str] | None = None) -> dict[str, float | str]:
     """Score probabilities ``proba`` (n, 4; columns = LABELS) against gold labels.
 
     Returns a flat dict: ``n``, ``accuracy``, ``macro_f1`` (over the labels that occur in the gold labels, so a
     three-label NLI set is not penalised for the fourth), ``<label>.precision/.recall/.f1/.support`` for every
     label, ``contradicts.roc_auc`` and ``contradicts.pr_auc`` (average precision; NaN when gold has only one
     class), ``ece`` of the contradiction probability (15 equal-width bins), ``ece_chance`` (the ECE a perfectly
-    calibrated scorer would show on these n pairs by chance: ``chance_calibration_error``), ``pairs_per_s`` when ``elapsed_s``
+    calibrated scorer would show on these n pairs by chance: ``chance_calibration_error``), with ``groups`` (the
+    pairs' split groups) ``ece_low``/``ece_high`` (a 95% interval: ``group_bootstrap_ece``), ``pairs_per_s`` when ``elapsed_s``
     is given, ``fnc_score`` (official FNC-1 weighting, relative to the maximum) when ``fnc``, and
     ``primary_metric``, the name of the key to compare runs by. ``predicted`` are the scorer's own labels (its
     decision rule, e.g. a fitted contradiction threshold); without them the argmax of ``proba`` is used.
@@ -67,6 +69,8 @@ def evaluate(gold_labels: Sequence[str], proba: np.ndarray, *, elapsed_s: float 
     out["contradicts.pr_auc"] = float(average_precision_score(y, p_contra)) if both else math.nan
     out["ece"] = expected_calibration_error(y, p_contra)
     out["ece_chance"] = chance_calibration_error(p_contra)
+    if groups is not None:
+        out["ece_low"], out["ece_high"] = group_bootstrap_ece(y, p_contra, groups)
     if elapsed_s is not None:
         out["pairs_per_s"] = len(gold) / elapsed_s if elapsed_s > 0 else math.inf
     if fnc:
@@ -120,6 +124,32 @@ def chance_calibration_error(y_prob: np.ndarray, n_bins: int = N_BINS, *, n_draw
     rng = np.random.default_rng(seed)
     return float(np.mean([expected_calibration_error(rng.random(len(y_prob)) < y_prob, y_prob, n_bins)
                           for _ in range(n_draws)]))
+
+
+def group_bootstrap_ece(y_true: np.ndarray, y_prob: np.ndarray, groups: Sequence[str], n_bins: int = N_BINS, *,
+                        n_draws: int = 1000, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+    """A ``level`` percentile interval of the ECE over bootstrap resamples of whole groups.
+
+    Pairs of one group (a topic, an article body) share their label rates, so resampling pairs alone would
+    understate how much another draw of held-out groups could move the ECE. With one group per pair it is the
+    ordinary bootstrap.
+    """
+    y_true, y_prob = np.asarray(y_true, dtype=float), np.asarray(y_prob, dtype=float)
+    groups = np.asarray(list(groups))
+    if len(groups) != len(y_true):
+        raise ValueError(f"{len(y_true)} pairs but {len(groups)} groups")
+    if len(y_true) == 0:
+        return math.nan, math.nan
+    _, inverse = np.unique(groups, return_inverse=True)
+    members = np.split(np.argsort(inverse, kind="stable"), np.cumsum(np.bincount(inverse))[:-1])
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_draws):
+        idx = np.concatenate([members[g] for g in rng.integers(len(members), size=len(members))])
+        draws.append(expected_calibration_error(y_true[idx], y_prob[idx], n_bins))
+    tail = 100 * (1 - level) / 2
+    low, high = np.percentile(draws, [tail, 100 - tail])
+    return float(low), float(high)
 
 
 # Our labels back to FNC-1's stance names.

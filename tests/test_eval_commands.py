@@ -59,9 +59,11 @@ def run(cmd, args):
 def expected(path, fnc=False):
     from detector.scoring import TextPair
 
+    from eval.pairs import group_of
+
     pairs = read_pairs(path)
     proba = StubScorer("x").predict_proba([TextPair(p.text_a, p.text_b) for p in pairs])
-    return evaluate([p.label for p in pairs], proba, fnc=fnc)
+    return evaluate([p.label for p in pairs], proba, fnc=fnc, groups=[group_of(p) for p in pairs])
 
 
 @pytest.mark.parametrize("path", ["generic.jsonl", "generic.csv", "fnc1", "fnc1-test", "emergent", "claimdiff",

@@ -29,6 +29,7 @@ def test_metrics_stay_above_floor(name):
     r = CliRunner().invoke(eval_command, [str(path), *entry["args"], "--json", "--silent"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     got = json.loads(r.stdout.strip().splitlines()[-1])  # stderr may carry model-loading chatter
+    assert got.get("calibration") == entry.get("calibration"), f"{name}: scored with another calibration"
     low = {k: (got[k], floor) for k, floor in entry["floors"].items()
            if got[k] is None or got[k] < floor - entry["tolerance"]}
     assert not low, f"{name}: below floor (got, floor): {low}"

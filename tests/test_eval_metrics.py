@@ -14,6 +14,7 @@ from eval.metrics import (
     evaluate,
     expected_calibration_error,
     fnc_score,
+    group_bootstrap_ece,
     predicted_labels,
 )
 
@@ -73,6 +74,28 @@ def test_chance_calibration_error():
     assert chance_calibration_error(p) < chance_calibration_error(p[:200]) < chance_calibration_error(p[:20])
     assert chance_calibration_error(p[:200]) == chance_calibration_error(p[:200])
     assert math.isnan(chance_calibration_error(np.array([])))
+
+
+def test_group_bootstrap_ece():
+    # every group perfectly calibrated on its own: every resample has ECE 0
+    y, p = np.array([1, 0, 1, 0]), np.array([1.0, 0.0, 1.0, 0.0])
+    assert group_bootstrap_ece(y, p, ["a", "a", "b", "b"]) == (0.0, 0.0)
+    # two groups at p = 0.5, one all positive, one all negative: a resample holds a, b or both, so ECE is
+    # 0.5 (one group twice, probability 1/2) or 0 (both): the 95% interval spans [0, 0.5]
+    y, p = np.array([1, 1, 0, 0]), np.full(4, 0.5)
+    assert group_bootstrap_ece(y, p, ["a", "a", "b", "b"]) == (0.0, 0.5)
+    # the same pairs with one group each: resamples mix them, so the interval is narrower at the top
+    low, high = group_bootstrap_ece(np.tile(y, 25), np.full(100, 0.5), [str(i) for i in range(100)])
+    assert 0 <= low < high < 0.2
+    # groups that share their labels widen the interval against pairs resampled alone
+    g = [str(i // 10) for i in range(100)]
+    yy = np.repeat([1, 0] * 5, 10)
+    assert group_bootstrap_ece(yy, np.full(100, 0.5), g)[1] > group_bootstrap_ece(yy, np.full(100, 0.5),
+                                                                                  [str(i) for i in range(100)])[1]
+    with pytest.raises(ValueError, match="3 pairs but 2 groups"):
+        group_bootstrap_ece(np.ones(3), np.ones(3), ["a", "b"])
+    m = evaluate(GOLD, PROBA, groups=["g1", "g1", "g2", "g3", "g4"])
+    assert m["ece_low"] <= m["ece_high"] and "ece_low" not in evaluate(GOLD, PROBA)
 
 
 def test_one_class_gives_nan_auc():
