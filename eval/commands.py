@@ -21,20 +21,18 @@ from .pairs import FORMATS, dev_split, group_of, read_pairs, sample_pairs, write
 from .shipped import (
     DEFAULT_CALIBRATION,
     DEFAULT_OUT,
+    FORMAT_CALIBRATION,
     RECIPES,
     SPLIT_FRACTION,
     SPLIT_SEED,
     command_line,
     datasets_root,
     fit_params,
-    recipe,
 )
+from .shipped import recipe as shipped_recipe
 
 SCORERS = ("pipeline", "nli", "lexical")
 SPLITS = ("all", "dev", "fit")
-# The calibration `eval` uses by default for each input format, when the parameter file has it.
-FORMAT_CALIBRATION = {"fnc1": "news", "emergent": "news", "claimdiff": "claimdiff", "climate-fever": "climate-fever",
-                      "sick": "sick", "snli": "snli", "anli": "anli"}
 
 
 def _json_safe(d: dict) -> dict:
@@ -227,7 +225,7 @@ def calibrate_command(pairs_paths, fmt, split, recipe, name, out, nli_name, embe
         root = None
         if recipe:
             root = datasets_root()
-            calibrations = _recipe(recipe, root)
+            calibrations = shipped_recipe(recipe, root)
             default = DEFAULT_CALIBRATION
         else:
             from .pairs import input_files
@@ -254,9 +252,6 @@ def calibrate_command(pairs_paths, fmt, split, recipe, name, out, nli_name, embe
     Path(out).write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")
     click.echo(f"wrote {out} ({params['n_pairs']} pairs in {len(params['calibrations'])} calibration"
                f"{'s' if len(params['calibrations']) != 1 else ''}, data_hash {params['data_hash'][:12]})", err=True)
-
-
-_recipe = recipe  # the option of the same name shadows it inside calibrate_command
 
 
 # The names detector/cli.py imports.

@@ -49,6 +49,8 @@ OTHER_MAX = 2000  # per non-news dataset: enough for a 29-weight classifier, and
 OTHER_DATASETS = ("claimdiff", "climate-fever", "sick", "snli", "anli")  # folder = reader format = calibration name
 RECIPES = ("shipped", "news")
 DEFAULT_CALIBRATION = "news"
+# The calibration `eval` uses for each input format, when the parameter file has it.
+FORMAT_CALIBRATION = {"fnc1": DEFAULT_CALIBRATION, "emergent": DEFAULT_CALIBRATION, **{d: d for d in OTHER_DATASETS}}
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "detector" / "params" / "pair_scorer.json"
 
 
