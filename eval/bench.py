@@ -39,7 +39,7 @@ TARGETS = {"bench_claims_per_s_end_to_end": 20.0, "bench_candidate_ratio": 0.05}
 """Targets on the 2-core development machine: at least 20 claims/s end to end, candidates <= 5% of cross-source
 pairs (issue: benchmark)."""
 
-N_RAW_NLI = 256  # pairs in the fixed batch for the raw NLI throughput
+N_RAW_NLI = 256  # pairs in the fixed set for the raw NLI throughput
 _WARMUP_TEXT = "Officials said on Monday that the warm-up sentence was loaded before the benchmark began."
 
 
@@ -257,7 +257,7 @@ def _run(records: list[dict], tmp: Path, datasets, *, k: int, params, show_progr
     if rep.problems:
         raise BenchDataError(f"{len(rep.problems)} corpus documents could not be read, e.g. {rep.problems[0]}")
 
-    # raw NLI backend throughput, uncached, on a fixed batch (the scoring stage's batch size)
+    # raw NLI backend throughput, uncached, on a fixed set of pairs, called the way the scoring stage calls it
     prem, hyp = _fixed_nli_batch(datasets)
     t2 = time.perf_counter()
     raw_nli.scores(prem, hyp, batch_size=scorer.featurizer.batch_size)
