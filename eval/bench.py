@@ -319,7 +319,7 @@ _LABELS = {
     "bench_embeddings_per_s": "embeddings/s",
     "bench_pairs_per_s_score": "candidate pairs scored/s",
     "bench_nli_inferences_per_s_score": "NLI inferences/s in scoring",
-    "bench_nli_raw_pairs_per_s": "raw NLI pairs/s (fixed batch)",
+    "bench_nli_raw_pairs_per_s": "raw NLI pairs/s (fixed set of pairs)",
     "bench_claims_per_s_end_to_end": "claims/s end to end (target >= 20)",
     "bench_peak_rss_mb": "peak RSS, MB",
     "bench_targets_met": "targets met",
