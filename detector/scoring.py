@@ -25,7 +25,7 @@ import numpy as np
 from .checks import CHECK_FEATURES, days_between, run_checks
 from .errors import ParamsError
 from .models import LABELS, Claim, Reason, ScoredPair
-from .nli import NliBackend, cached, contradiction_column, load_nli
+from .nli import DEFAULT_NLI, NliBackend, cached, contradiction_column, load_nli
 
 __all__ = [
     "TextPair",
@@ -446,7 +446,13 @@ class PipelineScorer:
                 "the scorer was fitted with embedder %r; similarity features from %r are on another scale, so "
                 "refit with `crossclaim calibrate` before trusting the probabilities", fitted_emb, embedder.name)
         fitted_nli = d.get("nli_backend")
-        if nli is not None and fitted_nli and nli.name != fitted_nli:
+        used_nli = nli.name if nli is not None else DEFAULT_NLI
+        if fitted_nli and used_nli != fitted_nli:
+            if nli is None:  # never load a model just because a parameter file names it: the user says which
+                raise ParamsError(
+                    f"the parameters were fitted with NLI backend {fitted_nli!r}; pass the same backend with "
+                    f"`--nli {fitted_nli}` (or refit them for the default with `crossclaim calibrate`)"
+                )
             raise ParamsError(
                 f"the parameters were fitted with NLI backend {fitted_nli!r}, not {nli.name!r}; "
                 "refit them with `crossclaim calibrate --nli ...`"

@@ -64,6 +64,8 @@ def _print_metrics(metrics: dict) -> None:
               help="Parameter file for the pipeline/lexical scorer (default: the shipped one).")
 @click.option("--calibration", help="Which calibration of the parameter file to use (default: the one fitted on "
               "this dataset's kind of text, else the file's default; see docs/EVALUATION.md).")
+@click.option("--nli", "nli_name", help="NLI backend for the pipeline and nli scorers: aegis-onnx (default), "
+              "cross-encoder:PATH or a model folder (the one the parameter file was fitted with).")
 @click.option("--split", type=click.Choice(SPLITS), default="all", show_default=True,
               help="dev = the held-out groups (FNC-1 bodies, Emergent claims, ...) that calibrate never fits on.")
 @click.option("--limit", type=click.IntRange(1), help="Score a label-stratified random sample of N pairs.")
@@ -74,8 +76,8 @@ def _print_metrics(metrics: dict) -> None:
 @click.option("--convert", type=click.Path(dir_okay=False),
               help="Write the pairs in the generic format (.jsonl or .csv) and exit without scoring.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def eval_command(pairs_path, fmt, scorer, params, calibration, split, limit, seed, as_json, report_dir, predictions,
-                 convert, silent):
+def eval_command(pairs_path, fmt, scorer, params, calibration, nli_name, split, limit, seed, as_json, report_dir,
+                 predictions, convert, silent):
     """Score labelled pairs and report how often the scorer is right.
 
     Example: crossclaim eval ../shared/datasets/fnc-1 --split dev --limit 2000 --json
@@ -98,6 +100,10 @@ def eval_command(pairs_path, fmt, scorer, params, calibration, split, limit, see
         if scorer != "nli":
             calibration = calibration or _calibration_for(fmt, params)
             kwargs["calibration"] = calibration
+        if nli_name and scorer != "lexical":
+            from detector.nli import cached, load_nli
+
+            kwargs["nli"] = cached(load_nli(nli_name))
         model = scoring.load_scorer(scorer, **kwargs)
         text_pairs = [scoring.TextPair(p.text_a, p.text_b, p.date_a, p.date_b) for p in pairs]
         start = time.perf_counter()
