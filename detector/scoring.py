@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.base import DEFAULT_MODEL as DEFAULT_EMBEDDER
+
 from .checks import CHECK_FEATURES, days_between, run_checks
 from .errors import ParamsError
 from .models import LABELS, Claim, Reason, ScoredPair
@@ -439,6 +441,11 @@ class PipelineScorer:
                 raise ParamsError("the parameter file was fitted on other features; refit with `crossclaim calibrate`")
         self.featurizer = Featurizer(embedder=embedder, nli=nli, batch_size=batch_size)
         fitted_emb = d.get("embedder")
+        if embedder is None and fitted_emb and fitted_emb != DEFAULT_EMBEDDER:
+            raise ParamsError(
+                f"the parameters were fitted with embedder {fitted_emb!r}; pass it with `--embedder {fitted_emb}` "
+                "(or refit them for the default with `crossclaim calibrate`)"
+            )
         if embedder is not None and fitted_emb and getattr(embedder, "name", fitted_emb) != fitted_emb:
             import logging
 

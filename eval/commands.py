@@ -66,6 +66,8 @@ def _print_metrics(metrics: dict) -> None:
               "this dataset's kind of text, else the file's default; see docs/EVALUATION.md).")
 @click.option("--nli", "nli_name", help="NLI backend for the pipeline and nli scorers: aegis-onnx (default), "
               "cross-encoder:PATH or a model folder (the one the parameter file was fitted with).")
+@click.option("--embedder", help="sentence-transformers model name or path for the pipeline scorer (default: "
+              "packaged all-MiniLM-L6-v2; the one the parameter file was fitted with).")
 @click.option("--split", type=click.Choice(SPLITS), default="all", show_default=True,
               help="dev = the held-out groups (FNC-1 bodies, Emergent claims, ...) that calibrate never fits on.")
 @click.option("--limit", type=click.IntRange(1), help="Score a label-stratified random sample of N pairs.")
@@ -76,8 +78,8 @@ def _print_metrics(metrics: dict) -> None:
 @click.option("--convert", type=click.Path(dir_okay=False),
               help="Write the pairs in the generic format (.jsonl or .csv) and exit without scoring.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def eval_command(pairs_path, fmt, scorer, params, calibration, nli_name, split, limit, seed, as_json, report_dir,
-                 predictions, convert, silent):
+def eval_command(pairs_path, fmt, scorer, params, calibration, nli_name, embedder, split, limit, seed, as_json,
+                 report_dir, predictions, convert, silent):
     """Score labelled pairs and report how often the scorer is right.
 
     Example: crossclaim eval ../shared/datasets/fnc-1 --split dev --limit 2000 --json
@@ -104,6 +106,10 @@ def eval_command(pairs_path, fmt, scorer, params, calibration, nli_name, split, 
             from detector.nli import cached, load_nli
 
             kwargs["nli"] = cached(load_nli(nli_name))
+        if embedder and scorer == "pipeline":
+            from embeddings import load_embedder
+
+            kwargs["embedder"] = load_embedder(embedder)
         model = scoring.load_scorer(scorer, **kwargs)
         text_pairs = [scoring.TextPair(p.text_a, p.text_b, p.date_a, p.date_b) for p in pairs]
         start = time.perf_counter()

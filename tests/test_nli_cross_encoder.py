@@ -115,6 +115,13 @@ def test_calibrate_eval_and_scan_with_a_cross_encoder(nli_folder, tmp_path):
     metrics = json.loads(r.output.strip().splitlines()[-1])
     assert metrics["n"] == 32 and metrics["calibration"] == "news" and 0 <= metrics["accuracy"] <= 1
 
+    # naming the embedder the file was fitted with (the packaged default here) is accepted and scores the same
+    r2 = runner.invoke(main, ["eval", str(pairs), "--params", str(params), "--nli", backend,
+                              "--embedder", fitted["calibrations"]["news"]["embedder"], "--json", "--silent"])
+    assert r2.exit_code == 0, r2.output
+    again = json.loads(r2.output.strip().splitlines()[-1])
+    assert again["accuracy"] == metrics["accuracy"] and again["contradicts.roc_auc"] == metrics["contradicts.roc_auc"]
+
     r = runner.invoke(main, ["eval", str(pairs), "--scorer", "nli", "--nli", backend, "--json", "--silent"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.output.strip().splitlines()[-1])["n"] == 32

@@ -148,6 +148,22 @@ def test_load_params_errors(tmp_path):
         load_params(bad)
 
 
+def test_params_fitted_with_another_embedder_need_it_named(fake_embedder):
+    """Similarity features from the default embedder would be on another scale than the fit's: refused, not
+    silently scored; given explicitly (the user's choice), the mismatch is only logged."""
+    import copy
+
+    from detector.scoring import PipelineScorer
+
+    d = copy.deepcopy(load_params())
+    d["calibrations"]["news"]["embedder"] = "my-own-embedder"
+    with pytest.raises(ParamsError, match="pass it with `--embedder my-own-embedder`"):
+        PipelineScorer(params=d)
+    fake_embedder.name = "my-own-embedder"
+    PipelineScorer(params=d, embedder=fake_embedder)
+    PipelineScorer(params=load_params())  # the shipped file names the default embedder: no model needs naming
+
+
 # -- the shipped parameters ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def shipped():
