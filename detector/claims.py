@@ -9,6 +9,9 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   subject; "X told <outlet>" adds <outlet> to the relay chain, as does ", reports <outlet>";
 - "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits;
 - "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
+- a quotation running over several sentences -> whoever is named where it closes, else where it opens; an
+  unattributed quotation (five words or more) right after an attributed sentence, in the same paragraph -> the
+  same speaker;
 - otherwise the publishing outlet speaks in its own voice.
 
 ``relay`` runs from the publisher to the speaker: ("The Kyiv Independent", "CNN", "China's Foreign Ministry").
@@ -131,6 +134,14 @@ class _State:
 
 def _in_quotes(sent_text: str) -> list[tuple[int, int]]:
     return [m.span() for m in QUOTES.finditer(sent_text)]
+
+
+_QUOTED_SPEECH_WORDS = 5  # fewer quoted words are a phrase or a scare quote, not someone's speech
+
+
+def _quotes_speech(text: str) -> bool:
+    """Does the sentence quote someone's words (at least a few words in quotation marks, or an open quote)?"""
+    return any(len(text[a:b].split()) >= _QUOTED_SPEECH_WORDS for a, b in _in_quotes(text))
 
 
 def _inside(i: int, ranges: list[tuple[int, int]]) -> bool:
@@ -466,17 +477,20 @@ class ClaimExtractor:
         if doc.outlet:
             state.remember(_Speaker(doc.outlet, "outlet", doc.outlet.lower()))
         recs = []
-        prev_end = -1
+        prev_end = prev_text_end = -1
         for position, sent in enumerate(parsed.sents):
             text = sent.text.strip()
             if not text:
                 continue
+            lead = len(sent.text) - len(sent.text.lstrip())
             gap = parsed.text[prev_end : sent.start_char] if prev_end >= 0 else ""
-            prev_end = sent.end_char
+            # spaCy leaves a paragraph's trailing newlines in its last sentence, so look at the text between the
+            # stripped sentences to see a paragraph break
+            new_par = "\n" in parsed.text[prev_text_end : sent.start_char + lead] if prev_end >= 0 else True
+            prev_end, prev_text_end = sent.end_char, sent.start_char + len(sent.text.rstrip())
             att = _attribute(sent, state)
             if att.speaker is not None and att.explicit:
                 state.remember(att.speaker)
-            lead = len(sent.text) - len(sent.text.lstrip())
             frame = [(max(0, a - lead), max(0, b - lead)) for a, b in att.frame]
             assertion = _assertion(text, frame)
             context = assertion
@@ -486,8 +500,9 @@ class ClaimExtractor:
             opens = text.count("“") - text.count("”") + (text.count('"') % 2)
             recs.append({"sent": sent, "text": text, "start": sent.start_char + lead, "att": att,
                          "assertion": assertion, "context": context, "position": position, "opens": opens,
-                         "gap": gap})
-        # a quotation spanning several sentences belongs to whoever is named where it closes
+                         "gap": gap, "new_par": new_par})
+        # a quotation spanning several sentences belongs to whoever is named where it closes, or else where it
+        # opens ('He warned that "... Iraq. If they hand over such shells ..."')
         run: list[dict] = []
         for r in recs:
             if run and "\n\n" in r["gap"]:
@@ -496,11 +511,21 @@ class ClaimExtractor:
                 run.append(r)
                 if r["opens"] < 0 or (len(run) > 1 and r["text"].count("”") > r["text"].count("“")):
                     closer = r["att"]
-                    if closer.explicit and closer.speaker is not None:
-                        for q in run[:-1]:
+                    named = [q["att"] for q in run if q["att"].explicit and q["att"].speaker is not None]
+                    owner = closer if closer.explicit and closer.speaker is not None else (named[0] if named else None)
+                    if owner is not None:
+                        for q in run:
                             if not q["att"].explicit:
-                                q["att"] = _Attribution(closer.speaker, closer.relays, [], False, True)
+                                q["att"] = _Attribution(owner.speaker, owner.relays, [], False, True)
                     run = []
+        # an unattributed quotation straight after an attributed sentence, in the same paragraph, goes on in the
+        # same voice ('"A ceasefire ...," Morgulov told the Global Times. "In the spring of 2022, we ..."'); a
+        # short scare quote ('the so-called "special operation"') does not count
+        for prev, r in zip(recs, recs[1:]):
+            if r["att"].explicit or r["new_par"] or not _quotes_speech(r["text"]):
+                continue
+            if prev["att"].explicit and prev["att"].speaker is not None:
+                r["att"] = _Attribution(prev["att"].speaker, prev["att"].relays, [], False, True)
         claims: list[Claim] = []
         for r in recs:
             if not _checkworthy(r["sent"]):

@@ -146,6 +146,40 @@ def test_denial_verb_keeps_the_denial_in_the_assertion(claims_of):
     assert "ministry" in d.speaker.lower() and "rejected" in d.assertion
 
 
+def test_quote_spanning_sentences_belongs_to_whoever_opened_it(claims_of):
+    cs = claims_of("Harbour master Lena Brandt warned that “the old pier cannot carry another winter of storms. "
+                   "If the council waits until spring, the whole east side will have to close.” "
+                   "The council meets on Thursday to discuss the harbour budget.")
+    assert "Lena Brandt" in one(cs, "old pier").speaker
+    assert one(cs, "waits until spring").speaker == one(cs, "old pier").speaker
+    assert one(cs, "council meets").speaker == PUBLISHER
+
+
+def test_quote_closed_by_its_speaker_belongs_to_them(claims_of):
+    cs = claims_of("“The old pier cannot carry another winter of storms. "
+                   "The whole east side will have to close,” harbour master Lena Brandt said.")
+    assert all("Lena Brandt" in c.speaker for c in cs) and len(cs) == 2
+
+
+def test_unattributed_quote_after_an_attributed_one_continues_that_voice(claims_of):
+    cs = claims_of("“We have asked the council for the repair money three times,” harbour master Lena Brandt told "
+                   "the Harbour Post. “Each time the council said the budget for the year was already spent.” "
+                   "The council did not respond to a request for comment on Monday.")
+    assert "Lena Brandt" in one(cs, "asked the council").speaker
+    assert one(cs, "Each time").speaker == one(cs, "asked the council").speaker
+    assert one(cs, "did not respond").speaker == PUBLISHER
+
+
+def test_scare_quotes_and_new_paragraphs_do_not_continue_a_voice(claims_of):
+    cs = claims_of("Harbour master Lena Brandt said the pier lost two more beams in the storm on Sunday. "
+                   "The so-called “temporary” repairs to the pier were made in 2009.\n\n"
+                   "“The ferry company will pay half of a new terminal by 2027,” the company said.\n\n"
+                   "“The pier will be closed to cars from Monday until the end of the month.”")
+    assert "Lena Brandt" in one(cs, "lost two more beams").speaker
+    assert one(cs, "temporary").speaker == PUBLISHER
+    assert one(cs, "closed to cars").speaker == PUBLISHER
+
+
 def test_questions_imperatives_and_fragments_are_dropped(claims_of):
     cs = claims_of(
         "Will the city close three libraries next year after all?\n\n"
@@ -225,3 +259,13 @@ def test_seed_bingo_claims_are_der_spiegel_on_both_relaying_pages(seed_claims):
     for c in bingo:
         assert c.speaker == "Der Spiegel", (c.outlet, c.text)
         assert c.relay == (c.outlet, "Der Spiegel")
+
+
+def test_seed_quotations_without_their_own_attribution_stay_with_the_ambassador(seed_claims):
+    """Global Times: a quotation opened after "He warned that" runs into the next sentence, and two quotations
+    follow an attributed one in the same paragraph; none of them is the newspaper's own voice."""
+    _, claims = seed_claims
+    for needle in ("dirty bomb", "we almost agreed upon", "mutual respect and genuine interest"):
+        (c,) = [c for c in claims if needle in c.text]
+        assert "Morgulov" in c.speaker, (needle, c.speaker)
+        assert c.outlet == "Global Times" and c.relay[0] == "Global Times" and c.relay[-1] == c.speaker
