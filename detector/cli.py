@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import CrossclaimError
-from .models import ECHO, LABELS, ScoredPair
+from .models import ECHO, LABELS, Document, ScoredPair
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -91,12 +91,13 @@ def ingest(inputs, db_path, outlet, quiet):
         raise click.ClickException("nothing could be processed")
 
 
-def _pair_dict(rank: int, p: ScoredPair, doc_urls: dict[str, str | None]) -> dict:
+def _pair_dict(rank: int, p: ScoredPair, docs: dict[str, Document | None]) -> dict:
     def side(c):
+        d = docs.get(c.doc_id)
         return {
             "text": c.text, "assertion": c.assertion, "speaker": c.speaker, "outlet": c.outlet,
-            "relay": list(c.relay), "published": c.published, "doc": c.doc_id, "url": doc_urls.get(c.doc_id),
-            "span": list(c.span), "claim_id": c.claim_id,
+            "relay": list(c.relay), "published": c.published, "doc": c.doc_id, "url": d.url if d else None,
+            "ref": d.ref if d else None, "span": list(c.span), "claim_id": c.claim_id,
         }
 
     return {
@@ -118,12 +119,14 @@ def _emit(rows: list[dict], fmt: str) -> None:
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(["rank", "label", "score", "p_contradicts", "a_speaker", "a_outlet", "a_published", "a_text",
-                    "b_speaker", "b_outlet", "b_published", "b_text", "reasons", "cluster"])
+                    "b_speaker", "b_outlet", "b_published", "b_text", "reasons", "cluster", "a_url", "a_ref",
+                    "b_url", "b_ref"])
         for r in rows:
             w.writerow([r["rank"], r["label"], r["score"], r["p_contradicts"], r["a"]["speaker"], r["a"]["outlet"],
                         r["a"]["published"], r["a"]["text"], r["b"]["speaker"], r["b"]["outlet"],
                         r["b"]["published"], r["b"]["text"], "; ".join(x["detail"] for x in r["reasons"]),
-                        r["cluster"]])
+                        r["cluster"], r["a"]["url"] or "", r["a"]["ref"] or "", r["b"]["url"] or "",
+                        r["b"]["ref"] or ""])
         click.echo(buf.getvalue(), nl=False)
     else:
         width = 100
@@ -175,13 +178,12 @@ def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[s
         pairs = kept
     if top:
         pairs = pairs[:top]
-    urls = {}
+    docs: dict[str, Document | None] = {}
     for p in pairs:
         for c in (p.a, p.b):
-            if c.doc_id not in urls:
-                d = db.document(c.doc_id)
-                urls[c.doc_id] = d.url if d else None
-    rows = [_pair_dict(i + 1, p, urls) for i, p in enumerate(pairs)]
+            if c.doc_id not in docs:
+                docs[c.doc_id] = db.document(c.doc_id)
+    rows = [_pair_dict(i + 1, p, docs) for i, p in enumerate(pairs)]
     for r in rows:
         r["more_pairs"] = more.get(r["pair_id"], [])
     _emit(rows, fmt)
@@ -277,19 +279,21 @@ def claims(inputs, db_path, fmt, outlet):
     else:
         with _open_db(db_path) as db:
             items = db.claims()
+            docs = db.documents()
+    refs = {d.doc_id: d.ref for d in docs}
     if fmt == "jsonl":
         for c in items:
             click.echo(json.dumps({
-                "claim_id": c.claim_id, "doc": c.doc_id, "span": list(c.span), "text": c.text,
-                "assertion": c.assertion, "context": c.context, "speaker": c.speaker, "outlet": c.outlet,
-                "relay": list(c.relay), "published": c.published, "entities": list(c.entities),
+                "claim_id": c.claim_id, "doc": c.doc_id, "ref": refs.get(c.doc_id), "span": list(c.span),
+                "text": c.text, "assertion": c.assertion, "context": c.context, "speaker": c.speaker,
+                "outlet": c.outlet, "relay": list(c.relay), "published": c.published, "entities": list(c.entities),
             }, ensure_ascii=False))
     elif fmt == "csv":
         w = csv.writer(sys.stdout)
-        w.writerow(["claim_id", "doc", "start", "end", "speaker", "outlet", "relay", "published", "text"])
+        w.writerow(["claim_id", "doc", "ref", "start", "end", "speaker", "outlet", "relay", "published", "text"])
         for c in items:
-            w.writerow([c.claim_id, c.doc_id, c.span[0], c.span[1], c.speaker, c.outlet, " > ".join(c.relay),
-                        c.published, c.text])
+            w.writerow([c.claim_id, c.doc_id, refs.get(c.doc_id) or "", c.span[0], c.span[1], c.speaker, c.outlet,
+                        " > ".join(c.relay), c.published, c.text])
     else:
         for c in items:
             via = " via " + " → ".join(c.relay[:-1]) if len(c.relay) > 1 else ""

@@ -129,6 +129,7 @@ def _documents(
     published: str | None = None,
     title: str | None = None,
     meta_outlet: str | None = None,
+    ref: str | None = None,
 ) -> list[Document]:
     """``outlet`` is an override for every story; ``meta_outlet`` (site name) and ``url`` describe the page."""
     stories = split_stories(text)
@@ -155,6 +156,7 @@ def _documents(
                 url=(url or story.url) if first else story.url,
                 published=(page_published or story.published) if first else (story.published or page_published),
                 title=(title or story.title) if first else story.title,
+                ref=ref.strip() if ref and ref.strip() else None,
             )
         )
     return docs
@@ -177,6 +179,7 @@ def _html_documents(
     url: str | None = None,
     published: str | None = None,
     title: str | None = None,
+    ref: str | None = None,
 ) -> list[Document]:
     """Extract the article from a page with trafilatura; ``url``/``published``/``title`` given by the caller win
     over the page's own metadata."""
@@ -203,6 +206,7 @@ def _html_documents(
         published=published,
         title=title if title and title.strip() else getattr(doc, "title", None),
         meta_outlet=getattr(doc, "sitename", None),
+        ref=ref,
     )
     if not docs:
         raise _Problem(NO_TEXT_FURNITURE)
@@ -409,7 +413,7 @@ class _Reader:
             raise _Problem(NO_TEXT_FIELD, line)
         source = f"{name}:{line}"
         outlet = self.outlet or row.get("outlet")
-        meta = dict(url=row.get("url"), published=row.get("published"), title=row.get("title"))
+        meta = dict(url=row.get("url"), published=row.get("published"), title=row.get("title"), ref=row.get("id"))
         if text is not None and text.strip():
             docs = _documents(text, source=source, outlet=outlet, **meta)
             if not docs:

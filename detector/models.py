@@ -40,6 +40,7 @@ class Document:
     url: str | None = None
     published: str | None = None  # ISO date, YYYY-MM-DD
     title: str | None = None
+    ref: str | None = None  # the input's own id for the story (JSONL/CSV `id`), kept for the desk's records
 
     @staticmethod
     def make_id(text: str) -> str:

@@ -113,9 +113,15 @@ def _m002_verdicts(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m003_document_ref(conn: sqlite3.Connection) -> None:
+    # the input's own id for a story (JSONL/CSV `id`), so a desk can map flagged claims back to its own records
+    conn.execute("ALTER TABLE documents ADD COLUMN ref TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_verdicts", _m002_verdicts),
+    ("003_document_ref", _m003_document_ref),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -208,8 +214,10 @@ class Database:
             if conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc.doc_id,)).fetchone():
                 return False
             conn.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc.doc_id, doc.source, doc.outlet, doc.url, doc.published, doc.title, doc.text, time.time()),
+                "INSERT INTO documents (doc_id, source, outlet, url, published, title, text, ingested_at, ref) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc.doc_id, doc.source, doc.outlet, doc.url, doc.published, doc.title, doc.text, time.time(),
+                 doc.ref),
             )
             conn.executemany(
                 "INSERT OR IGNORE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -225,18 +233,18 @@ class Database:
 
     def documents(self) -> list[Document]:
         rows = self.conn.execute("SELECT * FROM documents ORDER BY ingested_at, doc_id").fetchall()
-        return [
-            Document(doc_id=r["doc_id"], text=r["text"], source=r["source"], outlet=r["outlet"], url=r["url"],
-                     published=r["published"], title=r["title"])
-            for r in rows
-        ]
+        return [self._document(r) for r in rows]
 
     def document(self, doc_id: str) -> Document | None:
         r = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if r is None:
             return None
+        return self._document(r)
+
+    @staticmethod
+    def _document(r: sqlite3.Row) -> Document:
         return Document(doc_id=r["doc_id"], text=r["text"], source=r["source"], outlet=r["outlet"], url=r["url"],
-                        published=r["published"], title=r["title"])
+                        published=r["published"], title=r["title"], ref=r["ref"])
 
     @staticmethod
     def _claim(r: sqlite3.Row) -> Claim:

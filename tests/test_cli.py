@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -88,6 +89,11 @@ def scanned(examples_dir, tmp_path_factory):
     return db, r
 
 
+EXAMPLE_IDS = {json.loads(line)["id"] for line in
+               (Path(__file__).resolve().parents[1] / "examples" / "drone-reports" / "reports.jsonl")
+               .read_text("utf-8").splitlines() if line.strip()}
+
+
 def jsonl_rows(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
@@ -108,6 +114,7 @@ def test_scan_jsonl_fields(scanned):
             for key in ("text", "speaker", "outlet", "published", "doc", "span"):
                 assert key in s, (side, key)
             assert s["text"] and s["outlet"] and s["doc"]
+            assert s["ref"] in EXAMPLE_IDS  # the example corpus's own record ids come through
             assert len(s["span"]) == 2 and 0 <= s["span"][0] < s["span"][1]
         assert x["reasons"]
         for reason in x["reasons"]:
@@ -187,6 +194,7 @@ def test_scan_formats_agree(scanned):
     assert [int(x["rank"]) for x in rows] == [x["rank"] for x in expected]
     assert [x["a_text"] for x in rows] == [x["a"]["text"] for x in expected]
     assert [x["b_speaker"] for x in rows] == [x["b"]["speaker"] or "" for x in expected]
+    assert [(x["a_ref"], x["b_url"]) for x in rows] == [(x["a"]["ref"], x["b"]["url"] or "") for x in expected]
     assert all(x["label"] == "contradicts" for x in rows)
 
     table = invoke("scan", "--db", str(db), "--format", "table", "--top", "2", "-q")

@@ -109,6 +109,7 @@ def test_jsonl_rows(tmp_path):
     a, b, c = r.documents
     assert a.source == f"{p}:1" and a.outlet == "The Wall Street Journal" and a.published == "2024-03-14"
     assert a.title == "T1" and a.url == "https://example.org/a"
+    assert a.ref == "a1" and b.ref is None and c.ref is None  # the row's own id is kept for the desk's records
     assert b.source == f"{p}:2" and b.outlet == "CNN"
     assert c.source == f"{p}:4"  # line numbers count the blank line
     assert c.outlet == "Coastal Ledger" and c.published == "2024-03-15"  # the row's date beats the page's
@@ -127,6 +128,7 @@ def test_csv_rows(tmp_path):
     assert a.source == f"{p}:2" and a.outlet == "Reuters" and a.text == STORY and a.title == "Ferry"
     # The first row's quoted text spans lines, so the second row starts on line 5.
     assert b.source == f"{p}:5" and b.outlet == "The Guardian" and b.published == "2024-03-14"
+    assert (a.ref, b.ref) == ("1", "2")
     assert r.n_inputs == 2
 
 

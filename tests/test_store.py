@@ -196,3 +196,38 @@ def test_non_sqlite_file_raises_store_error(tmp_path, content):
 def test_database_needs_a_path_or_memory():
     with pytest.raises(ValueError, match="memory=True"):
         Database()
+
+
+def test_document_ref_round_trips(fresh_db):
+    doc = make_doc(ref="cms-4711", outlet="Valley Gazette")
+    fresh_db.add_document(doc, make_claims(doc))
+    assert fresh_db.document(doc.doc_id).ref == "cms-4711"
+    assert [d.ref for d in fresh_db.documents()] == ["cms-4711"]
+    other = make_doc("The bridge will reopen on Friday after repairs to its eastern pillar.")
+    fresh_db.add_document(other)
+    assert fresh_db.document(other.doc_id).ref is None
+
+
+def test_a_store_from_before_document_refs_is_migrated(tmp_path):
+    """A store written by the release before 003_document_ref: opening it adds the column and keeps the data."""
+    from detector.store import _m001_initial, _m002_verdicts
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    _m001_initial(conn)
+    _m002_verdicts(conn)
+    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    conn.executemany("INSERT INTO migrations VALUES (?, ?)", [("001_initial", 1.0), ("002_verdicts", 2.0)])
+    doc = make_doc()
+    conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (doc.doc_id, doc.source, None, None, None, None, doc.text, 3.0))
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with Database(path) as db:
+        assert db.schema_version == SCHEMA_VERSION == 3
+        (old,) = db.documents()
+        assert old.doc_id == doc.doc_id and old.text == doc.text and old.ref is None
+        new = make_doc("The bridge will reopen on Friday after repairs to its eastern pillar.", ref="r-2")
+        assert db.add_document(new)
+        assert db.document(new.doc_id).ref == "r-2"
