@@ -510,9 +510,8 @@ class ClaimExtractor:
             if run or r["opens"] > 0:
                 run.append(r)
                 if r["opens"] < 0 or (len(run) > 1 and r["text"].count("”") > r["text"].count("“")):
-                    closer = r["att"]
-                    named = [q["att"] for q in run if q["att"].explicit and q["att"].speaker is not None]
-                    owner = closer if closer.explicit and closer.speaker is not None else (named[0] if named else None)
+                    owner = next((q["att"] for q in (r, *run) if q["att"].explicit and q["att"].speaker is not None),
+                                 None)  # the closer's speaker, else the first named in the run
                     if owner is not None:
                         for q in run:
                             if not q["att"].explicit:

@@ -276,11 +276,11 @@ def claims(inputs, db_path, fmt, outlet):
         if not docs:
             raise click.ClickException("nothing could be processed")
         items = [c for cs in per_doc for c in cs]
+        refs = {d.doc_id: d.ref for d in docs}
     else:
         with _open_db(db_path) as db:
             items = db.claims()
-            docs = db.documents()
-    refs = {d.doc_id: d.ref for d in docs}
+            refs = db.document_refs()
     if fmt == "jsonl":
         for c in items:
             click.echo(json.dumps({

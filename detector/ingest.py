@@ -138,6 +138,7 @@ def _documents(
     forced = _outlet_name(outlet)
     page_outlet = _outlet_name(meta_outlet) or outlet_from_url(url)
     title = " ".join(title.split()) if title and title.strip() else None
+    ref = ref.strip() if ref and ref.strip() else None
     docs = []
     for i, story in enumerate(stories):
         first = i == 0
@@ -156,7 +157,7 @@ def _documents(
                 url=(url or story.url) if first else story.url,
                 published=(page_published or story.published) if first else (story.published or page_published),
                 title=(title or story.title) if first else story.title,
-                ref=ref.strip() if ref and ref.strip() else None,
+                ref=ref,
             )
         )
     return docs

@@ -453,13 +453,13 @@ class PipelineScorer:
                 "the scorer was fitted with embedder %r; similarity features from %r are on another scale, so "
                 "refit with `crossclaim calibrate` before trusting the probabilities", fitted_emb, embedder.name)
         fitted_nli = d.get("nli_backend")
-        used_nli = nli.name if nli is not None else DEFAULT_NLI
-        if fitted_nli and used_nli != fitted_nli:
-            if nli is None:  # never load a model just because a parameter file names it: the user says which
-                raise ParamsError(
-                    f"the parameters were fitted with NLI backend {fitted_nli!r}; pass the same backend with "
-                    f"`--nli {fitted_nli}` (or refit them for the default with `crossclaim calibrate`)"
-                )
+        if nli is None and fitted_nli and fitted_nli != DEFAULT_NLI:
+            # never load a model just because a parameter file names it: the user says which
+            raise ParamsError(
+                f"the parameters were fitted with NLI backend {fitted_nli!r}; pass the same backend with "
+                f"`--nli {fitted_nli}` (or refit them for the default with `crossclaim calibrate`)"
+            )
+        if nli is not None and fitted_nli and nli.name != fitted_nli:
             raise ParamsError(
                 f"the parameters were fitted with NLI backend {fitted_nli!r}, not {nli.name!r}; "
                 "refit them with `crossclaim calibrate --nli ...`"

@@ -235,6 +235,10 @@ class Database:
         rows = self.conn.execute("SELECT * FROM documents ORDER BY ingested_at, doc_id").fetchall()
         return [self._document(r) for r in rows]
 
+    def document_refs(self) -> dict[str, str | None]:
+        """doc_id -> the input's own id (``Document.ref``), without reading the texts."""
+        return dict(self.conn.execute("SELECT doc_id, ref FROM documents").fetchall())
+
     def document(self, doc_id: str) -> Document | None:
         r = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if r is None:

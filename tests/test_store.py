@@ -203,6 +203,7 @@ def test_document_ref_round_trips(fresh_db):
     fresh_db.add_document(doc, make_claims(doc))
     assert fresh_db.document(doc.doc_id).ref == "cms-4711"
     assert [d.ref for d in fresh_db.documents()] == ["cms-4711"]
+    assert fresh_db.document_refs() == {doc.doc_id: "cms-4711"}
     other = make_doc("The bridge will reopen on Friday after repairs to its eastern pillar.")
     fresh_db.add_document(other)
     assert fresh_db.document(other.doc_id).ref is None
@@ -225,7 +226,8 @@ def test_a_store_from_before_document_refs_is_migrated(tmp_path):
     conn.commit()
     conn.close()
     with Database(path) as db:
-        assert db.schema_version == SCHEMA_VERSION == 3
+        assert db.schema_version == SCHEMA_VERSION
+        assert "003_document_ref" in {r[0] for r in db.conn.execute("SELECT name FROM migrations")}
         (old,) = db.documents()
         assert old.doc_id == doc.doc_id and old.text == doc.text and old.ref is None
         new = make_doc("The bridge will reopen on Friday after repairs to its eastern pillar.", ref="r-2")
