@@ -1,7 +1,9 @@
 """Hand reviewed pairs on: ClaimReview drafts for confirmed conflicts, labelled pairs for ``crossclaim eval``.
 
 Labelled pairs use the interchange format of the evaluation issue (issue 3): ``id, text_a, text_b, label,
-source_a, source_b, date_a, date_b, group``. A verdict becomes a label like this (docs/REVIEW.md):
+source_a, source_b, date_a, date_b, group``, followed by ``url_a, url_b, ref_a, ref_b`` (each side's document URL
+and the input's own record id, ``Document.ref``) so that a desk can map verdicts back to its records; the eval
+reader ignores those. A verdict becomes a label like this (docs/REVIEW.md):
 
 - ``confirmed`` -> ``contradicts``
 - ``false_alarm`` -> the scorer's most likely label other than ``contradicts`` (its second label when it flagged
@@ -28,6 +30,8 @@ from .store import Database
 __all__ = [
     "FORMATS",
     "PAIR_COLUMNS",
+    "DOC_COLUMNS",
+    "EXPORT_COLUMNS",
     "ExportError",
     "claimreview_drafts",
     "labelled_pairs",
@@ -39,6 +43,8 @@ __all__ = [
 
 FORMATS = ("claimreview", "jsonl", "csv")
 PAIR_COLUMNS = ("id", "text_a", "text_b", "label", "source_a", "source_b", "date_a", "date_b", "group")
+DOC_COLUMNS = ("url_a", "url_b", "ref_a", "ref_b")  # optional extras: not part of the interchange format
+EXPORT_COLUMNS = (*PAIR_COLUMNS, *DOC_COLUMNS)
 DEFAULT_STATUSES = {
     "claimreview": ("confirmed",),
     "jsonl": ("confirmed", "false_alarm", "temporal_update"),
@@ -100,27 +106,42 @@ def _text(c: Claim) -> str:
     return c.context or c.text
 
 
-def labelled_pairs(db: Database, statuses: Iterable[str] = DEFAULT_STATUSES["jsonl"]) -> list[dict[str, str]]:
-    """Reviewed pairs as labelled-pairs rows (keys ``PAIR_COLUMNS``); ``needs_more`` pairs are never included."""
+def labelled_pairs(db: Database, statuses: Iterable[str] = DEFAULT_STATUSES["jsonl"]) -> list[dict[str, str | None]]:
+    """Reviewed pairs as labelled-pairs rows (keys ``EXPORT_COLUMNS``); ``needs_more`` pairs are never included.
+
+    ``url_a``/``url_b`` are the documents' URLs as ingested (not checked: this is data, not a link) and
+    ``ref_a``/``ref_b`` the input's own record ids; either is None when the document has none.
+    """
     st = _check_statuses(statuses, VERDICTS)
+    docs: dict[str, tuple[str | None, str | None]] = {}
+
+    def url_ref(c: Claim) -> tuple[str | None, str | None]:
+        if c.doc_id not in docs:
+            doc = db.document(c.doc_id)
+            docs[c.doc_id] = (doc.url or None, doc.ref or None) if doc else (None, None)
+        return docs[c.doc_id]
+
     rows = []
     for it in _reviewed(db, [s for s in st if s != "needs_more"]):
         label = label_for(it.status, it.pair.probs)
         if label is None:
             continue
         a, b = it.pair.a, it.pair.b
+        (url_a, ref_a), (url_b, ref_b) = url_ref(a), url_ref(b)
         rows.append(
             {
                 "id": it.pair_key, "text_a": _text(a), "text_b": _text(b), "label": label,
                 "source_a": _source(a), "source_b": _source(b), "date_a": a.published or "",
                 "date_b": b.published or "",
                 "group": f"cluster-{it.pair.cluster}" if it.pair.cluster is not None else it.pair_key,
+                "url_a": url_a, "url_b": url_b, "ref_a": ref_a, "ref_b": ref_b,
             }
         )
     return rows
 
 
 def write_jsonl(rows: Iterable[dict], fp: IO[str]) -> int:
+    """One JSON object per row; None values are written as null."""
     n = 0
     for r in rows:
         fp.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -128,12 +149,13 @@ def write_jsonl(rows: Iterable[dict], fp: IO[str]) -> int:
     return n
 
 
-def write_csv(rows: Iterable[dict], fp: IO[str], columns: Sequence[str] = PAIR_COLUMNS) -> int:
+def write_csv(rows: Iterable[dict], fp: IO[str], columns: Sequence[str] = EXPORT_COLUMNS) -> int:
+    """A header of ``columns``, then one line per row; missing and None values are written as empty cells."""
     w = csv.DictWriter(fp, fieldnames=list(columns), lineterminator="\n")
     w.writeheader()
     n = 0
     for r in rows:
-        w.writerow({k: r.get(k, "") for k in columns})
+        w.writerow({k: "" if r.get(k) is None else r[k] for k in columns})
         n += 1
     return n
 
@@ -181,9 +203,11 @@ def claimreview_drafts(
     """schema.org ClaimReview JSON-LD drafts, one per side of each confirmed conflict.
 
     Each side's claim is reviewed against the other: ``claimReviewed`` is its assertion, ``reviewRating`` says it
-    is disputed by the other source, and the reviewer's note is the rating's explanation. ``url_template`` (with
-    ``{key}``, ``{pair_key}`` or ``{side}``) gives each draft the URL it will be published at; Google's
-    fact-check markup requires one, so a draft without it must get one before it goes live.
+    is disputed by the other source, and the reviewer's note is the rating's explanation. The source page (http(s)
+    URLs only) is the claim's ``appearance``. The input's own record id (``Document.ref``) is left out: drafts are
+    meant to be published, and a desk's record ids are usually internal. ``url_template`` (with ``{key}``,
+    ``{pair_key}`` or ``{side}``) gives each draft the URL it will be published at; Google's fact-check markup
+    requires one, so a draft without it must get one before it goes live.
     """
     st = _check_statuses(statuses, ("confirmed",))
     if url_template is not None and not safe_url(url_template.format(key="k", pair_key="k", side="a")):

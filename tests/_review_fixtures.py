@@ -7,6 +7,7 @@ hostile. The browser acceptance test uses the real ``crossclaim scan`` instead w
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -21,9 +22,10 @@ EXAMPLES = ROOT / "examples" / "drone-reports"
 PWN = "window.__pwned = (window.__pwned || 0) + 1"
 
 
-def _doc(text: str, outlet: str | None, url: str | None, published: str | None, title: str | None, source: str):
+def _doc(text: str, outlet: str | None, url: str | None, published: str | None, title: str | None, source: str,
+         ref: str | None = None):
     return Document(doc_id=Document.make_id(text), text=text, source=source, outlet=outlet, url=url,
-                    published=published, title=title)
+                    published=published, title=title, ref=ref)
 
 
 def _claim(doc: Document, sentence: str, speaker: str | None, relay: tuple[str, ...] = (), position: int = 0,
@@ -140,12 +142,14 @@ def demo_records() -> tuple[list[tuple[Document, list[Claim]]], list[ScoredPair]
     return docs, pairs, clusters
 
 
-def build_demo_db(path: str | Path) -> Path:
+def build_demo_db(path: str | Path, refs: dict[str, str] | None = None) -> Path:
+    """The demo store; ``refs`` maps a document's source (``"cnn.txt"``) to its ref (the input's own record id)."""
     path = Path(path)
     docs, pairs, clusters = demo_records()
+    refs = refs or {}
     with Database(path) as db:
         for doc, claims in docs:
-            db.add_document(doc, claims)
+            db.add_document(dataclasses.replace(doc, ref=refs.get(doc.source)), claims)
         db.set_clusters(clusters)
         db.add_pairs(pairs, scorer="test")
     return path
@@ -161,6 +165,7 @@ XSS_STRINGS = {
     "detail": f'<a href="javascript:{PWN}">click</a><img src=x onerror="{PWN}">',
     "kind": f'nli"><script>{PWN}</script>',
     "note": f'<script>{PWN}</script><img src=x onerror="{PWN}">',
+    "ref": f'cms-1"><img src=x onerror="{PWN}">',
 }
 
 
@@ -170,7 +175,7 @@ def build_xss_db(path: str | Path) -> tuple[Path, str]:
     x = XSS_STRINGS
     text1 = f"Before {x['detail']}. {x['text']} After <b>bold</b>."
     text2 = f"{x['other']} Then {x['title']}."
-    d1 = _doc(text1, x["outlet"], x["url"], "2023-02-01", x["title"], "evil1.html")
+    d1 = _doc(text1, x["outlet"], x["url"], "2023-02-01", x["title"], "evil1.html", ref=x["ref"])
     d2 = _doc(text2, "Plain Outlet", f"  JaVaScRiPt:{PWN}", "2023-02-02", None, "evil2.html")
     c1 = _claim(d1, x["text"], x["speaker"], (x["outlet"], x["speaker"]), 1)
     c2 = _claim(d2, x["other"], f"<script>{PWN}</script>", ("Plain Outlet",))

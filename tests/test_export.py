@@ -9,7 +9,15 @@ import pytest
 from click.testing import CliRunner
 
 from detector.cli_review import export
-from detector.export import PAIR_COLUMNS, ExportError, claimreview_drafts, label_for, labelled_pairs, safe_url
+from detector.export import (
+    EXPORT_COLUMNS,
+    PAIR_COLUMNS,
+    ExportError,
+    claimreview_drafts,
+    label_for,
+    labelled_pairs,
+    safe_url,
+)
 from detector.review import queue, set_verdict
 from detector.store import Database
 from tests._review_fixtures import build_demo_db, build_xss_db
@@ -101,6 +109,7 @@ def validate_claimreview(node, *, google: bool = False) -> list[str]:
             for i, a in enumerate(apps):
                 if typed(a, f"itemReviewed.appearance[{i}]", ("CreativeWork", "NewsArticle", "Article", "WebPage")):
                     url(a.get("url"), f"itemReviewed.appearance[{i}].url", required=True)
+                    text(a.get("identifier"), f"itemReviewed.appearance[{i}].identifier", required=False)
     for k in ("reviewBody", "identifier"):
         text(node.get(k), k, required=False)
     return errs
@@ -133,6 +142,9 @@ GOOD = {
         ({"itemReviewed": {"@type": "Claim", "appearance": [{"@type": "CreativeWork", "url": "ftp://x"}]}},
          "itemReviewed.appearance[0].url"),
         ({"itemReviewed": {"@type": "Claim", "author": {"@type": "Person"}}}, "itemReviewed.author.name: missing"),
+        ({"itemReviewed": {"@type": "Claim", "appearance": [{"@type": "CreativeWork", "url": "https://x.example",
+                                                             "identifier": ""}]}},
+         "itemReviewed.appearance[0].identifier"),
     ],
 )
 def test_validator_catches_each_problem(change, problem):
@@ -143,9 +155,17 @@ def test_validator_catches_each_problem(change, problem):
 
 
 # -- ClaimReview drafts ------------------------------------------------------------------------------------------
+# the desk's own record ids, as `ingest` keeps them from a JSONL/CSV `id` (ZeroHedge's and the others' have none)
+REFS = {"kyiv.txt": "KI-2023-0223-07", "wsj.txt": "wsj:88412", "cnn.txt": 'CNN, "kirby" 7731'}
+KYIV_URL = "https://kyivindependent.com/spiegel-china-drones-russia/"
+CNN_URL = "https://edition.cnn.com/2023/02/27/politics/china-russia-drones-kirby/"
+WSJ_URL = "https://www.wsj.com/articles/china-weighs-lethal-aid-russia"
+ZH_URL = "https://www.zerohedge.com/geopolitical/china-drones-bingo"
+
+
 @pytest.fixture
 def db(tmp_path):
-    with Database(build_demo_db(tmp_path / "demo.db")) as d:
+    with Database(build_demo_db(tmp_path / "demo.db", refs=REFS)) as d:
         items = queue(d)
         set_verdict(d, items[0].pair_key, "confirmed", note="Kirby: no evidence of deliveries.", reviewer="ana")
         set_verdict(d, items[1].pair_key, "false_alarm", reviewer="ana")
@@ -169,7 +189,10 @@ def test_claimreview_drafts_validate(db):
         "affiliation": {"@type": "Organization", "name": "US National Security Council"},
     }
     assert a["itemReviewed"]["datePublished"] == "2023-02-23"
-    assert a["itemReviewed"]["appearance"][0]["url"] == "https://kyivindependent.com/spiegel-china-drones-russia/"
+    assert a["itemReviewed"]["appearance"][0]["url"] == KYIV_URL
+    # the desk's own record ids are internal: they stay out of markup meant for publication
+    assert all("identifier" not in x["itemReviewed"]["appearance"][0] for x in drafts)
+    assert "KI-2023-0223-07" not in json.dumps(drafts)
     assert a["reviewRating"] == {
         "@type": "Rating", "textualRating": "Disputed",
         "alternateName": "Contradicted by John Kirby (US National Security Council), CNN, 2023-02-27",
@@ -224,12 +247,18 @@ def test_verdicts_become_labels():
 def test_labelled_pairs_rows(db):
     rows = labelled_pairs(db)
     assert [r["label"] for r in rows] == ["contradicts", "neutral", "neutral"]  # needs_more left out
-    assert all(tuple(r) == PAIR_COLUMNS for r in rows)
+    assert all(tuple(r) == EXPORT_COLUMNS for r in rows) and EXPORT_COLUMNS[: len(PAIR_COLUMNS)] == PAIR_COLUMNS
     first = rows[0]
     assert first["text_b"].endswith("(supplying drones to Russia).")  # the context the scorer reads
     assert (first["source_a"], first["source_b"]) == ("Der Spiegel", "John Kirby (US National Security Council)")
     assert (first["date_a"], first["date_b"], first["group"]) == ("2023-02-23", "2023-02-27", "cluster-1")
     assert labelled_pairs(db, ["confirmed", "needs_more"]) == [first]
+    # each side's document: its URL and the desk's own record id (None when the input had no id)
+    assert [(r["url_a"], r["ref_a"], r["url_b"], r["ref_b"]) for r in rows] == [
+        (KYIV_URL, "KI-2023-0223-07", CNN_URL, 'CNN, "kirby" 7731'),
+        (WSJ_URL, "wsj:88412", CNN_URL, 'CNN, "kirby" 7731'),
+        (ZH_URL, None, CNN_URL, 'CNN, "kirby" 7731'),
+    ]
     with pytest.raises(ExportError, match="'done'"):
         labelled_pairs(db, ["done"])
 
@@ -243,7 +272,14 @@ def test_export_jsonl_round_trips_through_eval_reader(db, tmp_path):
     pairs = eval_pairs.read_pairs(out)
     assert [p.label for p in pairs] == ["contradicts", "neutral", "neutral"]
     assert pairs[0].id == queue(db)[0].pair_key and pairs[0].group == "cluster-1"
-    assert [json.loads(line) for line in out.read_text().splitlines()] == labelled_pairs(db)
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert lines == labelled_pairs(db)
+    assert [(r["ref_a"], r["ref_b"]) for r in lines] == [
+        ("KI-2023-0223-07", 'CNN, "kirby" 7731'), ("wsj:88412", 'CNN, "kirby" 7731'), (None, 'CNN, "kirby" 7731')]
+    assert '"ref_a": null' in out.read_text().splitlines()[2]  # no ref: null, not ""
+    # eval reads the interchange columns and ignores the extra ones
+    assert [(p.source_a, p.source_b, p.text_a) for p in pairs] == [
+        (r["source_a"], r["source_b"], r["text_a"]) for r in lines]
 
 
 def test_export_csv_has_the_labelled_pairs_columns(db, tmp_path):
@@ -252,11 +288,34 @@ def test_export_csv_has_the_labelled_pairs_columns(db, tmp_path):
     assert result.stderr == "wrote 2 labelled pairs\n"
     body = result.stdout
     rows = list(csv.DictReader(io.StringIO(body)))
-    assert tuple(rows[0]) == PAIR_COLUMNS and [r["label"] for r in rows] == ["contradicts", "neutral"]
+    assert tuple(rows[0]) == EXPORT_COLUMNS and [r["label"] for r in rows] == ["contradicts", "neutral"]
+    assert [(r["url_a"], r["ref_a"], r["url_b"], r["ref_b"]) for r in rows] == [
+        (KYIV_URL, "KI-2023-0223-07", CNN_URL, 'CNN, "kirby" 7731'),
+        (ZH_URL, "", CNN_URL, 'CNN, "kirby" 7731'),  # ZeroHedge's page had no id: an empty cell
+    ]
+    assert body.splitlines()[0].endswith(",group,url_a,url_b,ref_a,ref_b")
     eval_pairs = pytest.importorskip("eval.pairs")
     path = tmp_path / "v.csv"
     path.write_text(body)
-    assert [p.label for p in eval_pairs.read_pairs(path)] == ["contradicts", "neutral"]
+    pairs = eval_pairs.read_pairs(path)
+    assert [p.label for p in pairs] == ["contradicts", "neutral"]
+    assert [(p.id, p.source_b, p.date_b, p.group) for p in pairs] == [
+        (r["id"], r["source_b"], r["date_b"], r["group"]) for r in rows]
+
+
+def test_export_without_refs_leaves_the_extra_columns_empty(tmp_path):
+    with Database(build_demo_db(tmp_path / "plain.db")) as d:
+        set_verdict(d, queue(d)[0].pair_key, "confirmed")
+        assert [(r["ref_a"], r["ref_b"], r["url_a"]) for r in labelled_pairs(d)] == [(None, None, KYIV_URL)]
+        drafts = claimreview_drafts(d)
+        assert [validate_claimreview(x) for x in drafts] == [[], []]
+        assert all("identifier" not in x["itemReviewed"]["appearance"][0] for x in drafts)
+        runner = CliRunner()
+        body = runner.invoke(export, ["--db", d.path, "--format", "csv"]).stdout
+        jsonl = runner.invoke(export, ["--db", d.path, "--format", "jsonl"]).stdout
+    row = next(csv.DictReader(io.StringIO(body)))
+    assert (row["url_a"], row["url_b"], row["ref_a"], row["ref_b"]) == (KYIV_URL, CNN_URL, "", "")
+    assert {k: v for k, v in json.loads(jsonl).items() if k in ("ref_a", "ref_b")} == {"ref_a": None, "ref_b": None}
 
 
 def test_export_claimreview_command(db):
@@ -297,7 +356,8 @@ def test_export_jsonl_converts_through_crossclaim_eval(db, tmp_path):
     result = CliRunner().invoke(cli, ["eval", str(out), "--convert", str(back)])
     assert result.exit_code == 0, result.output
     got = [json.loads(line) for line in back.read_text().splitlines()]
-    assert [{k: v for k, v in r.items() if v is not None} for r in got] == labelled_pairs(db)
+    assert [{k: v for k, v in r.items() if v is not None} for r in got] == [
+        {k: r[k] for k in PAIR_COLUMNS} for r in labelled_pairs(db)]  # the extra columns are not eval's
 
 
 @pytest.mark.slow

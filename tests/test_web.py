@@ -11,7 +11,7 @@ from detector.cli_review import serve
 from detector.review import get_verdict, queue, set_verdict, verdict_log
 from detector.store import Database
 from detector.web import create_app
-from tests._review_fixtures import PWN, build_demo_db, build_xss_db
+from tests._review_fixtures import PWN, XSS_STRINGS, build_demo_db, build_xss_db
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
 
@@ -82,12 +82,27 @@ def test_pair_page_shows_both_sides_in_context(client, demo):
     assert ('<a class="srclink" href="https://kyivindependent.com/spiegel-china-drones-russia/" target="_blank" '
             'rel="noopener noreferrer nofollow">') in t
     assert "<time>2023-02-23</time>" in t and "<time>2023-02-27</time>" in t
+    assert 'class="docref"' not in t  # the documents came without the input's own ids
     assert f'href="/cluster/1?pair={ids[0]}"' in t
     for key, name in (("c", "Confirmed"), ("f", "False alarm"), ("t", "Temporal update"), ("n", "Needs more")):
         assert f'data-key="{key}"' in t and f"<kbd>{key}</kbd> {name}</button>" in t
     # next/previous follow the filtered queue (outlet=CNN)
     assert re.search(r'id="next" rel="next" href="/pair/[0-9a-f]+\?outlet=CNN"', t)
     assert "1 of 3" in t
+
+
+def test_pair_page_shows_each_sides_ref_beside_its_source(tmp_path):
+    path = build_demo_db(tmp_path / "refs.db", refs={"kyiv.txt": "KI-2023/0223 <07> & 'x'"})
+    with Database(path) as db:
+        first = queue(db)[0]
+    assert (first.pair.a.outlet, first.pair.b.outlet) == ("The Kyiv Independent", "CNN")
+    with TestClient(create_app(path)) as c:
+        t = c.get(f"/pair/{first.pair_id}", headers=HTML).text
+    side_a, side_b = t.split('<article class="side side-b">')
+    ref = '<div class="docref" title="Input record id">ref KI-2023/0223 &lt;07&gt; &amp; &#39;x&#39;</div>'
+    assert t.count('class="docref"') == 1 and ref in side_a  # side A's document has a ref, escaped as text...
+    assert side_a.index('class="srclink"') < side_a.index(ref) < side_a.index("</footer>")  # under its link
+    assert "docref" not in side_b and "KI-2023" not in side_b  # ...CNN's has none: nothing extra
 
 
 def test_verdict_form_round_trip(client, demo):
@@ -260,6 +275,9 @@ def test_scraped_strings_are_escaped_everywhere(tmp_path):
     pair = pages[1]
     assert '<span class="badurl" title="not an http(s) link; shown as text">javascript:window.__pwned' in pair
     assert "&lt;script&gt;window.__pwned" in pair
+    ref = XSS_STRINGS["ref"].replace("&", "&amp;").replace('"', "&#34;").replace("<", "&lt;").replace(">", "&gt;")
+    assert f'<div class="docref" title="Input record id">ref {ref}</div>' in pair
+    assert pair.count('class="docref"') == 1  # the other document has no ref
 
 
 # -- serve: bind rule ---------------------------------------------------------------------------------------------

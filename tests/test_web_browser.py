@@ -17,7 +17,7 @@ import pytest
 from detector.review import get_verdict, queue
 from detector.store import Database
 from detector.web import create_app
-from tests._review_fixtures import ROOT, build_demo_db, build_scanned_db, build_xss_db, pipeline_available
+from tests._review_fixtures import ROOT, XSS_STRINGS, build_demo_db, build_scanned_db, build_xss_db, pipeline_available
 
 pytestmark = pytest.mark.slow
 
@@ -198,6 +198,7 @@ def test_hostile_scraped_text_never_executes(browser, tmp_path):
             hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
             assert all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
             assert page.locator(".badurl").count() == 2  # the javascript: URLs, as text
+            assert page.locator(".docref").all_inner_texts() == [f"ref {XSS_STRINGS['ref']}"]  # side A's ref, as text
             for mark in page.locator("mark").all():  # hovering the highlighted spans runs nothing either
                 mark.hover()
             page.goto(srv.url + "/cluster/7")
