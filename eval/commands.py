@@ -218,35 +218,47 @@ def _encode(texts):
               help="fit = leave each file's dev groups out, so `eval --split dev` stays held out.")
 @click.option("--recipe", type=click.Choice(RECIPES),
               help="Fit the shipped parameters from $CROSSCLAIM_DATASETS: shipped = every calibration, news = the "
-              "news one alone (see docs/EVALUATION.md).")
+              "news one alone (see docs/EVALUATION.md). With PAIRS, they are added to the recipe's pairs.")
 @click.option("--name", default=DEFAULT_CALIBRATION, show_default=True,
               help="Name of the calibration fitted on PAIRS (the file's default, the one `scan` uses).")
-@click.option("--out", type=click.Path(dir_okay=False), default=str(DEFAULT_OUT),
-              help="Where to write the parameters (default: the shipped detector/params/pair_scorer.json).")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Where to write the parameters. Required, except with `--recipe shipped` alone, which rewrites "
+              "the shipped detector/params/pair_scorer.json.")
 @click.option("--nli", "nli_name", help="NLI backend to fit for: aegis-onnx (default), cross-encoder:PATH or a folder.")
 @click.option("--embedder", help="sentence-transformers model name or path (default: packaged all-MiniLM-L6-v2).")
 @click.option("--silent", is_flag=True, help="No progress bar.")
 def calibrate_command(pairs_paths, fmt, split, recipe, name, out, nli_name, embedder, silent):
     """Fit the pair scorer on labelled pairs and write its parameter file.
 
-    Example: crossclaim calibrate reviewed.jsonl --out my_params.json
+    PAIRS alone: one calibration, NAME, fitted on them. With --recipe: the recipe's calibrations, and PAIRS join
+    the pairs of calibration NAME (your reviewed pairs on top of the news data), which becomes the default.
+
+    Example: crossclaim calibrate --recipe news reviewed.jsonl --out my_params.json
     """
-    if bool(recipe) == bool(pairs_paths):
-        raise click.UsageError("give either PAIRS... or --recipe shipped|news")
+    if not recipe and not pairs_paths:
+        raise click.UsageError("give PAIRS..., --recipe shipped|news, or both")
+    if out is None:
+        if recipe != "shipped" or pairs_paths:
+            raise click.UsageError("--out is required: only `--recipe shipped` alone rewrites the shipped parameters")
+        out = str(DEFAULT_OUT)
     try:
-        root = None
-        if recipe:
-            root = datasets_root()
-            calibrations = shipped_recipe(recipe, root)
-            default = DEFAULT_CALIBRATION
-        else:
+        root = datasets_root() if recipe else None
+        calibrations = dict(shipped_recipe(recipe, root)) if recipe else {}
+        default = DEFAULT_CALIBRATION
+        if pairs_paths:
             from .pairs import input_files
 
             pairs, files = [], []
             for path in pairs_paths:
                 pairs += _take_split(read_pairs(path, fmt), split)
                 files += input_files(path, fmt)
-            calibrations, default = {name: (pairs, files, None)}, name
+            if name in calibrations:  # your pairs on top of the recipe's, at weight 1 (like Emergent's)
+                base, base_files, base_w = calibrations[name]
+                weights = [*(base_w if base_w is not None else [1.0] * len(base)), *[1.0] * len(pairs)]
+                calibrations[name] = ([*base, *pairs], [*base_files, *files], weights)
+            else:
+                calibrations[name] = (pairs, files, None)
+            default = name
         models = {}
         if nli_name:
             from detector.nli import cached, load_nli

@@ -176,7 +176,26 @@ def test_calibrate(stub_scoring, tmp_path):
 
 def test_calibrate_needs_pairs_or_recipe():
     r = CliRunner().invoke(calibrate_command, [])
-    assert r.exit_code == 2 and "give either PAIRS... or --recipe shipped|news" in r.output
+    assert r.exit_code == 2 and "give PAIRS..., --recipe shipped|news, or both" in r.output
+
+
+@pytest.mark.parametrize("args", [[str(FX / "generic.jsonl")], ["--recipe", "news"],
+                                  ["--recipe", "shipped", str(FX / "generic.jsonl")]])
+def test_calibrate_never_overwrites_the_shipped_file_unasked(stub_scoring, monkeypatch, tmp_path, args):
+    import eval.commands as commands
+
+    shipped = tmp_path / "pair_scorer.json"
+    monkeypatch.setattr(commands, "DEFAULT_OUT", shipped)
+    r = CliRunner().invoke(calibrate_command, [*args, "--silent"])
+    assert r.exit_code == 2 and "--out is required" in r.output and not shipped.exists()
+    assert "calibrate" not in stub_scoring  # refused before anything was fitted
+
+
+def _datasets(tmp_path, folders):
+    root = tmp_path / "datasets"
+    for src, dst in folders.items():
+        shutil.copytree(FX / src, root / dst)
+    return root
 
 
 def test_calibrate_recipe_reads_datasets_env(stub_scoring, tmp_path, monkeypatch):
@@ -221,6 +240,34 @@ def test_calibrate_shipped_recipe_fits_one_calibration_per_dataset(stub_scoring,
     fit, dev = dev_split(read_pairs(root / "anli"))
     assert dev and sorted(fitted) == sorted(p.text_b for p in fit) and not {p.text_b for p in dev} & set(fitted)
     assert params["data_hash"] == data_hash([f for d in folders.values() for f in input_files(root / d)])
+
+
+def test_calibrate_adds_your_pairs_to_the_recipe(stub_scoring, tmp_path, monkeypatch):
+    root = _datasets(tmp_path, {"fnc1": "fnc-1", "emergent": "emergent"})
+    monkeypatch.setenv("CROSSCLAIM_DATASETS", str(root))
+    r = run(calibrate_command, ["--recipe", "news", "--out", str(tmp_path / "base.json"), "--silent"])
+    assert r.exit_code == 0, r.output
+    base_pairs, base_labels, base_groups = stub_scoring["calibrate"]
+    base_w = list(stub_scoring["sample_weight"])
+    mine = read_pairs(FX / "generic.jsonl")
+    out = tmp_path / "p.json"
+    r = run(calibrate_command, ["--recipe", "news", str(FX / "generic.jsonl"), "--out", str(out), "--silent"])
+    assert r.exit_code == 0, r.output
+    pairs, labels, groups = stub_scoring["calibrate"]
+    assert pairs[: len(base_pairs)] == base_pairs and labels == base_labels + [p.label for p in mine]
+    assert [p.text_b for p in pairs[len(base_pairs):]] == [p.text_b for p in mine]
+    assert list(stub_scoring["sample_weight"]) == base_w + [1.0] * len(mine)  # the recipe's weights kept, yours 1
+    params = json.loads(out.read_text())
+    assert list(params["calibrations"]) == ["news"] and params["default_calibration"] == "news"
+    news = params["calibrations"]["news"]
+    assert news["data_files"][-1].endswith("generic.jsonl") and news["data_files"][0] == "fnc-1/train_stances.csv"
+    assert news["data_hash"] == params["data_hash"] == data_hash([*root.rglob("*.csv"), FX / "generic.jsonl"])
+    # under another name, your pairs make a calibration of their own, and the file's default
+    r = run(calibrate_command, ["--recipe", "news", str(FX / "generic.jsonl"), "--name", "desk", "--out", str(out),
+                                "--silent"])
+    params = json.loads(out.read_text())
+    assert list(params["calibrations"]) == ["news", "desk"] and params["default_calibration"] == "desk"
+    assert params["calibrations"]["desk"]["n_pairs"] == len(mine)
 
 
 def test_calibrate_own_pairs_names_the_calibration(stub_scoring, tmp_path):
