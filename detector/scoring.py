@@ -131,6 +131,7 @@ class PairClassifier:
         res = minimize_scalar(lambda t: _nll(z_oof / t, yi, w), bounds=(0.25, 4.0), method="bounded")
         self.temperature_ = float(res.x)
         p_oof = _softmax(z_oof / self.temperature_)
+        self.oof_proba_ = p_oof  # out-of-fold probabilities of the training rows (for studies; not serialised)
         # contradiction threshold: the one that maximises out-of-fold contradiction F1
         c = LABELS.index("contradicts")
         is_c = (yi == c).astype(int)
@@ -504,18 +505,20 @@ class PipelineScorer:
         return (X[:, PIPELINE_FEATURES.index("rebuttal")] > 0) & on_topic
 
     def _apply_rule(self, X: np.ndarray, P: np.ndarray, rows: np.ndarray, same_story=None) -> None:
-        """Noisy-OR of the classifier and the rule: p = 1 - (1 - p_classifier)(1 - precision_rule).
+        """Where the rule fires, p(contradicts) is at least the rule's measured precision: p = max(p_classifier,
+        precision), the other labels scaled down to make room. Never lowers a probability.
 
-        It keeps the classifier's order among pairs where the rule fires and never lowers a probability.
+        A noisy-OR would count the pattern twice (the classifier has the rebuttal features too); on the fit pairs
+        where the rule fires it overshot the measured share of contradictions in every calibration (SCORING.md).
         """
         c = LABELS.index("contradicts")
         q = float(self.rule.get("precision", 0.0))
         for r in rows[self.rule_fires(X, same_story)]:
-            new = 1.0 - (1.0 - P[r, c]) * (1.0 - q)
+            if P[r, c] >= q:
+                continue
             rest = 1.0 - P[r, c]
-            if rest > 0:
-                P[r] *= (1.0 - new) / rest
-            P[r, c] = new
+            P[r] *= (1.0 - q) / rest
+            P[r, c] = q
 
     def predict_proba(self, pairs: Sequence[TextPair], *, show_progress: bool = False) -> np.ndarray:
         fb = self.featurizer.transform(pairs, show_progress=show_progress)

@@ -272,6 +272,27 @@ def test_rebuttal_rule_needs_support_to_speak():
     assert not scorer.rule_fires(X).any()
 
 
+def test_rebuttal_rule_raises_p_to_its_precision_and_never_lowers_it():
+    scorer = PipelineScorer.__new__(PipelineScorer)
+    scorer.rule = {"n": 24, "n_contradicts": 21, "min_cos": 0.5, "precision": 0.85}
+    X = np.zeros((4, len(PIPELINE_FEATURES)))
+    X[:, PIPELINE_FEATURES.index("cos")] = [0.9, 0.9, 0.9, 0.1]
+    X[:3, PIPELINE_FEATURES.index("rebuttal")] = [1, 1, 0]
+    X[3, PIPELINE_FEATURES.index("rebuttal")] = 1
+    P = np.array([[0.05, 0.6, 0.3, 0.05], [0.95, 0.03, 0.01, 0.01], [0.05, 0.6, 0.3, 0.05], [0.05, 0.6, 0.3, 0.05]])
+    before = P.copy()
+    scorer._apply_rule(X, P, np.arange(4))
+    c = LABELS.index("contradicts")
+    assert P[0, c] == pytest.approx(0.85)  # fires, classifier below the measured precision: raised to it
+    assert P[0, 1:] == pytest.approx(before[0, 1:] * 0.15 / 0.95)  # the rest keep their ratios
+    assert np.array_equal(P[1], before[1])  # fires, classifier above: its own, higher p stays (no noisy-OR 0.99)
+    assert np.array_equal(P[2], before[2]) and np.array_equal(P[3], before[3])  # no pattern / off topic
+    P3 = before.copy()
+    scorer._apply_rule(X, P3, np.arange(4), same_story=np.array([False, False, False, True]))
+    assert P3[3, c] == pytest.approx(0.85)  # one page or cluster juxtaposed them: on topic whatever the cosine
+    assert np.allclose(P.sum(1), 1) and np.allclose(P3.sum(1), 1)
+
+
 def test_sample_weights_undo_oversampling_of_a_rare_label():
     # the same data twice: once as drawn, once with the rare label copied 10x and weighted back by 1/10
     rng = np.random.default_rng(1)
