@@ -161,7 +161,7 @@ _REASON_ORDER = {"rebuttal": 0, "temporal": 1, "number": 2, "date": 3, "denial":
 def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[str], group: bool = True) -> int:
     pairs = db.pairs(labels=labels, min_score=min_score)
     if labels == ["contradicts"] or "contradicts" in labels:
-        pairs.sort(key=lambda p: (p.label != "contradicts", -p.probs.get("contradicts", 0.0), p.pair_id))
+        pairs.sort(key=lambda p: (p.label != "contradicts", -p.probs.get("contradicts", 0.0), -max(p.nli), p.pair_id))
     more: dict[str, list[str]] = {}
     if group:
         # one row per pair of sources: the same two speakers usually clash over one story, relayed several times

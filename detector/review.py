@@ -205,7 +205,8 @@ _SELECT = """
     LEFT JOIN verdicts v ON v.pair_key = p.pair_key
 """
 # Highest contradiction probability first: the desk looks at the likeliest conflicts first (issue 4).
-_ORDER = " ORDER BY p.p_contradicts DESC, p.score DESC, p.pair_id"
+# equal probabilities (pairs the rebuttal rule raised to its precision) go by the NLI model's stronger clash
+_ORDER = " ORDER BY p.p_contradicts DESC, p.score DESC, MAX(COALESCE(p.nli_ab, 0), COALESCE(p.nli_ba, 0)) DESC, p.pair_id"
 
 
 def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:

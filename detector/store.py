@@ -325,7 +325,8 @@ class Database:
             params.append(min_score)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY score DESC, p_contradicts DESC, pair_id"
+        # ties (pairs the rebuttal rule raised to its precision) go by the NLI model's stronger clash
+        sql += " ORDER BY score DESC, p_contradicts DESC, MAX(COALESCE(nli_ab, 0), COALESCE(nli_ba, 0)) DESC, pair_id"
         rows = self.conn.execute(sql, params).fetchall()
         claims: dict[str, Claim] = {}
         ids = {r["a_id"] for r in rows} | {r["b_id"] for r in rows}

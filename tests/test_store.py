@@ -168,6 +168,24 @@ def test_pairs_filter_and_order(fresh_db):
     assert {p.label for p in fresh_db.pairs()} == {"contradicts", "agrees"}
 
 
+def test_equal_probabilities_go_by_the_stronger_nli_clash(fresh_db):
+    """Pairs the rebuttal rule raised to its precision share one p: the NLI model's clash orders them."""
+    from detector.review import queue
+
+    doc = make_doc("One claim sits here. Another claim sits here. A third claim sits here. A fourth one too.")
+    cs = make_claims(doc, speakers=("w", "x", "y", "z"))
+    fresh_db.add_document(doc, cs)
+    probs = {"contradicts": 0.846, "agrees": 0.1, "neutral": 0.054, "unrelated": 0}
+    plain = sorted((ScoredPair(cs[0], c, "contradicts", probs) for c in cs[1:]), key=lambda p: p.pair_id)
+    # the clash runs against the pair-id order, and sits on either side of the pair
+    weak, mid, strong = (ScoredPair(p.a, p.b, p.label, p.probs, nli=n)
+                         for p, n in zip(plain, [(0.2, 0.1), (0.5, 0.3), (0.1, 0.9)]))
+    fresh_db.add_pairs([weak, strong, mid], scorer="t")
+    want = [strong.pair_id, mid.pair_id, weak.pair_id]
+    assert [p.pair_id for p in fresh_db.pairs(labels=["contradicts"])] == want
+    assert [it.pair_id for it in queue(fresh_db)] == want
+
+
 def test_file_store_uses_wal(tmp_path):
     with Database(tmp_path / "w.db") as db:
         assert db.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
