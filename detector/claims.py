@@ -477,36 +477,36 @@ class ClaimExtractor:
         if doc.outlet:
             state.remember(_Speaker(doc.outlet, "outlet", doc.outlet.lower()))
         recs = []
-        prev_end = prev_text_end = -1
+        prev_text_end = -1
         for position, sent in enumerate(parsed.sents):
             text = sent.text.strip()
             if not text:
                 continue
             lead = len(sent.text) - len(sent.text.lstrip())
-            gap = parsed.text[prev_end : sent.start_char] if prev_end >= 0 else ""
             # spaCy leaves a paragraph's trailing newlines in its last sentence, so look at the text between the
             # stripped sentences to see a paragraph break
-            new_par = "\n" in parsed.text[prev_text_end : sent.start_char + lead] if prev_end >= 0 else True
-            prev_end, prev_text_end = sent.end_char, sent.start_char + len(sent.text.rstrip())
+            new_par = "\n" in parsed.text[prev_text_end : sent.start_char + lead] if prev_text_end >= 0 else True
+            prev_text_end = sent.start_char + len(sent.text.rstrip())
             att = _attribute(sent, state)
             if att.speaker is not None and att.explicit:
                 state.remember(att.speaker)
             frame = [(max(0, a - lead), max(0, b - lead)) for a, b in att.frame]
             assertion = _assertion(text, frame)
             context = assertion
-            if _ANAPHOR.match(assertion) and state.prev_assertion and "\n" not in gap:
+            # across a paragraph break too: a news paragraph is a sentence or two, and "They ..." opening the next
+            # one still means the subject of the last
+            if _ANAPHOR.match(assertion) and state.prev_assertion:
                 context = f"{state.prev_assertion} {assertion}"
             state.prev_assertion = assertion
             opens = text.count("“") - text.count("”") + (text.count('"') % 2)
             recs.append({"sent": sent, "text": text, "start": sent.start_char + lead, "att": att,
                          "assertion": assertion, "context": context, "position": position, "opens": opens,
-                         "gap": gap, "new_par": new_par})
+                         "new_par": new_par})
         # a quotation spanning several sentences belongs to whoever is named where it closes, or else where it
-        # opens ('He warned that "... Iraq. If they hand over such shells ..."')
+        # opens ('He warned that "... Iraq. If they hand over such shells ..."'); it may run over paragraphs, which
+        # news style opens again without closing the last
         run: list[dict] = []
         for r in recs:
-            if run and "\n\n" in r["gap"]:
-                run = []
             if run or r["opens"] > 0:
                 run.append(r)
                 if r["opens"] < 0 or (len(run) > 1 and r["text"].count("”") > r["text"].count("“")):

@@ -211,6 +211,13 @@ def test_anaphoric_claim_gets_its_neighbour_as_context(claims_of):
     assert "tugboats" in later.context and later.context.endswith(later.assertion)
 
 
+def test_anaphoric_claim_keeps_its_context_across_a_paragraph_break(claims_of):
+    cs = claims_of("The harbour authority ordered two new tugboats from a yard in Norway.\n\n"
+                   "They will arrive before the summer season begins.")
+    later = one(cs, "They will arrive")
+    assert later.context == f"{one(cs, 'tugboats').assertion} {later.assertion}"
+
+
 def test_extraction_is_deterministic(claims_of):
     text = "According to Reuters, the city will close three libraries next year. The mayor said the plan was final."
     assert claims_of(text) == claims_of(text)
