@@ -113,21 +113,14 @@ def labelled_pairs(db: Database, statuses: Iterable[str] = DEFAULT_STATUSES["jso
     ``ref_a``/``ref_b`` the input's own record ids; either is None when the document has none.
     """
     st = _check_statuses(statuses, VERDICTS)
-    docs: dict[str, tuple[str | None, str | None]] = {}
-
-    def url_ref(c: Claim) -> tuple[str | None, str | None]:
-        if c.doc_id not in docs:
-            doc = db.document(c.doc_id)
-            docs[c.doc_id] = (doc.url or None, doc.ref or None) if doc else (None, None)
-        return docs[c.doc_id]
-
+    links = {d: (url or None, ref or None) for d, (url, ref) in db.document_links().items()}
     rows = []
     for it in _reviewed(db, [s for s in st if s != "needs_more"]):
         label = label_for(it.status, it.pair.probs)
         if label is None:
             continue
         a, b = it.pair.a, it.pair.b
-        (url_a, ref_a), (url_b, ref_b) = url_ref(a), url_ref(b)
+        (url_a, ref_a), (url_b, ref_b) = links.get(a.doc_id, (None, None)), links.get(b.doc_id, (None, None))
         rows.append(
             {
                 "id": it.pair_key, "text_a": _text(a), "text_b": _text(b), "label": label,

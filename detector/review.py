@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .errors import CrossclaimError
 from .models import LABELS, Claim, Reason, ScoredPair
-from .store import Database
+from .store import Database, nli_clash_sql
 
 __all__ = [
     "VERDICTS",
@@ -205,8 +205,7 @@ _SELECT = """
     LEFT JOIN verdicts v ON v.pair_key = p.pair_key
 """
 # Highest contradiction probability first: the desk looks at the likeliest conflicts first (issue 4).
-# equal probabilities (pairs the rebuttal rule raised to its precision) go by the NLI model's stronger clash
-_ORDER = " ORDER BY p.p_contradicts DESC, p.score DESC, MAX(COALESCE(p.nli_ab, 0), COALESCE(p.nli_ba, 0)) DESC, p.pair_id"
+_ORDER = f" ORDER BY p.p_contradicts DESC, p.score DESC, {nli_clash_sql('p')} DESC, p.pair_id"
 
 
 def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:

@@ -341,6 +341,15 @@ def lexical_features(pairs: Sequence[TextPair]) -> np.ndarray:
     return np.array(rows, dtype=np.float64).reshape(len(pairs), len(LEXICAL_FEATURES))
 
 
+def rebuttal_pattern(X: np.ndarray, min_cos: float, same_story: np.ndarray | None = None) -> np.ndarray:
+    """Rows of sentence-pair features showing the rebuttal pattern on one subject: similarity at least ``min_cos``,
+    or ``same_story`` (one page or topic cluster juxtaposed them)."""
+    on_topic = X[:, PIPELINE_FEATURES.index("cos")] >= min_cos
+    if same_story is not None:
+        on_topic = on_topic | np.asarray(same_story, dtype=bool)
+    return (X[:, PIPELINE_FEATURES.index("rebuttal")] > 0) & on_topic
+
+
 def rebuttal_rule(fb: FeatureBatch, y: np.ndarray) -> dict:
     """Measure the rebuttal pattern on labelled sentence pairs.
 
@@ -353,13 +362,12 @@ def rebuttal_rule(fb: FeatureBatch, y: np.ndarray) -> dict:
     one subject whatever their similarity: the page itself juxtaposed them.
     """
     sent = ~fb.body
-    reb = fb.X[:, PIPELINE_FEATURES.index("rebuttal")] > 0
     cos = fb.X[:, PIPELINE_FEATURES.index("cos")]
     related = sent & (y != "unrelated")
     if related.sum() < 20:
         return {}
     min_cos = float(np.percentile(cos[related], 25))
-    fires = sent & reb & (cos >= min_cos)
+    fires = sent & rebuttal_pattern(fb.X, min_cos)
     n, n_c = int(fires.sum()), int((fires & (y == "contradicts")).sum())
     out = {"n": n, "n_contradicts": n_c, "min_cos": round(min_cos, 4)}
     if n >= RULE_MIN_SUPPORT:  # fewer labelled pairs do not measure a precision: the rule stays off
@@ -499,10 +507,7 @@ class PipelineScorer:
         """Rows of sentence-pair features where the measured rebuttal rule applies."""
         if not self.rule or "precision" not in self.rule:
             return np.zeros(len(X), dtype=bool)
-        on_topic = X[:, PIPELINE_FEATURES.index("cos")] >= self.rule["min_cos"]
-        if same_story is not None:
-            on_topic = on_topic | np.asarray(same_story, dtype=bool)
-        return (X[:, PIPELINE_FEATURES.index("rebuttal")] > 0) & on_topic
+        return rebuttal_pattern(X, self.rule["min_cos"], same_story)
 
     def _apply_rule(self, X: np.ndarray, P: np.ndarray, rows: np.ndarray, same_story=None) -> None:
         """Where the rule fires, p(contradicts) is at least the rule's measured precision: p = max(p_classifier,

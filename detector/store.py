@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import StoreError
 from .models import Claim, Document, Reason, ScoredPair
 
-__all__ = ["Database", "SCHEMA_VERSION"]
+__all__ = ["Database", "SCHEMA_VERSION", "nli_clash_sql"]
 
 
 def _script(conn: sqlite3.Connection, sql: str) -> None:
@@ -125,6 +125,16 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
+
+
+def nli_clash_sql(table: str = "") -> str:
+    """SQL for a pair's stronger NLI contradiction score (either direction), ``table`` the pairs table's alias.
+
+    The tie-break wherever pairs are ranked by probability: pairs the rebuttal rule raised to its precision share
+    one p(contradicts).
+    """
+    p = f"{table}." if table else ""
+    return f"MAX(COALESCE({p}nli_ab, 0), COALESCE({p}nli_ba, 0))"
 
 class Database:
     """One SQLite file (or ``memory=True``) holding the pipeline's state.
@@ -235,9 +245,13 @@ class Database:
         rows = self.conn.execute("SELECT * FROM documents ORDER BY ingested_at, doc_id").fetchall()
         return [self._document(r) for r in rows]
 
+    def document_links(self) -> dict[str, tuple[str | None, str | None]]:
+        """doc_id -> (URL, the input's own id ``Document.ref``), without reading the texts."""
+        return {d: (url, ref) for d, url, ref in self.conn.execute("SELECT doc_id, url, ref FROM documents")}
+
     def document_refs(self) -> dict[str, str | None]:
         """doc_id -> the input's own id (``Document.ref``), without reading the texts."""
-        return dict(self.conn.execute("SELECT doc_id, ref FROM documents").fetchall())
+        return {d: ref for d, (_, ref) in self.document_links().items()}
 
     def document(self, doc_id: str) -> Document | None:
         r = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
@@ -325,8 +339,7 @@ class Database:
             params.append(min_score)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        # ties (pairs the rebuttal rule raised to its precision) go by the NLI model's stronger clash
-        sql += " ORDER BY score DESC, p_contradicts DESC, MAX(COALESCE(nli_ab, 0), COALESCE(nli_ba, 0)) DESC, pair_id"
+        sql += f" ORDER BY score DESC, p_contradicts DESC, {nli_clash_sql()} DESC, pair_id"
         rows = self.conn.execute(sql, params).fetchall()
         claims: dict[str, Claim] = {}
         ids = {r["a_id"] for r in rows} | {r["b_id"] for r in rows}

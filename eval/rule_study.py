@@ -18,7 +18,7 @@ import numpy as np
 
 def study(name: str, pairs, weights, featurizer) -> list[str]:
     from detector.models import LABELS
-    from detector.scoring import PIPELINE_FEATURES, PairClassifier, TextPair, rebuttal_rule
+    from detector.scoring import PairClassifier, TextPair, rebuttal_pattern, rebuttal_rule
 
     from .pairs import group_of
 
@@ -31,7 +31,7 @@ def study(name: str, pairs, weights, featurizer) -> list[str]:
     X, w = fb.X[rows], np.asarray(weights, dtype=np.float64)[rows]
     clf = PairClassifier().fit(X, y[rows], [group_of(pairs[i]) for i in rows], sample_weight=w)
     p = clf.oof_proba_[:, LABELS.index("contradicts")]
-    fires = (X[:, PIPELINE_FEATURES.index("rebuttal")] > 0) & (X[:, PIPELINE_FEATURES.index("cos")] >= rule["min_cos"])
+    fires = rebuttal_pattern(X, rule["min_cos"])
     t, p, w = (y[rows] == "contradicts")[fires], p[fires], w[fires]
     q = rule["precision"]
     out = [f"{name}: {int(fires.sum())} fit pairs where the rule fires, share contradicts "
