@@ -245,9 +245,21 @@ class Database:
         rows = self.conn.execute("SELECT * FROM documents ORDER BY ingested_at, doc_id").fetchall()
         return [self._document(r) for r in rows]
 
-    def document_links(self) -> dict[str, tuple[str | None, str | None]]:
-        """doc_id -> (URL, the input's own id ``Document.ref``), without reading the texts."""
-        return {d: (url, ref) for d, url, ref in self.conn.execute("SELECT doc_id, url, ref FROM documents")}
+    def document_links(self, doc_ids: Iterable[str] | None = None) -> dict[str, tuple[str | None, str | None]]:
+        """doc_id -> (URL, the input's own id ``Document.ref``), without reading the texts.
+
+        All documents, or only ``doc_ids`` (unknown ids are left out)."""
+        if doc_ids is None:
+            rows = self.conn.execute("SELECT doc_id, url, ref FROM documents")
+            return {d: (url, ref) for d, url, ref in rows}
+        ids = sorted(set(doc_ids))
+        out: dict[str, tuple[str | None, str | None]] = {}
+        for i in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
+            chunk = ids[i:i + 500]
+            rows = self.conn.execute(
+                f"SELECT doc_id, url, ref FROM documents WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk)
+            out.update({d: (url, ref) for d, url, ref in rows})
+        return out
 
     def document_refs(self) -> dict[str, str | None]:
         """doc_id -> the input's own id (``Document.ref``), without reading the texts."""

@@ -227,6 +227,20 @@ def test_document_ref_round_trips(fresh_db):
     assert fresh_db.document(other.doc_id).ref is None
 
 
+def test_document_links_for_some_or_all_documents(fresh_db):
+    docs = [make_doc(f"The council met on day {i} and approved {i} new parking bays.", ref=f"r{i}",
+                     url=f"https://example.org/{i}") for i in range(3)]
+    for d in docs:
+        fresh_db.add_document(d)
+    everything = {d.doc_id: (d.url, d.ref) for d in docs}
+    assert fresh_db.document_links() == everything
+    wanted = [docs[2].doc_id, docs[0].doc_id, docs[0].doc_id, "no-such-doc"]
+    assert fresh_db.document_links(iter(wanted)) == {k: everything[k] for k in (docs[0].doc_id, docs[2].doc_id)}
+    assert fresh_db.document_links([]) == {}
+    many = [f"missing-{i}" for i in range(1200)] + [docs[1].doc_id]  # more ids than one SQLite statement binds
+    assert fresh_db.document_links(many) == {docs[1].doc_id: everything[docs[1].doc_id]}
+
+
 def test_a_store_from_before_document_refs_is_migrated(tmp_path):
     """A store written by the release before 003_document_ref: opening it adds the column and keeps the data."""
     from detector.store import _m001_initial, _m002_verdicts

@@ -105,6 +105,29 @@ def test_pair_page_shows_each_sides_ref_beside_its_source(tmp_path):
     assert "docref" not in side_b and "KI-2023" not in side_b  # ...CNN's has none: nothing extra
 
 
+def test_api_and_cluster_page_carry_each_sides_url_and_ref(tmp_path):
+    path = build_demo_db(tmp_path / "refs.db", refs={"kyiv.txt": "KI-2023/0223 <07>"})
+    with Database(path) as db:
+        first = queue(db)[0]
+    with TestClient(create_app(path)) as c:
+        listed = c.get("/api/pairs?limit=1").json()["pairs"][0]
+        one = c.get(f"/api/pairs/{first.pair_id}").json()
+        cluster = c.get(f"/cluster/{first.pair.cluster}", headers=HTML).text
+    for d in (listed, one):
+        assert d["pair_id"] == first.pair_id
+        assert (d["a"]["url"], d["a"]["ref"]) == ("https://kyivindependent.com/spiegel-china-drones-russia/",
+                                                  "KI-2023/0223 <07>")
+        cnn = "https://edition.cnn.com/2023/02/27/politics/china-russia-drones-kirby/"
+        assert (d["b"]["url"], d["b"]["ref"]) == (cnn, None)
+    # every claim of the cluster links to its own article; only the Kyiv Independent's has a ref
+    claims = cluster.split('<li class="cclaim">')[1:]
+    assert claims and all('class="srclink"' in li for li in claims)
+    kyiv = [li for li in claims if "kyivindependent.com" in li]
+    ref = '<span class="docref" title="Input record id">ref KI-2023/0223 &lt;07&gt;</span>'
+    assert len(kyiv) == 1 and ref in kyiv[0]
+    assert cluster.count('class="docref"') == 1
+
+
 def test_verdict_form_round_trip(client, demo):
     path, ids, keys = demo
     page = client.get(f"/pair/{ids[0]}?outlet=CNN")
@@ -278,6 +301,7 @@ def test_scraped_strings_are_escaped_everywhere(tmp_path):
     ref = XSS_STRINGS["ref"].replace("&", "&amp;").replace('"', "&#34;").replace("<", "&lt;").replace(">", "&gt;")
     assert f'<div class="docref" title="Input record id">ref {ref}</div>' in pair
     assert pair.count('class="docref"') == 1  # the other document has no ref
+    assert f'<span class="docref" title="Input record id">ref {ref}</span>' in pages[2]  # the cluster page too
 
 
 # -- serve: bind rule ---------------------------------------------------------------------------------------------

@@ -150,11 +150,18 @@ def _make_filter(fp: dict[str, str]) -> QueueFilter:
     )
 
 
-def _item_json(it: QueueItem) -> dict:
+def _links(db: Database, items: list[QueueItem]) -> dict[str, tuple[str | None, str | None]]:
+    return db.document_links(c.doc_id for it in items for c in (it.pair.a, it.pair.b))
+
+
+def _item_json(it: QueueItem, links: dict[str, tuple[str | None, str | None]]) -> dict:
+    """One pair for the JSON API. Each side's ``url`` and ``ref`` are its document's, as ingested (None if absent)."""
     def side(c):
+        url, ref = links.get(c.doc_id, (None, None))
         return {
             "claim_id": c.claim_id, "text": c.text, "speaker": c.speaker, "outlet": c.outlet,
             "relay": list(c.relay), "published": c.published, "doc": c.doc_id, "span": list(c.span),
+            "url": url or None, "ref": ref or None,
         }
 
     v = it.verdict
@@ -394,7 +401,8 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
         for it in view.items:
             labels.setdefault(it.pair.a.claim_id, []).append((it, it.pair.b))
             labels.setdefault(it.pair.b.claim_id, []).append((it, it.pair.a))
-        return render(request, "cluster.html", view=view, labels=labels,
+        links = db.document_links(c.doc_id for _, claims in view.groups for c in claims)
+        return render(request, "cluster.html", view=view, labels=labels, links=links,
                       focus=request.query_params.get("pair", ""))
 
     @app.post("/reviewer")
@@ -423,16 +431,18 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
             offset = max(0, int(request.query_params.get("offset", "0")))
         except ValueError:
             raise HTTPException(400, "limit and offset must be integers") from None
+        items = queue(db, f, limit=limit, offset=offset)
+        links = _links(db, items)
         return {
             "total": count_queue(db, f), "counts": status_counts(db, f),
-            "pairs": [_item_json(it) for it in queue(db, f, limit=limit, offset=offset)],
+            "pairs": [_item_json(it, links) for it in items],
         }
 
     @app.get("/api/pairs/{pair_id}")
     def api_pair(pair_id: str):
         db = conns.get()
         it = find_item(db, pair_id)
-        d = _item_json(it)
+        d = _item_json(it, _links(db, [it]))
         d["log"] = [
             {"status": e.status, "previous": e.previous, "note": e.note, "reviewer": e.reviewer, "at": e.at}
             for e in verdict_log(db, it.pair_key)
