@@ -266,6 +266,9 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
             return False
         return den > 0 or (non > 0 and not other_modal)
 
+    # A denial or a non-confirmation is a stance against the other side only when that side takes no such stance
+    # itself: a ministry's "no plans" and an official's "we have not seen them decide" say the same thing. The
+    # features count one-sided stances; the cues on both sides stay in the reasons.
     neg_side_a, neg_side_b = den_a > 0 or non_a > 0, den_b > 0 or non_b > 0
     rebuttal = (rebuts(den_a, non_a, neg_side_b or neg_b > 0, modal_b) and not neg_side_b) or (
         rebuts(den_b, non_b, neg_side_a or neg_a > 0, modal_a) and not neg_side_a)
@@ -278,8 +281,8 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
         "date_mismatch": float(date_mism),
         "neg_asym": float((neg_a > 0) != (neg_b > 0)),
         "neg_any": float(neg_a > 0 or neg_b > 0),
-        "denial": float(min(2, (den_a > 0) + (den_b > 0))),
-        "non_confirmation": float(min(2, (non_a > 0) + (non_b > 0))),
+        "denial": float((den_a > 0 and not neg_side_b) or (den_b > 0 and not neg_side_a)),
+        "non_confirmation": float((non_a > 0 and not neg_side_b) or (non_b > 0 and not neg_side_a)),
         "hedge": float(min(4, hed_a + hed_b)),
         "len_ratio": min(la, lb) / max(la, lb),
         "rebuttal": float(rebuttal),

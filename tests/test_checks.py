@@ -134,6 +134,19 @@ def test_denial():
     assert_spans_point_at_cues(r, a, b)
 
 
+def test_a_stance_on_both_sides_is_not_one_against_the_other():
+    deny = "The ministry denied that Beijing has any plans to send weapons."
+    unseen = "Kirby said that we have not seen them make that decision."
+    for a, b in ((deny, unseen), (unseen, deny), (deny, "The ministry rejected the claims as baseless.")):
+        r = run_checks(a, b)
+        f = r.features
+        assert (f["denial"], f["non_confirmation"], f["rebuttal"]) == (0.0, 0.0, 0.0), (a, b)
+        assert {x.side for x in r.reasons if x.kind in ("denial", "non_confirmation")} == {"a", "b"}  # cues shown
+    # one side with both cues, the other asserting: both count
+    f = run_checks(deny + " " + unseen, "Beijing agreed to send weapons.").features
+    assert (f["denial"], f["non_confirmation"], f["rebuttal"]) == (1.0, 1.0, 1.0)
+
+
 def test_non_confirmation():
     a = "The agency said it has not seen any sign of the shipment."
     b = "The shipment left the port on Monday."
