@@ -1,6 +1,6 @@
 # Two commands do all setup on a fresh machine:
 #   make demo   -> virtualenv + packages, then `crossclaim scan` on the bundled example corpus
-#   make test   -> the same setup + Debian's chromium for the browser tests, then the whole test suite
+#   make test   -> the same setup + Debian's chromium for the browser tests, then `ruff check` and the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 # The CPU build of torch goes in first: a bare `torch` requirement resolved by pip pulls a multi-GB CUDA build.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: setup demo test test-quick chromium calibrate bench clean
+.PHONY: setup demo lint test test-quick chromium calibrate bench clean
 
 setup: $(STAMP)
 
@@ -29,7 +29,11 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+lint: setup
+	$(BIN)/ruff check .
+
 test: setup chromium
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -ra
 
 test-quick: setup

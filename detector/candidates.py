@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -58,8 +58,8 @@ def cluster_embeddings(X: np.ndarray, *, distance_threshold: float | None = None
 
 
 _POSS = re.compile(
-    r"^(?:the\s+)?(?:(?:china|russia|u\.?s\.?|united states|ukraine|germany|britain|france|eu)(?:'s|’s)|chinese|russian|"
-    r"american|ukrainian|german|british|french)\s+",
+    r"^(?:the\s+)?(?:(?:china|russia|u\.?s\.?|united states|ukraine|germany|britain|france|eu)(?:'s|’s)|"
+    r"chinese|russian|american|ukrainian|german|british|french)\s+",
     re.IGNORECASE,
 )
 
@@ -127,7 +127,7 @@ def propose_pairs(claims: Sequence[Claim], X: np.ndarray, *, k: int = 8, k_entit
 
     n = len(claims)
     labels = cluster_embeddings(X, distance_threshold=distance_threshold) if n else np.zeros(0, int)
-    clusters = {c.claim_id: int(l) for c, l in zip(claims, labels)}
+    clusters = {c.claim_id: int(lab) for c, lab in zip(claims, labels)}
     # how many cross-source pairs exist in total, for the benchmark's ratio
     by_src: dict[str, int] = defaultdict(int)
     for c in claims:
@@ -180,7 +180,7 @@ def propose_pairs(claims: Sequence[Claim], X: np.ndarray, *, k: int = 8, k_entit
                 if j != i:
                     score[j] += idf[key]
         best = sorted(((s, j) for j, s in score.items() if not same_source(claims[i], claims[j])), reverse=True)
-        for s, j in best[:k_entity]:
+        for _s, j in best[:k_entity]:
             propose(i, j, float(X[i] @ X[j]))
 
     # (3) inside one document, every two speakers the page quotes (not the page's own narration): a story that
@@ -197,8 +197,8 @@ def propose_pairs(claims: Sequence[Claim], X: np.ndarray, *, k: int = 8, k_entit
                 propose(i, j, sim)
     # (4) the same topic cluster, most similar first
     members: dict[int, list[int]] = defaultdict(list)
-    for i, l in enumerate(labels):
-        members[int(l)].append(i)
+    for i, lab in enumerate(labels):
+        members[int(lab)].append(i)
     for ids in members.values():
         if len(ids) < 2:
             continue
@@ -225,7 +225,8 @@ def propose_pairs(claims: Sequence[Claim], X: np.ndarray, *, k: int = 8, k_entit
             if j <= i:
                 continue
             a, b = claims[i], claims[int(j)]
-            if same_source(a, b) and a.doc_id != b.doc_id and (a.outlet or "") != (b.outlet or "") and 1 - d >= echo_cos:
+            if (same_source(a, b) and a.doc_id != b.doc_id and (a.outlet or "") != (b.outlet or "")
+                    and 1 - d >= echo_cos):
                 key = (i, int(j))
                 if key not in seen_echo:
                     seen_echo.add(key)

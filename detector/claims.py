@@ -321,7 +321,7 @@ def _attribute(sent, state: _State) -> _Attribution:
         if sp is not None:
             resolved.append((tok, subj, sp))
     # "X denied ..., reports CNN": an outlet reporting *after* another speaker's clause relays that speaker
-    for k, (tok, subj, sp) in enumerate(resolved):
+    for _k, (tok, subj, sp) in enumerate(resolved):
         inverted = subj.i > tok.i
         # ... or "X denied ..., the Times reported": the other speaker's clause is the outlet verb's complement
         others = [r for r in resolved if r[2].kind != "outlet" and r[0].i < tok.i

@@ -9,9 +9,10 @@ page says about who published it and when (a byline, an "Author:" line, a closin
 The rules are general, not per-site: a line is furniture when it is a known web boilerplate phrase (one list,
 ``_FURNITURE_PHRASES`` / ``_FURNITURE_PATTERNS``), when it is mostly navigation words, or when it has no letters.
 Markers such as "Read more" or "Comments" end a story's page once a story has been read: what follows is
-skipped until another page starts (a "Skip to content" header, or a headline followed by a byline or reading time). A story starts at
-its first prose paragraph; the headline-like line just before it is its title; headline-like lines left dangling
-at its end (teasers) are dropped. A closing source signature ends a story, and prose after it starts another.
+skipped until another page starts (a "Skip to content" header, or a headline followed by a byline or reading
+time). A story starts at its first prose paragraph; the headline-like line just before it is its title;
+headline-like lines left dangling at its end (teasers) are dropped. A closing source signature ends a story, and
+prose after it starts another.
 """
 
 from __future__ import annotations

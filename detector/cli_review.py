@@ -196,7 +196,8 @@ def review(db_path, reviewer, label, status, outlet, speaker, cluster, q):
 @click.command()
 @_db_option
 @click.option("--format", "fmt", required=True, type=click.Choice(["claimreview", "jsonl", "csv"]),
-              help="claimreview: schema.org ClaimReview JSON-LD drafts; jsonl/csv: labelled pairs for `crossclaim eval`.")
+              help="claimreview: schema.org ClaimReview JSON-LD drafts; "
+                   "jsonl/csv: labelled pairs for `crossclaim eval`.")
 @click.option("--status", "statuses", default=None, metavar="S1,S2",
               help="Verdicts to export (default: confirmed for claimreview; confirmed,false_alarm,temporal_update "
                    "for jsonl/csv; needs_more is never exported as a labelled pair).")

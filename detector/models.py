@@ -104,7 +104,7 @@ class Reason:
     span: tuple[int, int] | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Reason":
+    def from_dict(cls, d: dict) -> Reason:
         span = d.get("span")
         return cls(kind=d["kind"], detail=d["detail"], side=d.get("side"), span=tuple(span) if span else None)
 

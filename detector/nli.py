@@ -59,7 +59,8 @@ class OnnxNli:
     cache_id = f"{DEFAULT_NLI}/per-pair"  # scores cached before runs were per pair depended on their batch
     columns = ("other", "contradiction")
 
-    def __init__(self, model_dir: str | os.PathLike | None = None, *, max_length: int = 160, threads: int | None = None):
+    def __init__(self, model_dir: str | os.PathLike | None = None, *, max_length: int = 160,
+                 threads: int | None = None):
         self.model_dir = model_dir
         self.max_length = max_length
         self.threads = threads
@@ -235,7 +236,8 @@ class CachedNli:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("CREATE TABLE IF NOT EXISTS nli (backend TEXT, key TEXT, probs BLOB, PRIMARY KEY (backend, key))")
+        self.conn.execute("CREATE TABLE IF NOT EXISTS nli "
+                          "(backend TEXT, key TEXT, probs BLOB, PRIMARY KEY (backend, key))")
         self.n_computed = 0
 
     @property
@@ -246,7 +248,8 @@ class CachedNli:
     def _key(p: str, h: str) -> str:
         import hashlib
 
-        return hashlib.sha256(p.encode("utf-8", "surrogatepass") + b"\x1f" + h.encode("utf-8", "surrogatepass")).hexdigest()
+        data = p.encode("utf-8", "surrogatepass") + b"\x1f" + h.encode("utf-8", "surrogatepass")
+        return hashlib.sha256(data).hexdigest()
 
     def scores(self, premises, hypotheses, *, batch_size=16, show_progress=False) -> np.ndarray:
         keys = [self._key(p, h) for p, h in zip(premises, hypotheses)]

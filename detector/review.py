@@ -171,7 +171,8 @@ def set_verdict(
                     (pair_key, status, note, reviewer, now),
                 )
                 cur = conn.execute(
-                    "INSERT INTO verdict_log (pair_key, status, previous, note, reviewer, at) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO verdict_log (pair_key, status, previous, note, reviewer, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     (pair_key, status, previous, note, reviewer, now),
                 )
                 log_id = cur.lastrowid
@@ -193,7 +194,8 @@ def verdict_log(db: Database, pair_key: str | None = None) -> list[LogEntry]:
     """The audit trail, oldest first; of one pair when ``pair_key`` is given."""
     sql = "SELECT * FROM verdict_log" + (" WHERE pair_key = ?" if pair_key else "") + " ORDER BY id"
     rows = db.conn.execute(sql, (pair_key,) if pair_key else ()).fetchall()
-    return [LogEntry(r["id"], r["pair_key"], r["status"], r["previous"], r["note"], r["reviewer"], r["at"]) for r in rows]
+    return [LogEntry(r["id"], r["pair_key"], r["status"], r["previous"], r["note"], r["reviewer"], r["at"])
+            for r in rows]
 
 
 # -- the queue ---------------------------------------------------------------------------------------------------
@@ -273,7 +275,8 @@ def _items(db: Database, rows: list[sqlite3.Row]) -> list[QueueItem]:
     return out
 
 
-def queue(db: Database, f: QueueFilter = QueueFilter(), *, limit: int | None = None, offset: int = 0) -> list[QueueItem]:
+def queue(db: Database, f: QueueFilter = QueueFilter(), *, limit: int | None = None,
+          offset: int = 0) -> list[QueueItem]:
     """Pairs matching ``f``, likeliest conflicts first."""
     where, params = _where(f)
     sql = _SELECT + where + _ORDER

@@ -85,7 +85,7 @@ class PairClassifier:
         self.random_state = random_state
 
     def fit(self, X: np.ndarray, y: Sequence[str], groups: Sequence[str] | None = None,
-            sample_weight: np.ndarray | None = None) -> "PairClassifier":
+            sample_weight: np.ndarray | None = None) -> PairClassifier:
         """Fit on features X (n, d) and labels y. ``sample_weight`` undoes a sample's class re-balancing: with
         weights true_share / sample_share per label, the fit, the temperature and the threshold all target the
         data's real label distribution, so probabilities stay calibrated."""
@@ -197,7 +197,7 @@ class PairClassifier:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "PairClassifier":
+    def from_dict(cls, d: dict) -> PairClassifier:
         try:
             if list(d["labels"]) != list(LABELS):
                 raise ParamsError(f"parameter labels {d['labels']} differ from {list(LABELS)}")
@@ -387,7 +387,9 @@ def load_params(path: str | Path | None = None) -> dict:
     try:
         return json.loads(p.read_text("utf-8"))
     except FileNotFoundError as exc:
-        raise ParamsError(f"{p}: parameter file not found; run `crossclaim calibrate` (see docs/EVALUATION.md)") from exc
+        raise ParamsError(
+            f"{p}: parameter file not found; run `crossclaim calibrate` (see docs/EVALUATION.md)"
+        ) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ParamsError(f"{p}: not valid JSON ({exc})") from exc
 

@@ -164,7 +164,7 @@ class Database:
             raise StoreError(f"{self.path}: not a usable crossclaim database ({exc})") from exc
 
     # -- lifecycle -------------------------------------------------------------------------------------------
-    def __enter__(self) -> "Database":
+    def __enter__(self) -> Database:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -70,7 +70,9 @@ class SentenceTransformerEmbedder:
                     try:
                         from sentence_transformers import SentenceTransformer
                     except ImportError as exc:  # pragma: no cover
-                        raise ModelUnavailable("sentence-transformers is not installed: pip install sentence-transformers") from exc
+                        raise ModelUnavailable(
+                            "sentence-transformers is not installed: pip install sentence-transformers"
+                        ) from exc
                     try:
                         self._st = SentenceTransformer(path, device=self.device)
                     except Exception as exc:
@@ -78,7 +80,8 @@ class SentenceTransformerEmbedder:
                             f"cannot load embedding model {self.model!r} ({type(exc).__name__}: {exc}); give a local "
                             "path to a sentence-transformers model, or leave --embedder unset for the packaged default"
                         ) from exc
-                    get_dim = getattr(self._st, "get_embedding_dimension", None) or self._st.get_sentence_embedding_dimension
+                    get_dim = (getattr(self._st, "get_embedding_dimension", None)
+                               or self._st.get_sentence_embedding_dimension)
                     self._dim = int(get_dim())
         return self._st
 

@@ -39,8 +39,8 @@ def evaluate(gold_labels: Sequence[str], proba: np.ndarray, *, elapsed_s: float 
     label, ``contradicts.roc_auc`` and ``contradicts.pr_auc`` (average precision; NaN when gold has only one
     class), ``ece`` of the contradiction probability (15 equal-width bins), ``ece_chance`` (the ECE a perfectly
     calibrated scorer would show on these n pairs by chance: ``chance_calibration_error``), with ``groups`` (the
-    pairs' split groups) ``ece_low``/``ece_high`` (a 95% interval: ``group_bootstrap_ece``), ``pairs_per_s`` when ``elapsed_s``
-    is given, ``fnc_score`` (official FNC-1 weighting, relative to the maximum) when ``fnc``, and
+    pairs' split groups) ``ece_low``/``ece_high`` (a 95% interval: ``group_bootstrap_ece``), ``pairs_per_s`` when
+    ``elapsed_s`` is given, ``fnc_score`` (official FNC-1 weighting, relative to the maximum) when ``fnc``, and
     ``primary_metric``, the name of the key to compare runs by. ``predicted`` are the scorer's own labels (its
     decision rule, e.g. a fitted contradiction threshold); without them the argmax of ``proba`` is used.
     """

@@ -473,7 +473,7 @@ def _read_claimdiff(path: Path) -> list[LabelledPair]:
         odd = sorted(set(strong) ^ set(weak))[0]
         raise InputError(str(w_file), f"S and W files hold different pairs (e.g. pair_id {odd})")
     out = []
-    for pid, (i, s) in strong.items():
+    for pid, (_i, s) in strong.items():
         w = weak[pid][1]
         if (s["claim_a"], s["claim_b"]) != (w["claim_a"], w["claim_b"]):
             raise InputError(str(w_file), f"pair_id {pid} has different claims in the S and W files")

@@ -90,8 +90,8 @@ def threshold_table(y: np.ndarray, p_contra: np.ndarray) -> list[str]:
     return rows
 
 
-def worst_errors(gold: Sequence[str], proba: np.ndarray, pairs: Sequence[LabelledPair],
-                 n: int = N_WORST, predicted: Sequence[str] | None = None) -> list[tuple[LabelledPair, str, str, float]]:
+def worst_errors(gold: Sequence[str], proba: np.ndarray, pairs: Sequence[LabelledPair], n: int = N_WORST,
+                 predicted: Sequence[str] | None = None) -> list[tuple[LabelledPair, str, str, float]]:
     """The ``n`` wrong predictions with the highest probability on the predicted label: (pair, gold, pred, p)."""
     pred = list(predicted) if predicted is not None else predicted_labels(proba)
     idx = {lab: i for i, lab in enumerate(LABELS)}

@@ -21,7 +21,7 @@ import os
 import shlex
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -185,7 +185,7 @@ def fit_params(calibrations: dict[str, tuple[Sequence[LabelledPair], Sequence[Pa
         "data_files": [_relative(f, root) for f in files],
         "n_pairs": sum(c["n_pairs"] for c in cals.values()),
         "command": command or command_line(),
-        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
     }
 
 

@@ -98,7 +98,8 @@ def demo_records() -> tuple[list[tuple[Document, list[Claim]]], list[ScoredPair]
                      1, context="John Kirby said the United States has not seen China move in that direction "
                      "(supplying drones to Russia).")
     c_fm = _claim(cnn, "China's Foreign Ministry rejected the reports as disinformation and said Beijing has never "
-                  "supplied weapons to either side.", "China's Foreign Ministry", ("CNN", "China's Foreign Ministry"), 2)
+                  "supplied weapons to either side.", "China's Foreign Ministry",
+                  ("CNN", "China's Foreign Ministry"), 2)
     c_wsj = _claim(wsj, "US and European officials said China is weighing whether to send lethal aid to Russia.",
                    "US and European officials", ("The Wall Street Journal", "US and European officials"))
     c_gt = _claim(gt, "China has never provided weapons to parties in the conflict, the Global Times said in an "

@@ -1,4 +1,5 @@
-"""``crossclaim bench``: a small end-to-end smoke run on the real models (no timing thresholds: the machine is shared)."""
+"""``crossclaim bench``: a small end-to-end smoke run on the real models (no timing thresholds: the machine is
+shared)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from eval.bench import PRIMARY_METRIC, TARGETS, append_markdown, build_corpus, r
 
 DATASETS = Path(os.environ.get("CROSSCLAIM_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
 needs_data = pytest.mark.skipif(
-    not (DATASETS / "fnc-1" / "train_bodies.csv").is_file() or not (DATASETS / "emergent" / "edata_train.csv").is_file(),
+    not (DATASETS / "fnc-1" / "train_bodies.csv").is_file()
+    or not (DATASETS / "emergent" / "edata_train.csv").is_file(),
     reason=f"the benchmark corpus needs FNC-1 and Emergent under {DATASETS} (../shared/datasets); not present here",
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from detector.checks import CHECK_FEATURES, days_between, quantities, run_checks
 
 

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from detector.cli import cli
 from detector.store import Database
@@ -27,7 +27,7 @@ def write(path: Path, content: str | bytes) -> Path:
     return path
 
 
-def ingest(db: Path, *paths) -> "click.testing.Result":  # noqa: F821
+def ingest(db: Path, *paths) -> Result:
     return CliRunner().invoke(cli, ["ingest", *map(str, paths), "--db", str(db), "-q"], catch_exceptions=False)
 
 
@@ -65,7 +65,8 @@ def _huge(path: Path) -> Path:
 # (file name, how to make it, the message after "warning: PATH: ")
 BAD_FILES = [
     ("empty.txt", lambda p: write(p, b""), "empty file"),
-    ("picture.txt", lambda p: write(p, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00"), "binary file, not text"),
+    ("picture.txt", lambda p: write(p, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00"),
+     "binary file, not text"),
     ("latin1.txt", lambda p: write(p, "Le conseil a décidé que le phare serait allumé en octobre.".encode("cp1252")),
      "not valid UTF-8 (byte 0xe9 at offset 14); save it as UTF-8"),
     ("truncated.html", lambda p: write(p, "<html><head><title>Harbour news"),

@@ -3,8 +3,8 @@
 import json
 import shutil
 
-import numpy as np
 import click
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -58,7 +58,6 @@ def run(cmd, args):
 
 def expected(path, fnc=False):
     from detector.scoring import TextPair
-
     from eval.pairs import group_of
 
     pairs = read_pairs(path)

@@ -124,7 +124,10 @@ def test_fnc_score_matches_official_scorer():
     rng = np.random.default_rng(0)
     gold = [LABELS[i] for i in rng.integers(0, 4, 500)]
     pred = [LABELS[i] for i in rng.integers(0, 4, 500)]
-    rows = lambda labs: [{"Headline": str(i), "Body ID": "0", "Stance": to_fnc[x]} for i, x in enumerate(labs)]
+
+    def rows(labs):
+        return [{"Headline": str(i), "Body ID": "0", "Stance": to_fnc[x]} for i, x in enumerate(labs)]
+
     score, _ = official.score_submission(rows(gold), rows(pred))
     _, best = official.score_defaults(rows(gold))
     assert fnc_score(gold, pred) == pytest.approx(score / best)

@@ -5,7 +5,6 @@ import numpy as np
 from eval.metrics import evaluate
 from eval.pairs import LabelledPair
 from eval.report import threshold_table, write_report
-
 from test_eval_metrics import GOLD, PROBA
 
 PNG = b"\x89PNG\r\n\x1a\n"

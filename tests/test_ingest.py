@@ -6,7 +6,6 @@ import io
 import json
 from pathlib import Path
 
-
 from detector.ingest import IngestResult, read_inputs, read_text_document
 from detector.models import Document
 
@@ -138,7 +137,7 @@ def test_csv_semicolon_delimited(tmp_path):
     assert d.outlet == "BBC" and d.text == "The council approved the plan on Monday."
 
 
-# -- stdin --------------------------------------------------------------------------------------------------------------
+# -- stdin -----------------------------------------------------------------------------------------------------------
 
 def test_stdin_text():
     r = read_inputs(["-"], stdin=io.StringIO(STORY))
@@ -147,7 +146,8 @@ def test_stdin_text():
 
 
 def test_stdin_jsonl_bytes():
-    data = (json.dumps({"text": STORY, "outlet": "Bloomberg"}) + "\n" + json.dumps({"text": "The mayor resigned."})).encode()
+    data = (json.dumps({"text": STORY, "outlet": "Bloomberg"}) + "\n"
+            + json.dumps({"text": "The mayor resigned."})).encode()
     r = read_inputs(["-"], stdin=io.BytesIO(b"\n  " + data))
     assert [d.source for d in r.documents] == ["<stdin>:2", "<stdin>:3"]
     assert r.documents[0].outlet == "Bloomberg"
@@ -164,7 +164,7 @@ def test_stdin_utf16_with_bom():
     assert d.text == STORY
 
 
-# -- folders, order, duplicates -----------------------------------------------------------------------------------------
+# -- folders, order, duplicates --------------------------------------------------------------------------------------
 
 def test_directory_recursive_sorted_and_filtered(tmp_path):
     root = tmp_path / "pages"
@@ -190,7 +190,7 @@ def test_duplicates_dropped_in_input_order(tmp_path):
     assert r.n_inputs == 3 and r.problems == []
 
 
-# -- outlet precedence ---------------------------------------------------------------------------------------------------
+# -- outlet precedence -----------------------------------------------------------------------------------------------
 
 def test_outlet_override_beats_everything(tmp_path):
     rows = write(tmp_path / "r.jsonl", json.dumps({"text": STORY, "outlet": "CNN", "url": "https://www.bbc.com/x"}))

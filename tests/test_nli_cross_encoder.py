@@ -72,7 +72,7 @@ def test_a_plain_model_folder_loads_as_cross_encoder(nli_folder):
 def test_cross_encoder_without_a_contradiction_label_is_refused(tmp_path):
     folder = _tiny_cross_encoder(tmp_path / "yes-no", {0: "yes", 1: "no"})
     with pytest.raises(ModelUnavailable, match=r"no 'contradiction' output \(labels: yes, no\)"):
-        load_nli(f"cross-encoder:{folder}").columns
+        load_nli(f"cross-encoder:{folder}").columns  # noqa: B018 -- the property loads the model, which raises
 
 
 def test_missing_cross_encoder_folder_is_a_clear_error(tmp_path):

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from markupsafe import escape
 
 from detector.cli_review import review
-from detector.models import Claim, Document, ScoredPair, pair_key
+from detector.models import Claim, Document, Reason, ScoredPair, pair_key
 from detector.review import (
     STATUSES,
     QueueFilter,
@@ -29,7 +29,6 @@ from detector.review import (
 )
 from detector.store import Database
 from detector.web.render import highlight
-from detector.models import Reason
 from tests._review_fixtures import build_demo_db, demo_records
 
 
@@ -64,7 +63,8 @@ def test_set_verdict_keeps_previous_value_reviewer_and_time(db):
     assert (v.status, v.note, v.reviewer) == ("confirmed", "Kirby denies it", "ben")
     assert v.updated_at >= t0
     log = verdict_log(db, key)
-    assert [(e.status, e.previous, e.reviewer) for e in log] == [("needs_more", None, "ana"), ("confirmed", "needs_more", "ben")]
+    assert [(e.status, e.previous, e.reviewer) for e in log] == [("needs_more", None, "ana"),
+                                                                ("confirmed", "needs_more", "ben")]
     assert all(e.at >= t0 for e in log)
     assert queue(db)[0].status == "confirmed"
 
@@ -220,7 +220,8 @@ def test_review_command_records_verdicts_one_pair_at_a_time(tmp_path):
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.startswith("\n[1/4] contradicts 91%  P(contradicts) 91%  cluster 1  status unreviewed\n")
-    assert "  A  Der Spiegel (The Kyiv Independent, 2023-02-23)\n     relay: The Kyiv Independent -> Der Spiegel\n" in out
+    assert ("  A  Der Spiegel (The Kyiv Independent, 2023-02-23)\n"
+            "     relay: The Kyiv Independent -> Der Spiegel\n") in out
     assert "  - non_confirmation [B]: Kirby: has not seen China move that way\n" in out
     assert "[4/4] contradicts 58%" in out
     assert out.endswith("Recorded 2 verdicts as ana.\n")

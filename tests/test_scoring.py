@@ -19,11 +19,11 @@ from detector.scoring import (
     PipelineScorer,
     _params_path,
     calibration_names,
-    rebuttal_rule,
-    select_calibration,
     labels_from_proba,
     load_params,
     load_scorer,
+    rebuttal_rule,
+    select_calibration,
 )
 
 FEATURES = ("f0", "f1", "f2")

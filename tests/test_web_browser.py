@@ -26,7 +26,8 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 DOCS_SHOT = ROOT / "docs" / "review-queue.png"
 
 if not os.path.exists(CHROMIUM):
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)",
+                allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: pip install playwright")
 uvicorn = pytest.importorskip("uvicorn")
 
