@@ -103,6 +103,7 @@ def _pair_dict(rank: int, p: ScoredPair, docs: dict[str, Document | None]) -> di
     return {
         "rank": rank, "label": p.label, "score": round(p.score, 4),
         "p_contradicts": round(p.probs.get("contradicts", 0.0), 4),
+        "p_model": None if p.p_model is None else round(p.p_model, 4),
         "probs": {k: round(v, 4) for k, v in p.probs.items()},
         "a": side(p.a), "b": side(p.b), "reasons": [r.to_dict() for r in p.reasons], "cluster": p.cluster,
         "pair_id": p.pair_id,
@@ -158,10 +159,17 @@ _REASON_ORDER = {"rebuttal": 0, "temporal": 1, "number": 2, "date": 3, "denial":
                  "negation": 7, "entity": 8, "hedging": 9, "relay": 10}
 
 
+def _contradicts_first(p: ScoredPair) -> tuple:
+    """Sort key: contradictions first, by p(contradicts); ties as in the store (``tie_break_sql``)."""
+    p_c = p.probs.get("contradicts", 0.0)
+    p_model = p_c if p.p_model is None else p.p_model
+    return (p.label != "contradicts", -p_c, -p_model, -max(p.nli), p.pair_id)
+
+
 def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[str], group: bool = True) -> int:
     pairs = db.pairs(labels=labels, min_score=min_score)
     if labels == ["contradicts"] or "contradicts" in labels:
-        pairs.sort(key=lambda p: (p.label != "contradicts", -p.probs.get("contradicts", 0.0), -max(p.nli), p.pair_id))
+        pairs.sort(key=_contradicts_first)
     more: dict[str, list[str]] = {}
     if group:
         # one row per pair of sources: the same two speakers usually clash over one story, relayed several times

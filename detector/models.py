@@ -129,6 +129,9 @@ class ScoredPair:
     cluster: int | None = None
     nli: tuple[float, float] = (0.0, 0.0)  # raw contradiction score a->b, b->a
     features: tuple[float, ...] = field(default=(), compare=False)
+    # the classifier's own p(contradicts), before the rebuttal rule's floor; None when not known (echo pairs,
+    # pairs stored before it was kept)
+    p_model: float | None = None
 
     @property
     def score(self) -> float:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .errors import CrossclaimError
 from .models import LABELS, Claim, Reason, ScoredPair
-from .store import Database, nli_clash_sql
+from .store import Database, tie_break_sql
 
 __all__ = [
     "VERDICTS",
@@ -207,7 +207,7 @@ _SELECT = """
     LEFT JOIN verdicts v ON v.pair_key = p.pair_key
 """
 # Highest contradiction probability first: the desk looks at the likeliest conflicts first (issue 4).
-_ORDER = f" ORDER BY p.p_contradicts DESC, p.score DESC, {nli_clash_sql('p')} DESC, p.pair_id"
+_ORDER = f" ORDER BY p.p_contradicts DESC, p.score DESC, {tie_break_sql('p')}, p.pair_id"
 
 
 def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:
@@ -266,7 +266,7 @@ def _items(db: Database, rows: list[sqlite3.Row]) -> list[QueueItem]:
         pair = ScoredPair(
             a=claims[r["a_id"]], b=claims[r["b_id"]], label=r["label"],
             probs={lab: r[f"p_{lab}"] for lab in LABELS}, reasons=reasons, cluster=r["cluster"],
-            nli=(r["nli_ab"] or 0.0, r["nli_ba"] or 0.0),
+            nli=(r["nli_ab"] or 0.0, r["nli_ba"] or 0.0), p_model=r["p_model"],
         )
         verdict = None
         if r["v_status"] is not None:

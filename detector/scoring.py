@@ -484,11 +484,12 @@ class PipelineScorer:
     def threshold(self) -> float:
         return self.head(False).threshold_
 
-    def proba_from_features(self, fb: FeatureBatch, same_story: np.ndarray | None = None
+    def proba_from_features(self, fb: FeatureBatch, same_story: np.ndarray | None = None, *, rule: bool = True
                             ) -> tuple[np.ndarray, list[str]]:
         """Probabilities (n, 4) and labels for a feature batch, each row through its own head.
 
-        ``same_story`` marks pairs known to be on one subject (same page or topic cluster) for the rebuttal rule.
+        ``same_story`` marks pairs known to be on one subject (same page or topic cluster) for the rebuttal rule;
+        ``rule=False`` gives the classifier's own probabilities, without the rule.
         """
         n = len(fb.X)
         P = np.zeros((n, len(LABELS)))
@@ -498,7 +499,7 @@ class PipelineScorer:
             if len(rows):
                 h = self.head(body)
                 P[rows] = h.predict_proba(fb.X[rows])
-                if not body:
+                if not body and rule:
                     story = same_story[rows] if same_story is not None else None
                     self._apply_rule(fb.X[rows], P, rows, story)
                 for r, lab in zip(rows, labels_from_proba(P[rows], h.threshold_)):
@@ -660,6 +661,8 @@ def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScor
                                                and clusters.get(a.claim_id) == clusters.get(b.claim_id))
                       for a, b in ordered], dtype=bool)
     P, labels = scorer.proba_from_features(fb, story)
+    c = LABELS.index("contradicts")
+    p_model = scorer.proba_from_features(fb, story, rule=False)[0][:, c]
     out = []
     for k, (a, b) in enumerate(ordered):
         # checks again on the displayed sentences, so reason spans point into claim.text
@@ -668,10 +671,12 @@ def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScor
         reasons.append(Reason("similarity", f"embedding cosine {fb.X[k, PIPELINE_FEATURES.index('cos')]:.2f}"))
         reasons += list(chk.reasons)
         if not fb.body[k] and scorer.rule_fires(fb.X[k : k + 1], story[k : k + 1])[0]:
+            raised = P[k, c] > p_model[k]
             reasons.append(Reason(
                 "rebuttal",
                 "one source denies or has seen no evidence of what the other asserts; on labelled news pairs this "
-                f"pattern is a contradiction {100 * scorer.rule['precision']:.0f}% of the time",
+                f"pattern is a contradiction {100 * scorer.rule['precision']:.0f}% of the time"
+                + (f" (the classifier alone: {p_model[k]:.2f})" if raised else ""),
             ))
         d = days_between(a.published, b.published)
         if labels[k] == "contradicts" and d is not None and d >= _TEMPORAL_DAYS:
@@ -683,5 +688,6 @@ def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScor
         probs = {lab: float(P[k, i]) for i, lab in enumerate(LABELS)}
         cl = clusters.get(a.claim_id) if clusters else None
         out.append(ScoredPair(a=a, b=b, label=labels[k], probs=probs, reasons=tuple(reasons), cluster=cl,
-                              nli=(float(fb.nli[k, 0]), float(fb.nli[k, 1])), features=tuple(fb.X[k])))
+                              nli=(float(fb.nli[k, 0]), float(fb.nli[k, 1])), features=tuple(fb.X[k]),
+                              p_model=float(p_model[k])))
     return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import StoreError
 from .models import Claim, Document, Reason, ScoredPair
 
-__all__ = ["Database", "SCHEMA_VERSION", "nli_clash_sql"]
+__all__ = ["Database", "SCHEMA_VERSION", "tie_break_sql"]
 
 
 def _script(conn: sqlite3.Connection, sql: str) -> None:
@@ -118,23 +118,32 @@ def _m003_document_ref(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE documents ADD COLUMN ref TEXT")
 
 
+def _m004_pair_p_model(conn: sqlite3.Connection) -> None:
+    # the classifier's own p(contradicts) before the rebuttal rule's floor: the first tie-break among pairs the
+    # rule raised to one probability (NULL for pairs scored before)
+    conn.execute("ALTER TABLE pairs ADD COLUMN p_model REAL")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_verdicts", _m002_verdicts),
     ("003_document_ref", _m003_document_ref),
+    ("004_pair_p_model", _m004_pair_p_model),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 
-def nli_clash_sql(table: str = "") -> str:
-    """SQL for a pair's stronger NLI contradiction score (either direction), ``table`` the pairs table's alias.
+def tie_break_sql(table: str = "") -> str:
+    """ORDER BY terms for pairs of equal probability, ``table`` the pairs table's alias.
 
-    The tie-break wherever pairs are ranked by probability: pairs the rebuttal rule raised to its precision share
-    one p(contradicts).
+    Pairs the rebuttal rule raised to its precision share one p(contradicts). Among them, the classifier's own
+    p(contradicts) before the rule comes first (``p_model``; pairs stored without it count with their p), then the
+    stronger NLI contradiction score (either direction).
     """
     p = f"{table}." if table else ""
-    return f"MAX(COALESCE({p}nli_ab, 0), COALESCE({p}nli_ba, 0))"
+    return (f"COALESCE({p}p_model, {p}p_contradicts) DESC, "
+            f"MAX(COALESCE({p}nli_ab, 0), COALESCE({p}nli_ba, 0)) DESC")
 
 class Database:
     """One SQLite file (or ``memory=True``) holding the pipeline's state.
@@ -328,12 +337,14 @@ class Database:
                     p.pair_id, p.pair_key, p.a.claim_id, p.b.claim_id, p.label, p.score,
                     p.probs.get("contradicts", 0.0), p.probs.get("agrees", 0.0), p.probs.get("neutral", 0.0),
                     p.probs.get("unrelated", 0.0), p.nli[0], p.nli[1],
-                    json.dumps([r.to_dict() for r in p.reasons]), p.cluster, scorer, now,
+                    json.dumps([r.to_dict() for r in p.reasons]), p.cluster, scorer, now, p.p_model,
                 )
             )
         with self.atomic() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+                "INSERT OR REPLACE INTO pairs (pair_id, pair_key, a_id, b_id, label, score, p_contradicts, p_agrees, "
+                "p_neutral, p_unrelated, nli_ab, nli_ba, reasons, cluster, scorer, scored_at, p_model) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
         return len(rows)
 
@@ -351,7 +362,7 @@ class Database:
             params.append(min_score)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY score DESC, p_contradicts DESC, {nli_clash_sql()} DESC, pair_id"
+        sql += f" ORDER BY score DESC, p_contradicts DESC, {tie_break_sql()}, pair_id"
         rows = self.conn.execute(sql, params).fetchall()
         claims: dict[str, Claim] = {}
         ids = {r["a_id"] for r in rows} | {r["b_id"] for r in rows}
@@ -373,6 +384,7 @@ class Database:
                     a=claims[r["a_id"]], b=claims[r["b_id"]], label=r["label"],
                     probs=probs,
                     reasons=reasons, cluster=r["cluster"], nli=(r["nli_ab"] or 0.0, r["nli_ba"] or 0.0),
+                    p_model=r["p_model"],
                 )
             )
         return out

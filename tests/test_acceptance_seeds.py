@@ -61,6 +61,24 @@ def test_kirby_against_spiegel_drone_report_is_a_top5_contradiction(seed_scan, t
     assert set(p["pair_id"] for p in bingo) & {row["pair_id"], *row["more_pairs"]}
 
 
+def test_pairs_the_rule_raised_say_what_the_classifier_alone_gave(seed_scan):
+    rows, _, _ = seed_scan
+    raised = [r for r in rows if any(x["kind"] == "rebuttal" and "classifier alone" in x["detail"]
+                                     for x in r["reasons"])]
+    assert raised, "no pair raised by the rebuttal rule among the seed conflicts"
+    for r in raised:
+        (detail,) = [x["detail"] for x in r["reasons"] if x["kind"] == "rebuttal"]
+        alone = float(detail.rsplit("classifier alone: ", 1)[1].rstrip(")"))
+        assert r["p_model"] == pytest.approx(alone, abs=0.005) and r["p_model"] < r["p_contradicts"]
+    for r in rows:  # pairs the rule did not raise: p is the classifier's own
+        if r not in raised:
+            assert r["p_model"] == pytest.approx(r["p_contradicts"], abs=1e-4)
+    # equal p: the classifier's own p orders them
+    for x, y in zip(rows, rows[1:]):
+        if x["label"] == y["label"] == "contradicts" and x["p_contradicts"] == y["p_contradicts"]:
+            assert x["p_model"] >= y["p_model"]
+
+
 def test_foreign_ministry_denial_against_lethal_aid_report_is_top10(seed_scan):
     rows, _, _ = seed_scan
     top10 = rows[:10]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import time
 
@@ -186,6 +187,29 @@ def test_equal_probabilities_go_by_the_stronger_nli_clash(fresh_db):
     assert [it.pair_id for it in queue(fresh_db)] == want
 
 
+def test_equal_probabilities_go_by_the_classifiers_own_p_first(fresh_db):
+    """Among pairs raised to one p by the rule, the classifier's own p(contradicts) orders them, then the NLI clash;
+    a pair stored without it (p_model None) counts with its p."""
+    from detector.cli import _contradicts_first
+    from detector.review import queue
+
+    doc = make_doc("One claim sits here. Another claim sits here. A third claim sits here. A fourth one too.")
+    cs = make_claims(doc, speakers=("w", "x", "y", "z"))
+    fresh_db.add_document(doc, cs)
+    probs = {"contradicts": 0.846, "agrees": 0.1, "neutral": 0.054, "unrelated": 0}
+    plain = sorted((ScoredPair(cs[0], c, "contradicts", probs) for c in cs[1:]), key=lambda p: p.pair_id)
+    # the strongest NLI clash has the weakest classifier p; the unknown p_model counts as 0.846
+    low, unknown, high = (ScoredPair(p.a, p.b, p.label, p.probs, nli=n, p_model=m)
+                          for p, n, m in zip(plain, [(0.9, 0.9), (0.1, 0.1), (0.5, 0.5)], [0.05, None, 0.40]))
+    fresh_db.add_pairs([low, high, unknown], scorer="t")
+    want = [unknown.pair_id, high.pair_id, low.pair_id]
+    stored = fresh_db.pairs(labels=["contradicts"])
+    assert [p.pair_id for p in stored] == want
+    assert [p.p_model for p in stored] == [None, 0.40, 0.05]
+    assert [it.pair_id for it in queue(fresh_db)] == want
+    assert [p.pair_id for p in sorted([low, high, unknown], key=_contradicts_first)] == want
+
+
 def test_file_store_uses_wal(tmp_path):
     with Database(tmp_path / "w.db") as db:
         assert db.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
@@ -265,3 +289,30 @@ def test_a_store_from_before_document_refs_is_migrated(tmp_path):
         new = make_doc("The bridge will reopen on Friday after repairs to its eastern pillar.", ref="r-2")
         assert db.add_document(new)
         assert db.document(new.doc_id).ref == "r-2"
+
+
+
+def test_a_store_from_before_p_model_is_migrated(tmp_path):
+    """A store written before 004_pair_p_model: its pairs keep their scores and read back with p_model None."""
+    path = tmp_path / "old.db"
+    doc = make_doc()
+    a, b = make_claims(doc)
+    with Database(path) as db:
+        db.add_document(doc, [a, b])
+    old = ScoredPair(a, b, "contradicts", {"contradicts": 0.7, "agrees": 0.1, "neutral": 0.2, "unrelated": 0.0})
+    conn = sqlite3.connect(path)  # back to the version-3 layout, and one pair stored the way it stored them
+    conn.execute("ALTER TABLE pairs DROP COLUMN p_model")
+    conn.execute("DELETE FROM migrations WHERE name = '004_pair_p_model'")
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 (old.pair_id, old.pair_key, a.claim_id, b.claim_id, "contradicts", 0.7, 0.7, 0.1, 0.2, 0.0, 0.3,
+                  0.4, "[]", None, "pipeline", 5.0))
+    conn.commit()
+    conn.close()
+    with Database(path) as db:
+        assert db.schema_version == SCHEMA_VERSION
+        assert "004_pair_p_model" in {r[0] for r in db.conn.execute("SELECT name FROM migrations")}
+        (p,) = db.pairs()
+        assert (p.pair_id, p.score, p.nli, p.p_model) == (old.pair_id, 0.7, (0.3, 0.4), None)
+        db.add_pairs([dataclasses.replace(old, p_model=0.25)], scorer="pipeline")
+        assert [q.p_model for q in db.pairs()] == [0.25]

@@ -182,6 +182,7 @@ def test_api(client, demo):
     assert data["total"] == 3 and len(data["pairs"]) == 2 and data["counts"]["unreviewed"] == 3
     p = data["pairs"][0]
     assert p["pair_id"] == ids[0] and p["a"]["speaker"] == "Der Spiegel" and p["status"] == "unreviewed"
+    assert p["p_model"] is None  # the fixture's pairs were stored without the classifier's own p
     csrf = client.get("/api/csrf").json()["csrf"]
     r = client.post(f"/api/pairs/{ids[0]}/verdict", headers={"X-CSRF-Token": csrf},
                     json={"status": "temporal_update", "note": "newer news"})

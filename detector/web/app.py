@@ -167,7 +167,8 @@ def _item_json(it: QueueItem, links: dict[str, tuple[str | None, str | None]]) -
     v = it.verdict
     return {
         "pair_id": it.pair_id, "pair_key": it.pair_key, "label": it.pair.label, "score": it.pair.score,
-        "p_contradicts": it.p_contradicts, "probs": it.pair.probs, "cluster": it.pair.cluster,
+        "p_contradicts": it.p_contradicts, "p_model": it.pair.p_model, "probs": it.pair.probs,
+        "cluster": it.pair.cluster,
         "a": side(it.pair.a), "b": side(it.pair.b), "reasons": [r.to_dict() for r in it.pair.reasons],
         "status": it.status,
         "verdict": None if v is None else {
