@@ -60,6 +60,15 @@ LEXICAL_FEATURES: tuple[str, ...] = CHECK_FEATURES
 LONG_TEXT_WORDS = 60  # longer texts (article bodies) are scored on their best-matching sentences
 N_EVIDENCE = 2
 RULE_MIN_SUPPORT = 10  # labelled pairs showing the rebuttal pattern needed before its precision is trusted
+FLAG_FEATURES = frozenset({
+    "num_mismatch", "num_match", "date_mismatch", "neg_asym", "neg_any", "denial", "non_confirmation", "hedge",
+    "rebuttal", "denial_x_cos", "nonconf_x_cos", "neg_x_nli", "rebuttal_x_cos",
+})
+"""Features that are zero for most pairs: a check that fired (a flag or a small count), or a flag times a score."""
+MIN_FLAG_SCALE = 0.5
+"""The least spread a flag feature is standardised by: that of a flag present in half the pairs. Standardising a
+flag seen in 2 of 1,500 fit pairs by its own spread (0.04) would multiply its weight by 27 wherever it fires, so a
+check the fit data barely has would dominate every pair it fires on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +83,8 @@ class TextPair:
 
 # -- the classifier ------------------------------------------------------------------------------------------
 class PairClassifier:
-    """Multinomial logistic regression on standardised features, temperature-scaled, with a contradiction
-    threshold chosen on out-of-fold predictions. Serialises to JSON."""
+    """Multinomial logistic regression on standardised features (flags by at least ``MIN_FLAG_SCALE``),
+    temperature-scaled, with a contradiction threshold chosen on out-of-fold predictions. Serialises to JSON."""
 
     def __init__(self, *, features: Sequence[str] = PIPELINE_FEATURES, C: float | None = None, cv: int = 5,
                  random_state: int = 0):
@@ -109,10 +118,17 @@ class PairClassifier:
         else:
             splits = list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(X, yi))
 
+        floor = np.array([MIN_FLAG_SCALE if f in FLAG_FEATURES else 0.0 for f in self.features])
+
+        def scaler(rows: np.ndarray | slice) -> StandardScaler:
+            sc = StandardScaler().fit(X[rows])
+            sc.scale_ = np.maximum(sc.scale_, floor)
+            return sc
+
         def oof(C: float) -> np.ndarray:
             out = np.zeros((len(yi), len(LABELS)))
             for tr, te in splits:
-                sc = StandardScaler().fit(X[tr])
+                sc = scaler(tr)
                 m = LogisticRegression(C=C, max_iter=5000).fit(sc.transform(X[tr]), yi[tr], sample_weight=w[tr])
                 z = m.decision_function(sc.transform(X[te]))
                 full = np.full((len(te), len(LABELS)), -1e9)
@@ -148,7 +164,7 @@ class PairClassifier:
             "n": int(len(yi)),
             "counts": {LABELS[k]: int((yi == k).sum()) for k in range(len(LABELS))},
         }
-        self.scaler_ = StandardScaler().fit(X)
+        self.scaler_ = scaler(slice(None))
         model = LogisticRegression(C=self.C_, max_iter=5000).fit(self.scaler_.transform(X), yi, sample_weight=w)
         coef = np.zeros((len(LABELS), X.shape[1]))
         intercept = np.full(len(LABELS), -30.0)  # a label absent from the data gets ~zero probability

@@ -313,3 +313,27 @@ def test_sample_weights_undo_oversampling_of_a_rare_label():
     # weighting brings the mean contradiction probability back near the plain fit's; ignoring it inflates it
     assert abs(weighted.predict_proba(X)[:, c].mean() - mean_plain) < 0.02
     assert unweighted.predict_proba(X)[:, c].mean() > mean_plain + 0.015
+
+
+def test_a_rare_flag_is_standardised_by_at_least_min_flag_scale():
+    """A flag seen on 2 of 600 pairs must not be multiplied by its rarity (1/0.06) wherever it fires."""
+    from detector.scoring import FLAG_FEATURES, MIN_FLAG_SCALE
+
+    rng = np.random.default_rng(3)
+    n = 600
+    X = np.zeros((n, len(PIPELINE_FEATURES)))
+    X[:, PIPELINE_FEATURES.index("cos")] = rng.random(n)
+    y = np.where(X[:, PIPELINE_FEATURES.index("cos")] > 0.5, "agrees", "unrelated").astype(object)
+    y[:60] = "contradicts"
+    flag = PIPELINE_FEATURES.index("num_mismatch")
+    X[[100, 200], flag] = 1  # two pairs, both "agrees" or "unrelated"
+    clf = PairClassifier(C=1.0).fit(X, y)
+    assert "num_mismatch" in FLAG_FEATURES and "cos" not in FLAG_FEATURES
+    assert clf.scale_[flag] == MIN_FLAG_SCALE  # its own spread is 0.06
+    assert clf.scale_[PIPELINE_FEATURES.index("cos")] == pytest.approx(X[:, PIPELINE_FEATURES.index("cos")].std())
+    # switching the flag on moves no label's logit by more than about one unit (2.4 standardised by its own spread)
+    on = X[:1].copy()
+    on[0, flag] = 1
+    z_off = (X[:1] - clf.mean_) / clf.scale_ @ clf.coef_.T
+    z_on = (on - clf.mean_) / clf.scale_ @ clf.coef_.T
+    assert np.abs(z_on - z_off).max() < 1.5
