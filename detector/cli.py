@@ -155,8 +155,9 @@ def _source_pair(p: ScoredPair) -> tuple[str, ...]:
 
 
 # the reasons a reviewer should read first, in the table view
-_REASON_ORDER = {"rebuttal": 0, "temporal": 1, "number": 2, "date": 3, "denial": 4, "non_confirmation": 5, "nli": 6,
-                 "negation": 7, "entity": 8, "hedging": 9, "relay": 10}
+# (only relay pairs carry a "relay" reason, and it says what the pair is, so it comes first)
+_REASON_ORDER = {"relay": -1, "rebuttal": 0, "temporal": 1, "number": 2, "date": 3, "denial": 4,
+                 "non_confirmation": 5, "nli": 6, "negation": 7, "entity": 8, "hedging": 9}
 
 
 def _contradicts_first(p: ScoredPair) -> tuple:

@@ -166,9 +166,25 @@ def _pid(a: Claim, b: Claim) -> str:
 
 
 def _echo(a: Claim, b: Claim, clusters: dict[str, int]) -> ScoredPair:
+    """One report relayed by two outlets: agreement by echo, unless the two copies give different figures or dates.
+
+    Then the outlets disagree on what the source said (a misquote, or a figure updated between the two), which a
+    desk wants to see. The pair stays a relay (the same speaker is never scored against itself), and its reasons
+    say so and point at the differing figures.
+    """
+    from .checks import run_checks
+
     via = " and ".join(x for x in (a.outlet, b.outlet) if x)
-    reason = Reason("relay", f"one report by {a.speaker}, relayed by {via}: agreement by echo, not independent "
-                             "corroboration")
+    chk = run_checks(a.assertion, b.assertion, spans_a=a.text, spans_b=b.text)
+    differ = [r for r in chk.reasons if r.kind in ("number", "date") and r.side is not None]
+    if differ:
+        shown = "; ".join(r.detail for r in differ if r.side == "a")
+        reasons = (Reason("relay", f"one report by {a.speaker}, relayed by {via} with different figures ({shown}): "
+                                   "check which outlet quoted it right, or whether the figure was updated"),
+                   *differ)
+    else:
+        reasons = (Reason("relay", f"one report by {a.speaker}, relayed by {via}: agreement by echo, not "
+                                   "independent corroboration"),)
     probs = {lab: 0.0 for lab in LABELS}
     probs[ECHO] = 1.0
-    return ScoredPair(a=a, b=b, label=ECHO, probs=probs, reasons=(reason,), cluster=clusters.get(a.claim_id))
+    return ScoredPair(a=a, b=b, label=ECHO, probs=probs, reasons=reasons, cluster=clusters.get(a.claim_id))

@@ -165,6 +165,35 @@ def test_relays_are_echoes_not_conflicts(scanned):
 
 
 @pytest.mark.slow
+def test_a_relay_with_different_figures_says_so(tmp_path):
+    """Two wires quote one official with different death tolls: still a relay (never scored), not agreement."""
+    feed = tmp_path / "ferry.jsonl"
+    rows = [
+        {"id": "w1", "outlet": "Northwire", "published": "2024-03-01", "text":
+         "At least 40 people were killed when a ferry capsized on Lake Kivu on Thursday, the provincial governor "
+         "said. Rescue teams worked through the night."},
+        {"id": "w2", "outlet": "Southwire", "published": "2024-03-01", "text":
+         "Twelve people died when a ferry capsized on Lake Kivu on Thursday, according to the provincial governor. "
+         "Divers are still searching the lake."},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    db = tmp_path / "ferry.db"
+    assert invoke("scan", str(feed), "--db", str(db), "-q").exit_code == 0
+    with Database(db) as store:
+        (echo,) = store.pairs(labels=["echo"])
+        assert echo.a.speaker == echo.b.speaker == "provincial governor"
+        relay, *figures = echo.reasons
+        assert relay.kind == "relay" and "with different figures" in relay.detail
+        assert "agreement by echo" not in relay.detail
+        assert {r.kind for r in figures} == {"number"}
+        for r in figures:  # the spans point at the figures in each side's text
+            side = echo.a if r.side == "a" else echo.b
+            assert side.text[r.span[0] : r.span[1]] in ("40", "Twelve")
+        scored = store.pairs(labels=["contradicts", "agrees", "neutral", "unrelated"])
+        assert echo.pair_id not in {p.pair_id for p in scored}  # one speaker: never scored against itself
+
+
+@pytest.mark.slow
 def test_rescan_scores_no_new_pairs(scanned, examples_dir):
     db, first = scanned
     with Database(db) as store:
