@@ -257,7 +257,9 @@ def scan(inputs, db_path, fmt, top, min_score, labels, outlet, embedder, nli_nam
             click.echo(
                 f"{rep.n_documents} documents ({rep.n_new} new), {rep.n_claims_total} claims, {rep.n_clusters} "
                 f"clusters, {rep.n_candidates} candidate pairs of {rep.n_cross_source} cross-source pairs, "
-                f"{rep.n_scored} newly scored, {rep.n_echoes} relays", err=True,
+                f"{rep.n_scored} newly scored, {rep.n_echoes} relays"
+                + (f" ({rep.n_relay_differences} with different figures or dates: --labels echo)"
+                   if rep.n_relay_differences else ""), err=True,
             )
         _print_pairs(db, fmt, top, min_score, wanted, group=not all_pairs)
 

@@ -43,6 +43,7 @@ class ScanReport(IngestReport):
     n_cross_source: int = 0
     n_scored: int = 0
     n_echoes: int = 0
+    n_relay_differences: int = 0  # relays whose two copies give different figures or dates
     n_clusters: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -136,6 +137,7 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     db.set_clusters(cands.clusters)
     rep.n_scored = len(scored)
     rep.n_echoes = len(echoes)
+    rep.n_relay_differences = sum(any(r.kind in ("number", "date") for r in e.reasons) for e in echoes)
     rep.seconds["score"] = time.perf_counter() - t3
     return rep
 

@@ -178,7 +178,9 @@ def test_a_relay_with_different_figures_says_so(tmp_path):
     ]
     feed.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
     db = tmp_path / "ferry.db"
-    assert invoke("scan", str(feed), "--db", str(db), "-q").exit_code == 0
+    r = invoke("scan", str(feed), "--db", str(db))
+    assert r.exit_code == 0
+    assert "1 relays (1 with different figures or dates: --labels echo)" in " ".join(r.stderr.split())
     with Database(db) as store:
         (echo,) = store.pairs(labels=["echo"])
         assert echo.a.speaker == echo.b.speaker == "provincial governor"
