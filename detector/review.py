@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import CrossclaimError
-from .models import LABELS, Claim, Reason, ScoredPair
+from .models import ECHO, LABELS, Claim, Reason, ScoredPair
 from .store import Database, tie_break_sql
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "neighbours",
     "cluster_view",
     "facets",
+    "relay_differences",
     "context_of",
 ]
 
@@ -344,6 +345,15 @@ def cluster_view(db: Database, cluster: int) -> ClusterView | None:
         groups.setdefault((c.speaker, c.outlet), []).append(c)
     ordered = sorted(groups.items(), key=lambda kv: ((kv[0][0] or "~").lower(), (kv[0][1] or "").lower()))
     return ClusterView(cluster, tuple((k, tuple(v)) for k, v in ordered), tuple(items))
+
+
+def relay_differences(db: Database) -> int:
+    """How many relay (``echo``) pairs carry different figures or dates in their two copies."""
+    return db.conn.execute(
+        "SELECT count(*) FROM pairs WHERE label = ? AND EXISTS (SELECT 1 FROM json_each(pairs.reasons) "
+        "WHERE json_extract(json_each.value, '$.kind') IN ('number', 'date'))",
+        (ECHO,),
+    ).fetchone()[0]
 
 
 def facets(db: Database) -> dict[str, list]:

@@ -68,6 +68,24 @@ def test_queue_filters(client, query, n):
     assert len(re.findall(r'<tr class="row"', r.text)) == n
 
 
+def test_queue_points_at_relays_whose_copies_differ(demo):
+    import json
+
+    path = demo[0]
+    with TestClient(create_app(path)) as c:
+        assert 'id="relay-differences"' not in c.get("/").text  # the demo's relay agrees with itself
+    with Database(path) as db:
+        (echo_id, reasons) = db.conn.execute("SELECT pair_id, reasons FROM pairs WHERE label = 'echo'").fetchone()
+        more = json.loads(reasons) + [{"kind": "number", "detail": "40 people vs 12 people", "side": "a"}]
+        with db.atomic() as conn:
+            conn.execute("UPDATE pairs SET reasons = ? WHERE pair_id = ?", (json.dumps(more), echo_id))
+    with TestClient(create_app(path)) as c:
+        t = c.get("/").text
+        assert ('<p class="notice" id="relay-differences">1 relayed report differs between outlets in figures or '
+                'dates: <a href="/?label=echo">see the relays</a></p>') in t
+        assert 'id="relay-differences"' not in c.get("/?label=echo").text  # already looking at them
+
+
 def test_pair_page_shows_both_sides_in_context(client, demo):
     _, ids, _ = demo
     r = client.get(f"/pair/{ids[0]}?outlet=CNN", headers=HTML)

@@ -38,6 +38,7 @@ from ..review import (
     get_verdict,
     neighbours,
     queue,
+    relay_differences,
     set_verdict,
     status_counts,
     verdict_log,
@@ -335,6 +336,7 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
         return render(
             request, "queue.html", items=items, fp=fp, qs=qs, counts=status_counts(db, f), tabs=tabs,
             facets=facets(db), page=page, total=total, n_pages=max(1, -(-total // PAGE_SIZE)),
+            n_relay_differences=relay_differences(db),
             page_qs=lambda n: urlencode({**fp, "page": n}), rank0=(page - 1) * PAGE_SIZE,
         )
 
