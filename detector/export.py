@@ -113,9 +113,11 @@ def labelled_pairs(db: Database, statuses: Iterable[str] = DEFAULT_STATUSES["jso
     ``ref_a``/``ref_b`` the input's own record ids; either is None when the document has none.
     """
     st = _check_statuses(statuses, VERDICTS)
-    links = {d: (url or None, ref or None) for d, (url, ref) in db.document_links().items()}
+    items = _reviewed(db, [s for s in st if s != "needs_more"])
+    links = {d: (url or None, ref or None)
+             for d, (url, ref) in db.document_links(c.doc_id for it in items for c in (it.pair.a, it.pair.b)).items()}
     rows = []
-    for it in _reviewed(db, [s for s in st if s != "needs_more"]):
+    for it in items:
         label = label_for(it.status, it.pair.probs)
         if label is None:
             continue

@@ -14,6 +14,8 @@ LABELS: tuple[str, ...] = ("contradicts", "agrees", "neutral", "unrelated")
 
 ECHO = "echo"
 """Label of a pair that is one report relayed by two outlets: agreement by echo, never scored as independent."""
+RELAY_DIFFERENCES = ("number", "date")
+"""Reason kinds on an echo pair saying its two copies differ (a figure or a date): a misquote or an update."""
 
 
 def sha(*parts: str, n: int = 16) -> str:

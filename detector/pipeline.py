@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .candidates import propose_pairs
 from .claims import ClaimExtractor
-from .models import ECHO, LABELS, Claim, InputProblem, Reason, ScoredPair
+from .models import ECHO, LABELS, RELAY_DIFFERENCES, Claim, InputProblem, Reason, ScoredPair
 from .store import Database
 
 __all__ = ["ingest", "scan", "extract", "IngestReport", "ScanReport"]
@@ -137,7 +137,7 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     db.set_clusters(cands.clusters)
     rep.n_scored = len(scored)
     rep.n_echoes = len(echoes)
-    rep.n_relay_differences = sum(any(r.kind in ("number", "date") for r in e.reasons) for e in echoes)
+    rep.n_relay_differences = sum(any(r.kind in RELAY_DIFFERENCES for r in e.reasons) for e in echoes)
     rep.seconds["score"] = time.perf_counter() - t3
     return rep
 
@@ -178,7 +178,7 @@ def _echo(a: Claim, b: Claim, clusters: dict[str, int]) -> ScoredPair:
 
     via = " and ".join(x for x in (a.outlet, b.outlet) if x)
     chk = run_checks(a.assertion, b.assertion, spans_a=a.text, spans_b=b.text)
-    differ = [r for r in chk.reasons if r.kind in ("number", "date") and r.side is not None]
+    differ = [r for r in chk.reasons if r.kind in RELAY_DIFFERENCES and r.side is not None]
     if differ:
         shown = "; ".join(r.detail for r in differ if r.side == "a")
         reasons = (Reason("relay", f"one report by {a.speaker}, relayed by {via} with different figures ({shown}): "

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import CrossclaimError
-from .models import ECHO, LABELS, Claim, Reason, ScoredPair
+from .models import ECHO, LABELS, RELAY_DIFFERENCES, Claim, Reason, ScoredPair
 from .store import Database, tie_break_sql
 
 __all__ = [
@@ -351,8 +351,8 @@ def relay_differences(db: Database) -> int:
     """How many relay (``echo``) pairs carry different figures or dates in their two copies."""
     return db.conn.execute(
         "SELECT count(*) FROM pairs WHERE label = ? AND EXISTS (SELECT 1 FROM json_each(pairs.reasons) "
-        "WHERE json_extract(json_each.value, '$.kind') IN ('number', 'date'))",
-        (ECHO,),
+        f"WHERE json_extract(json_each.value, '$.kind') IN ({','.join('?' * len(RELAY_DIFFERENCES))}))",
+        (ECHO, *RELAY_DIFFERENCES),
     ).fetchone()[0]
 
 

@@ -12,45 +12,26 @@ at a shift between the fit and dev groups rather than at the fit (docs/RESULTS.m
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 
-import numpy as np
+from .fit_side import features, run, sentence_oof
 
 
 def check(name: str, pairs, weights, featurizer) -> str:
     from sklearn.metrics import roc_auc_score
 
-    from detector.models import LABELS
-    from detector.scoring import PairClassifier, TextPair
-
     from .metrics import chance_calibration_error, expected_calibration_error
-    from .pairs import group_of
 
-    fb = featurizer.transform([TextPair(p.text_a, p.text_b, p.date_a, p.date_b) for p in pairs])
-    rows = np.flatnonzero(~fb.body)
-    y = np.array([pairs[i].label for i in rows])
-    w = np.asarray(weights, dtype=np.float64)[rows]
-    clf = PairClassifier().fit(fb.X[rows], y, [group_of(pairs[i]) for i in rows], sample_weight=w)
-    p = clf.oof_proba_[:, LABELS.index("contradicts")]
+    _, y, _, p = sentence_oof(features(pairs, featurizer), pairs, weights)
     t = (y == "contradicts").astype(float)
     auc = roc_auc_score(t, p) if 0 < t.sum() < len(t) else float("nan")
-    return (f"{name}: {len(rows)} fit sentence pairs, out of fold: ECE {expected_calibration_error(t, p):.3f} "
+    return (f"{name}: {len(y)} fit sentence pairs, out of fold: ECE {expected_calibration_error(t, p):.3f} "
             f"(by chance {chance_calibration_error(p):.3f}), ROC-AUC {auc:.3f}, mean p {p.mean():.3f}, "
             f"share contradicts {t.mean():.3f}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from detector.scoring import Featurizer
-
-    from .shipped import datasets_root, recipe
-
-    calibrations = recipe("shipped", datasets_root())
-    names = list(sys.argv[1:] if argv is None else argv) or list(calibrations)
-    featurizer = Featurizer()
-    for name in names:
-        pairs, _, weights = calibrations[name]
-        print(check(name, pairs, weights, featurizer), flush=True)
+    run(lambda *args: [check(*args)], argv)
 
 
 if __name__ == "__main__":

@@ -10,29 +10,23 @@ the share of contradictions, and log loss. Weights are the recipe's. Prints one 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 
 import numpy as np
 
+from .fit_side import features, run, sentence_oof
+
 
 def study(name: str, pairs, weights, featurizer) -> list[str]:
-    from detector.models import LABELS
-    from detector.scoring import PairClassifier, TextPair, rebuttal_pattern, rebuttal_rule
+    from detector.scoring import rebuttal_pattern, rebuttal_rule
 
-    from .pairs import group_of
-
-    fb = featurizer.transform([TextPair(p.text_a, p.text_b, p.date_a, p.date_b) for p in pairs])
-    y = np.array([p.label for p in pairs])
-    rule = rebuttal_rule(fb, y)
+    fb = features(pairs, featurizer)
+    rule = rebuttal_rule(fb, np.array([p.label for p in pairs]))
     if "precision" not in rule:
         return [f"{name}: rule off ({rule or 'too few related pairs'})"]
-    rows = np.flatnonzero(~fb.body)
-    X, w = fb.X[rows], np.asarray(weights, dtype=np.float64)[rows]
-    clf = PairClassifier().fit(X, y[rows], [group_of(pairs[i]) for i in rows], sample_weight=w)
-    p = clf.oof_proba_[:, LABELS.index("contradicts")]
-    fires = rebuttal_pattern(X, rule["min_cos"])
-    t, p, w = (y[rows] == "contradicts")[fires], p[fires], w[fires]
+    rows, y, w, p = sentence_oof(fb, pairs, weights)
+    fires = rebuttal_pattern(fb.X[rows], rule["min_cos"])
+    t, p, w = (y == "contradicts")[fires], p[fires], w[fires]
     q = rule["precision"]
     out = [f"{name}: {int(fires.sum())} fit pairs where the rule fires, share contradicts "
            f"{np.average(t, weights=w):.3f}, rule precision {q:.3f}"]
@@ -44,16 +38,7 @@ def study(name: str, pairs, weights, featurizer) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from detector.scoring import Featurizer
-
-    from .shipped import datasets_root, recipe
-
-    calibrations = recipe("shipped", datasets_root())
-    names = list(sys.argv[1:] if argv is None else argv) or list(calibrations)
-    featurizer = Featurizer()
-    for name in names:
-        pairs, _, weights = calibrations[name]
-        print("\n".join(study(name, pairs, weights, featurizer)), flush=True)
+    run(study, argv)
 
 
 if __name__ == "__main__":
