@@ -145,6 +145,18 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(out)
 
 
+_SELF_DESCRIBING = frozenset({"percent", "usd", "eur", "gbp"})  # units the figure's own text already shows
+
+
+def _same_value(x: float, y: float) -> bool:
+    """Two figures are the same when within 5% of each other (rounding: "nearly 200" and "198")."""
+    return abs(x - y) <= 0.05 * max(abs(x), abs(y), 1e-9)
+
+
+def _figures(qs: list[Quantity]) -> str:
+    return ", ".join(dict.fromkeys(q.text for q in qs))
+
+
 @lru_cache(maxsize=65536)
 def _tokens(text: str) -> frozenset[str]:
     return frozenset({w.lower().strip("'’.") for w in _WORD.findall(text)} - STOP)
@@ -217,19 +229,24 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
     if shared:
         reasons.append(Reason("entity", "both name " + ", ".join(ea[k][0] for k in shared[:5])))
 
-    # numbers: same unit, different value -> mismatch (the classic "100 vs 10 drones"); same value -> match
+    # numbers: the figures each side gives for one counted thing. A unit whose figures on the two sides share no
+    # value is a mismatch (the classic "100 vs 10 drones"); sharing one is a match. Figures are compared as sets,
+    # not each against each: "the 737 MAX 8" on both sides is not a mismatch of 737 against 8, and a figure only
+    # one side gives is detail, not disagreement.
     qa, qb = quantities(sa), quantities(sb)
     mism = match = 0
-    for x in qa:
-        for y in qb:
-            if not x.unit or x.unit != y.unit:
-                continue
-            if abs(x.value - y.value) <= 0.05 * max(abs(x.value), abs(y.value), 1e-9):
-                match = 1
-            else:
-                mism = 1
-                reasons.append(Reason("number", f"{x.text} {x.unit} vs {y.text} {y.unit}", "a", x.span))
-                reasons.append(Reason("number", f"{y.text} {y.unit} vs {x.text} {x.unit}", "b", y.span))
+    for unit in dict.fromkeys(q.unit for q in qa if q.unit):
+        xs = [q for q in qa if q.unit == unit]
+        ys = [q for q in qb if q.unit == unit]
+        if not ys:
+            continue
+        if any(_same_value(x.value, y.value) for x in xs for y in ys):
+            match = 1
+            continue
+        mism = 1
+        detail = f"{_figures(xs)} vs {_figures(ys)}" + ("" if unit in _SELF_DESCRIBING else f" ({unit})")
+        reasons += [Reason("number", detail, "a", x.span) for x in xs]
+        reasons += [Reason("number", detail, "b", y.span) for y in ys]
     if match and not mism:
         reasons.append(Reason("number", "the same figures on both sides"))
 

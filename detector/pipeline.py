@@ -180,7 +180,7 @@ def _echo(a: Claim, b: Claim, clusters: dict[str, int]) -> ScoredPair:
     chk = run_checks(a.assertion, b.assertion, spans_a=a.text, spans_b=b.text)
     differ = [r for r in chk.reasons if r.kind in RELAY_DIFFERENCES and r.side is not None]
     if differ:
-        shown = "; ".join(r.detail for r in differ if r.side == "a")
+        shown = "; ".join(dict.fromkeys(r.detail for r in differ if r.side == "a"))
         reasons = (Reason("relay", f"one report by {a.speaker}, relayed by {via} with different figures ({shown}): "
                                    "check which outlet quoted it right, or whether the figure was updated"),
                    *differ)

@@ -42,6 +42,32 @@ def test_numbers_mismatch_100_vs_10_drones():
     assert_spans_point_at_cues(r, a, b)
 
 
+def test_figures_are_compared_as_sets_per_unit():
+    # two figures for one unit on both sides are not "six vs two months"
+    a = "Adults qualify six months after a second dose, or two months after a single shot."
+    b = "Boosters are open to anyone six months past the second shot or two months past the first."
+    r = run_checks(a, b)
+    assert (r.features["num_mismatch"], r.features["num_match"]) == (0.0, 1.0)
+    # a figure only one side gives is detail, not disagreement
+    r = run_checks("The ferry carried 60 passengers and 12 cars.", "It had 60 passengers on board.")
+    assert (r.features["num_mismatch"], r.features["num_match"]) == (0.0, 1.0)
+
+
+def test_a_mismatch_reason_names_both_figures_once_with_every_span():
+    a = "The coast guard said the ferry carried 60 passengers."
+    b = "Officials said 200 passengers were on the ferry, or 210 passengers by another count."
+    r = run_checks(a, b)
+    found = reasons_of(r, "number")
+    assert {x.detail for x in found} == {"60 vs 200, 210 (passenger)"}
+    assert sorted((x.side, (a if x.side == "a" else b)[slice(*x.span)]) for x in found) == [
+        ("a", "60"), ("b", "200"), ("b", "210")]
+
+
+def test_percent_and_money_mismatch_reasons_do_not_repeat_the_unit():
+    r = run_checks("Sales rose 12 per cent.", "Sales rose 15 percent.")
+    assert {x.detail for x in reasons_of(r, "number")} == {"12 per cent vs 15 percent"}
+
+
 def test_same_numbers_match():
     r = run_checks("The factory will deliver 100 drones.", "Officials said 100 drones would be delivered.")
     assert (r.features["num_match"], r.features["num_mismatch"]) == (1.0, 0.0)
