@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import CrossclaimError
-from .models import ECHO, LABELS, Document, ScoredPair
+from .models import ECHO, LABELS, Document, ScoredPair, gives_different_figures
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -167,8 +167,11 @@ def _contradicts_first(p: ScoredPair) -> tuple:
     return (p.label != "contradicts", -p_c, -p_model, -max(p.nli), p.pair_id)
 
 
-def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[str], group: bool = True) -> int:
+def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[str], group: bool = True,
+                 differs: bool = False) -> int:
     pairs = db.pairs(labels=labels, min_score=min_score)
+    if differs:
+        pairs = [p for p in pairs if p.label != "unrelated" and gives_different_figures(p.reasons)]
     if labels == ["contradicts"] or "contradicts" in labels:
         pairs.sort(key=_contradicts_first)
     more: dict[str, list[str]] = {}
@@ -199,6 +202,15 @@ def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[s
     return len(rows)
 
 
+def _figures_note(n: int, n_relays: int) -> str:
+    """The scan summary's mention of pairs giving different figures or dates (empty when there are none)."""
+    if not n:
+        return ""
+    relays = f" (including {n_relays} relay{'' if n_relays == 1 else 's'})" if n_relays else ""
+    pairs = "1 pair gives" if n == 1 else f"{n} pairs give"
+    return f"; {pairs} different figures or dates{relays}: --differs"
+
+
 def _labels(value: str) -> list[str]:
     labels = [v.strip() for v in value.split(",") if v.strip()]
     bad = [v for v in labels if v not in ALL_LABELS]
@@ -213,8 +225,12 @@ def _labels(value: str) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Show the N best pairs.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, help="Hide pairs below this probability.")
-@click.option("--labels", "labels", default="contradicts", show_default=True,
-              help=f"Comma-separated labels to show ({', '.join(ALL_LABELS)}).")
+@click.option("--labels", "labels", default=None,
+              help=f"Comma-separated labels to show ({', '.join(ALL_LABELS)}). [default: contradicts; with "
+                   "--differs every label but unrelated]")
+@click.option("--differs", is_flag=True,
+              help="Only pairs on one subject whose claims give different figures or dates (numbers that drift "
+                   "between sources, relays that quote a figure differently), whatever their label.")
 @click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
 @click.option("--embedder", help="sentence-transformers model name or path (default: packaged all-MiniLM-L6-v2).")
 @click.option("--nli", "nli_name", help="NLI backend: aegis-onnx (default), cross-encoder:PATH or a model folder.")
@@ -222,7 +238,8 @@ def _labels(value: str) -> list[str]:
 @click.option("--all-pairs", is_flag=True,
               help="One row per claim pair (default: one row per pair of sources, the others listed in more_pairs).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def scan(inputs, db_path, fmt, top, min_score, labels, outlet, embedder, nli_name, params, all_pairs, quiet):
+def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder, nli_name, params, all_pairs,
+         quiet):
     """Ingest pages, score cross-source claim pairs and print the ranked conflicts.
 
     With no INPUTS it re-scores what the store already holds. Results go to stdout, progress to stderr.
@@ -232,6 +249,8 @@ def scan(inputs, db_path, fmt, top, min_score, labels, outlet, embedder, nli_nam
     from .pipeline import scan as run_scan
     from .scoring import PipelineScorer
 
+    if labels is None:
+        labels = ",".join(x for x in ALL_LABELS if x != "unrelated") if differs else "contradicts"
     wanted = _labels(labels)
     with _open_db(db_path) as db:
         try:
@@ -258,10 +277,9 @@ def scan(inputs, db_path, fmt, top, min_score, labels, outlet, embedder, nli_nam
                 f"{rep.n_documents} documents ({rep.n_new} new), {rep.n_claims_total} claims, {rep.n_clusters} "
                 f"clusters, {rep.n_candidates} candidate pairs of {rep.n_cross_source} cross-source pairs, "
                 f"{rep.n_scored} newly scored, {rep.n_echoes} relays"
-                + (f" ({rep.n_relay_differences} with different figures or dates: --labels echo)"
-                   if rep.n_relay_differences else ""), err=True,
+                + _figures_note(rep.n_figure_differences, rep.n_relay_differences), err=True,
             )
-        _print_pairs(db, fmt, top, min_score, wanted, group=not all_pairs)
+        _print_pairs(db, fmt, top, min_score, wanted, group=not all_pairs, differs=differs)
 
 
 @cli.command()

@@ -154,7 +154,9 @@ def _show(it, i: int, n: int) -> None:
 @click.option("--speaker", default=None, help="Only pairs with this speaker on either side.")
 @click.option("--cluster", default=None, type=int)
 @click.option("--search", "q", default=None, help="Only pairs whose text, speaker or outlet contains this.")
-def review(db_path, reviewer, label, status, outlet, speaker, cluster, q):
+@click.option("--differs", is_flag=True,
+              help="Only pairs on one subject whose claims give different figures or dates (use with --label any).")
+def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differs):
     """Review flagged pairs in the terminal, one at a time.
 
     Keys: c confirmed, f false alarm, t temporal update, n needs more, s skip, q quit.
@@ -166,7 +168,7 @@ def review(db_path, reviewer, label, status, outlet, speaker, cluster, q):
     reviewer = reviewer or getpass.getuser()
     with _existing_db(db_path) as db:
         f = QueueFilter(labels=() if label == "any" else (label,), status=None if status == "any" else status,
-                        outlet=outlet, speaker=speaker, cluster=cluster, q=q)
+                        outlet=outlet, speaker=speaker, cluster=cluster, q=q, differs=differs)
         items = queue(db, f)
         if not items:
             click.echo("Nothing to review with these filters.")

@@ -14,8 +14,14 @@ LABELS: tuple[str, ...] = ("contradicts", "agrees", "neutral", "unrelated")
 
 ECHO = "echo"
 """Label of a pair that is one report relayed by two outlets: agreement by echo, never scored as independent."""
-RELAY_DIFFERENCES = ("number", "date")
-"""Reason kinds on an echo pair saying its two copies differ (a figure or a date): a misquote or an update."""
+DIFFERENCE_KINDS = ("number", "date")
+"""Reason kinds that point, with a side and a span, at a figure or a date one claim gives and the other gives
+differently. On a relay (``echo``) pair: a misquote or an update. Between sources: numbers that drift."""
+
+
+def gives_different_figures(reasons) -> bool:
+    """Whether a pair's reasons say its two claims give different figures or dates for one thing."""
+    return any(r.kind in DIFFERENCE_KINDS and r.side is not None for r in reasons)
 
 
 def sha(*parts: str, n: int = 16) -> str:

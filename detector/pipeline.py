@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .candidates import propose_pairs
 from .claims import ClaimExtractor
-from .models import ECHO, LABELS, RELAY_DIFFERENCES, Claim, InputProblem, Reason, ScoredPair
+from .models import DIFFERENCE_KINDS, ECHO, LABELS, Claim, InputProblem, Reason, ScoredPair, gives_different_figures
 from .store import Database
 
 __all__ = ["ingest", "scan", "extract", "IngestReport", "ScanReport"]
@@ -44,6 +44,7 @@ class ScanReport(IngestReport):
     n_scored: int = 0
     n_echoes: int = 0
     n_relay_differences: int = 0  # relays whose two copies give different figures or dates
+    n_figure_differences: int = 0  # newly scored pairs on one subject (not unrelated) giving different figures or dates
     n_clusters: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -137,7 +138,9 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     db.set_clusters(cands.clusters)
     rep.n_scored = len(scored)
     rep.n_echoes = len(echoes)
-    rep.n_relay_differences = sum(any(r.kind in RELAY_DIFFERENCES for r in e.reasons) for e in echoes)
+    rep.n_relay_differences = sum(gives_different_figures(e.reasons) for e in echoes)
+    rep.n_figure_differences = rep.n_relay_differences + sum(
+        p.label != "unrelated" and gives_different_figures(p.reasons) for p in scored)
     rep.seconds["score"] = time.perf_counter() - t3
     return rep
 
@@ -178,7 +181,7 @@ def _echo(a: Claim, b: Claim, clusters: dict[str, int]) -> ScoredPair:
 
     via = " and ".join(x for x in (a.outlet, b.outlet) if x)
     chk = run_checks(a.assertion, b.assertion, spans_a=a.text, spans_b=b.text)
-    differ = [r for r in chk.reasons if r.kind in RELAY_DIFFERENCES and r.side is not None]
+    differ = [r for r in chk.reasons if r.kind in DIFFERENCE_KINDS and r.side is not None]
     if differ:
         shown = "; ".join(dict.fromkeys(r.detail for r in differ if r.side == "a"))
         reasons = (Reason("relay", f"one report by {a.speaker}, relayed by {via} with different figures ({shown}): "

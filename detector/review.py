@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import CrossclaimError
-from .models import ECHO, LABELS, RELAY_DIFFERENCES, Claim, Reason, ScoredPair
+from .models import DIFFERENCE_KINDS, ECHO, LABELS, Claim, Reason, ScoredPair
 from .store import Database, tie_break_sql
 
 __all__ = [
@@ -44,7 +44,7 @@ __all__ = [
     "neighbours",
     "cluster_view",
     "facets",
-    "relay_differences",
+    "figure_differences",
     "context_of",
 ]
 
@@ -90,7 +90,8 @@ class QueueFilter:
 
     ``labels`` empty = every label. ``status`` is one of ``STATUSES``, or ``reviewed`` (any verdict). ``outlet`` and
     ``speaker`` match either side exactly; ``q`` is a case-insensitive substring of either claim's text, speaker or
-    outlet; ``date_from``/``date_to`` (ISO dates, inclusive) match if either claim was published in the range.
+    outlet; ``date_from``/``date_to`` (ISO dates, inclusive) match if either claim was published in the range;
+    ``differs`` keeps the pairs on one subject (not ``unrelated``) whose claims give different figures or dates.
     """
 
     labels: tuple[str, ...] = ("contradicts",)
@@ -102,6 +103,7 @@ class QueueFilter:
     date_to: str | None = None
     q: str | None = None
     min_score: float = 0.0
+    differs: bool = False
 
     def __post_init__(self):
         if self.status and self.status not in (*STATUSES, "reviewed"):
@@ -211,6 +213,14 @@ _SELECT = """
 _ORDER = f" ORDER BY p.p_contradicts DESC, p.score DESC, {tie_break_sql('p')}, p.pair_id"
 
 
+_DIFFERS_SQL = (
+    "(p.label != 'unrelated' AND EXISTS (SELECT 1 FROM json_each(p.reasons) "
+    f"WHERE json_extract(json_each.value, '$.kind') IN ({','.join('?' * len(DIFFERENCE_KINDS))}) "
+    "AND json_extract(json_each.value, '$.side') IS NOT NULL))"
+)
+"""Pairs on one subject whose reasons point at a figure or date the two claims give differently."""
+
+
 def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:
     where: list[str] = []
     params: list = []
@@ -241,6 +251,9 @@ def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:
         lo, hi = f.date_from or "0000", (f.date_to or "9999") + "\uffff"
         where.append("((a.published >= ? AND a.published <= ?) OR (b.published >= ? AND b.published <= ?))")
         params += [lo, hi, lo, hi]
+    if f.differs:
+        where.append(_DIFFERS_SQL)
+        params += list(DIFFERENCE_KINDS)
     if f.q:
         needle = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         cols = ["a.text", "b.text", "a.speaker", "b.speaker", "a.outlet", "b.outlet"]
@@ -347,13 +360,14 @@ def cluster_view(db: Database, cluster: int) -> ClusterView | None:
     return ClusterView(cluster, tuple((k, tuple(v)) for k, v in ordered), tuple(items))
 
 
-def relay_differences(db: Database) -> int:
-    """How many relay (``echo``) pairs carry different figures or dates in their two copies."""
-    return db.conn.execute(
-        "SELECT count(*) FROM pairs WHERE label = ? AND EXISTS (SELECT 1 FROM json_each(pairs.reasons) "
-        f"WHERE json_extract(json_each.value, '$.kind') IN ({','.join('?' * len(RELAY_DIFFERENCES))}))",
-        (ECHO, *RELAY_DIFFERENCES),
-    ).fetchone()[0]
+def figure_differences(db: Database) -> tuple[int, int]:
+    """How many pairs on one subject give different figures or dates, and how many of those are relays (``echo``)
+    whose two copies differ: numbers that drift between sources, and misquotes or updates between outlets."""
+    n, n_echo = db.conn.execute(
+        f"SELECT count(*), coalesce(sum(p.label = ?), 0) FROM pairs p WHERE {_DIFFERS_SQL}",
+        (ECHO, *DIFFERENCE_KINDS),
+    ).fetchone()
+    return n, n_echo
 
 
 def facets(db: Database) -> dict[str, list]:

@@ -180,7 +180,8 @@ def test_a_relay_with_different_figures_says_so(tmp_path):
     db = tmp_path / "ferry.db"
     r = invoke("scan", str(feed), "--db", str(db))
     assert r.exit_code == 0
-    assert "1 relays (1 with different figures or dates: --labels echo)" in " ".join(r.stderr.split())
+    summary = " ".join(r.stderr.split())
+    assert "1 relays; " in summary and "different figures or dates (including 1 relay): --differs" in summary
     with Database(db) as store:
         (echo,) = store.pairs(labels=["echo"])
         assert echo.a.speaker == echo.b.speaker == "provincial governor"
@@ -193,6 +194,34 @@ def test_a_relay_with_different_figures_says_so(tmp_path):
             assert side.text[r.span[0] : r.span[1]] in ("40", "Twelve")
         scored = store.pairs(labels=["contradicts", "agrees", "neutral", "unrelated"])
         assert echo.pair_id not in {p.pair_id for p in scored}  # one speaker: never scored against itself
+    r = invoke("scan", "--db", str(db), "--differs", "--all-pairs", "--format", "jsonl")
+    assert r.exit_code == 0
+    assert echo.pair_id in [json.loads(line)["pair_id"] for line in r.stdout.splitlines()]
+
+
+@pytest.mark.slow
+def test_scan_differs_lists_sources_giving_different_figures(tmp_path):
+    """Numbers that drift between sources are listed for checking whatever the classifier made of the pair."""
+    feed = tmp_path / "ferry.jsonl"
+    rows = [
+        {"id": "h1", "outlet": "Harbour Times", "published": "2024-05-02", "text":
+         "A ferry overturned off the northern coast on Tuesday. The coast guard said the ferry was carrying 60 "
+         "passengers when it overturned."},
+        {"id": "c1", "outlet": "Daily Courier", "published": "2024-05-03", "text":
+         "A ferry sank off the northern coast on Tuesday. Local officials said the ferry was carrying 200 "
+         "passengers when it overturned."},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    db = tmp_path / "ferry.db"
+    r = invoke("scan", str(feed), "--db", str(db), "--differs", "--all-pairs", "--format", "jsonl")
+    assert r.exit_code == 0, r.output
+    assert "1 pair gives different figures or dates: --differs" in " ".join(r.stderr.split())
+    (row,) = [json.loads(line) for line in r.stdout.splitlines()]
+    assert {row["a"]["speaker"], row["b"]["speaker"]} == {"coast guard", "Local officials"}
+    assert row["label"] != "unrelated"
+    figures = [x for x in row["reasons"] if x["kind"] == "number"]
+    assert {x["detail"] for x in figures} in ({"60 vs 200 (passenger)"}, {"200 vs 60 (passenger)"})
+    assert sorted(x["side"] for x in figures) == ["a", "b"]
 
 
 @pytest.mark.slow

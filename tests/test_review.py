@@ -234,6 +234,21 @@ def test_review_command_records_verdicts_one_pair_at_a_time(tmp_path):
     assert "[1/2] contradicts 84%" in again.output and "[2/2] contradicts 58%" not in again.output
 
 
+def test_review_command_differs_keeps_pairs_giving_different_figures(tmp_path):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        want = {r["pair_id"] for r in db.conn.execute("SELECT pair_id, label FROM pairs")
+                if (it := get_item(db, r["pair_id"])) and r["label"] != "unrelated"
+                and any(x.kind in ("number", "date") and x.side for x in it.pair.reasons)}
+        f = QueueFilter(labels=(), status=None, differs=True)
+        assert want and {it.pair_id for it in queue(db, f)} == want
+        assert count_queue(db, f) == len(want) < count_queue(db, QueueFilter(labels=(), status=None))
+    result = CliRunner().invoke(review, ["--db", str(path), "--label", "any", "--status", "any", "--differs"],
+                                input="s\n" * len(want))
+    assert result.exit_code == 0, result.output
+    assert f"[{len(want)}/{len(want)}]" in result.output and f"[1/{len(want)}]" in result.output
+
+
 def test_review_command_strips_terminal_control_sequences(tmp_path):
     path = tmp_path / "ansi.db"
     docs, pairs, _ = demo_records()

@@ -68,22 +68,44 @@ def test_queue_filters(client, query, n):
     assert len(re.findall(r'<tr class="row"', r.text)) == n
 
 
-def test_queue_points_at_relays_whose_copies_differ(demo):
+def _rows(html: str) -> set[str]:
+    return set(re.findall(r'<tr class="row" data-href="/pair/([0-9a-f]+)', html))
+
+
+def test_queue_points_at_pairs_whose_figures_differ(demo):
     import json
 
     path = demo[0]
-    with TestClient(create_app(path)) as c:
-        assert 'id="relay-differences"' not in c.get("/").text  # the demo's relay agrees with itself
     with Database(path) as db:
-        (echo_id, reasons) = db.conn.execute("SELECT pair_id, reasons FROM pairs WHERE label = 'echo'").fetchone()
-        more = json.loads(reasons) + [{"kind": "number", "detail": "40 people vs 12 people", "side": "a"}]
-        with db.atomic() as conn:
-            conn.execute("UPDATE pairs SET reasons = ? WHERE pair_id = ?", (json.dumps(more), echo_id))
+        rows = db.conn.execute("SELECT pair_id, label, reasons FROM pairs ORDER BY pair_id").fetchall()
+    # the demo has two pairs whose number reasons point into a side: figures that differ
+    differ = {r["pair_id"] for r in rows if any(x["kind"] == "number" and x.get("side")
+                                                    for x in json.loads(r["reasons"]))}
+    assert len(differ) == 2
     with TestClient(create_app(path)) as c:
-        t = c.get("/").text
-        assert ('<p class="notice" id="relay-differences">1 relayed report differs between outlets in figures or '
-                'dates: <a href="/?label=echo">see the relays</a></p>') in t
-        assert 'id="relay-differences"' not in c.get("/?label=echo").text  # already looking at them
+        assert ('<p class="notice" id="figure-differences">2 pairs on one subject give different figures or dates, '
+                'whatever their label: <a href="/?label=any&amp;differs=1">see them</a></p>') in c.get("/").text
+        t = c.get("/?label=any&differs=1").text
+        assert _rows(t) == differ
+        assert 'id="figure-differences"' not in t  # already looking at them
+        assert 'name="differs" value="1" checked' in t
+    echo = next(r for r in rows if r["label"] == "echo")
+    unrelated, plain = [r for r in rows if r["pair_id"] not in differ and r["label"] != "echo"][:2]
+    figure = {"kind": "number", "detail": "40 vs 12 (people)", "side": "a", "span": [0, 2]}
+    same = {"kind": "number", "detail": "the same figures on both sides"}  # no side: not a difference
+    with Database(path) as db, db.atomic() as conn:
+        for r, extra in ((echo, figure), (unrelated, figure), (plain, same)):
+            conn.execute("UPDATE pairs SET reasons = ? WHERE pair_id = ?",
+                         (json.dumps(json.loads(r["reasons"]) + [extra]), r["pair_id"]))
+        conn.execute("UPDATE pairs SET label = 'unrelated' WHERE pair_id = ?", (unrelated["pair_id"],))
+    with TestClient(create_app(path)) as c:
+        assert ('<p class="notice" id="figure-differences">3 pairs on one subject give different figures or dates '
+                '(1 of them a report relayed by two outlets), whatever their label: ') in c.get("/").text
+        # an unrelated pair is not on one subject, whatever its figures
+        assert _rows(c.get("/?label=any&differs=1").text) == differ | {echo["pair_id"]}
+        # the filter combines with the others, and a malformed value is ignored
+        assert _rows(c.get("/?label=echo&differs=1").text) == {echo["pair_id"]}
+        assert len(_rows(c.get("/?label=any&differs=yes").text)) == len(rows)
 
 
 def test_pair_page_shows_both_sides_in_context(client, demo):

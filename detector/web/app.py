@@ -34,11 +34,11 @@ from ..review import (
     context_of,
     count_queue,
     facets,
+    figure_differences,
     get_item,
     get_verdict,
     neighbours,
     queue,
-    relay_differences,
     set_verdict,
     status_counts,
     verdict_log,
@@ -61,7 +61,7 @@ VERDICT_NAMES = {
     UNREVIEWED: "Unreviewed",
 }
 VERDICT_KEYS = {"confirmed": "c", "false_alarm": "f", "temporal_update": "t", "needs_more": "n"}
-_FILTER_KEYS = ("label", "status", "outlet", "speaker", "cluster", "from", "to", "q")
+_FILTER_KEYS = ("label", "status", "outlet", "speaker", "cluster", "from", "to", "q", "differs")
 _ID = re.compile(r"^[0-9a-f]{1,64}$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CSP = (
@@ -132,6 +132,8 @@ def _filter_params(params) -> dict[str, str]:
             continue
         if k == "label" and v not in (*LABELS, ECHO, "any"):
             continue
+        if k == "differs" and v != "1":
+            continue
         out[k] = v[:200]
     return out
 
@@ -148,6 +150,7 @@ def _make_filter(fp: dict[str, str]) -> QueueFilter:
         date_from=fp.get("from"),
         date_to=fp.get("to"),
         q=fp.get("q"),
+        differs=fp.get("differs") == "1",
     )
 
 
@@ -336,7 +339,7 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
         return render(
             request, "queue.html", items=items, fp=fp, qs=qs, counts=status_counts(db, f), tabs=tabs,
             facets=facets(db), page=page, total=total, n_pages=max(1, -(-total // PAGE_SIZE)),
-            n_relay_differences=relay_differences(db),
+            figure_differences=figure_differences(db),
             page_qs=lambda n: urlencode({**fp, "page": n}), rank0=(page - 1) * PAGE_SIZE,
         )
 
