@@ -257,8 +257,8 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
         nb = {d[0].lower().replace(".", "") for d in db}
         if not (na & nb):
             date_mism = 1
-            reasons.append(Reason("date", f"{da[0][0]} vs {db[0][0]}", "a", da[0][1]))
-            reasons.append(Reason("date", f"{db[0][0]} vs {da[0][0]}", "b", db[0][1]))
+            detail = f"{da[0][0]} vs {db[0][0]}"
+            reasons += [Reason("date", detail, "a", da[0][1]), Reason("date", detail, "b", db[0][1])]
 
     def cues(pattern: re.Pattern, kind: str, label: str) -> tuple[int, int]:
         ca, cb = find_cues(pattern, sa), find_cues(pattern, sb)

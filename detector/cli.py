@@ -171,7 +171,7 @@ def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[s
                  differs: bool = False) -> int:
     pairs = db.pairs(labels=labels, min_score=min_score)
     if differs:
-        pairs = [p for p in pairs if p.label != "unrelated" and gives_different_figures(p.reasons)]
+        pairs = [p for p in pairs if gives_different_figures(p.label, p.reasons)]
     if labels == ["contradicts"] or "contradicts" in labels:
         pairs.sort(key=_contradicts_first)
     more: dict[str, list[str]] = {}
@@ -203,12 +203,12 @@ def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[s
 
 
 def _figures_note(n: int, n_relays: int) -> str:
-    """The scan summary's mention of pairs giving different figures or dates (empty when there are none)."""
+    """The scan summary's mention of pairs giving different figures (empty when there are none)."""
     if not n:
         return ""
     relays = f" (including {n_relays} relay{'' if n_relays == 1 else 's'})" if n_relays else ""
     pairs = "1 pair gives" if n == 1 else f"{n} pairs give"
-    return f"; {pairs} different figures or dates{relays}: --differs"
+    return f"; {pairs} different figures{relays}: --differs"
 
 
 def _labels(value: str) -> list[str]:
@@ -229,8 +229,8 @@ def _labels(value: str) -> list[str]:
               help=f"Comma-separated labels to show ({', '.join(ALL_LABELS)}). [default: contradicts; with "
                    "--differs every label but unrelated]")
 @click.option("--differs", is_flag=True,
-              help="Only pairs on one subject whose claims give different figures or dates (numbers that drift "
-                   "between sources, relays that quote a figure differently), whatever their label.")
+              help="Only pairs on one subject whose claims give different figures for one thing, whatever their "
+                   "label: numbers that drift between sources, relays whose copies differ in a figure or a date.")
 @click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
 @click.option("--embedder", help="sentence-transformers model name or path (default: packaged all-MiniLM-L6-v2).")
 @click.option("--nli", "nli_name", help="NLI backend: aegis-onnx (default), cross-encoder:PATH or a model folder.")

@@ -155,7 +155,7 @@ def _show(it, i: int, n: int) -> None:
 @click.option("--cluster", default=None, type=int)
 @click.option("--search", "q", default=None, help="Only pairs whose text, speaker or outlet contains this.")
 @click.option("--differs", is_flag=True,
-              help="Only pairs on one subject whose claims give different figures or dates (use with --label any).")
+              help="Only pairs on one subject whose claims give different figures (use with --label any).")
 def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differs):
     """Review flagged pairs in the terminal, one at a time.
 

@@ -16,12 +16,18 @@ ECHO = "echo"
 """Label of a pair that is one report relayed by two outlets: agreement by echo, never scored as independent."""
 DIFFERENCE_KINDS = ("number", "date")
 """Reason kinds that point, with a side and a span, at a figure or a date one claim gives and the other gives
-differently. On a relay (``echo``) pair: a misquote or an update. Between sources: numbers that drift."""
+differently. On a relay (``echo``) pair, either is a misquote or an update of one report."""
 
 
-def gives_different_figures(reasons) -> bool:
-    """Whether a pair's reasons say its two claims give different figures or dates for one thing."""
-    return any(r.kind in DIFFERENCE_KINDS and r.side is not None for r in reasons)
+def gives_different_figures(label: str, reasons) -> bool:
+    """Whether a pair on one subject gives different figures for one thing: a relay whose two copies differ in a
+    figure or a date, or two sources giving different figures for one counted thing (numbers that drift). Dates
+    alone do not count between sources: two claims often date different events ("due by April", "shipped in
+    February"). ``unrelated`` pairs are not on one subject."""
+    if label == "unrelated":
+        return False
+    kinds = DIFFERENCE_KINDS if label == ECHO else ("number",)
+    return any(r.kind in kinds and r.side is not None for r in reasons)
 
 
 def sha(*parts: str, n: int = 16) -> str:

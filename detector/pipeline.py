@@ -44,7 +44,7 @@ class ScanReport(IngestReport):
     n_scored: int = 0
     n_echoes: int = 0
     n_relay_differences: int = 0  # relays whose two copies give different figures or dates
-    n_figure_differences: int = 0  # newly scored pairs on one subject (not unrelated) giving different figures or dates
+    n_figure_differences: int = 0  # new pairs giving different figures, relays included (gives_different_figures)
     n_clusters: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -138,9 +138,9 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     db.set_clusters(cands.clusters)
     rep.n_scored = len(scored)
     rep.n_echoes = len(echoes)
-    rep.n_relay_differences = sum(gives_different_figures(e.reasons) for e in echoes)
-    rep.n_figure_differences = rep.n_relay_differences + sum(
-        p.label != "unrelated" and gives_different_figures(p.reasons) for p in scored)
+    rep.n_relay_differences = sum(gives_different_figures(e.label, e.reasons) for e in echoes)
+    rep.n_figure_differences = rep.n_relay_differences + sum(gives_different_figures(p.label, p.reasons)
+                                                             for p in scored)
     rep.seconds["score"] = time.perf_counter() - t3
     return rep
 

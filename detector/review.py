@@ -91,7 +91,8 @@ class QueueFilter:
     ``labels`` empty = every label. ``status`` is one of ``STATUSES``, or ``reviewed`` (any verdict). ``outlet`` and
     ``speaker`` match either side exactly; ``q`` is a case-insensitive substring of either claim's text, speaker or
     outlet; ``date_from``/``date_to`` (ISO dates, inclusive) match if either claim was published in the range;
-    ``differs`` keeps the pairs on one subject (not ``unrelated``) whose claims give different figures or dates.
+    ``differs`` keeps the pairs on one subject whose claims give different figures for one thing (relays: figures or
+    dates; ``models.gives_different_figures``).
     """
 
     labels: tuple[str, ...] = ("contradicts",)
@@ -215,10 +216,12 @@ _ORDER = f" ORDER BY p.p_contradicts DESC, p.score DESC, {tie_break_sql('p')}, p
 
 _DIFFERS_SQL = (
     "(p.label != 'unrelated' AND EXISTS (SELECT 1 FROM json_each(p.reasons) "
-    f"WHERE json_extract(json_each.value, '$.kind') IN ({','.join('?' * len(DIFFERENCE_KINDS))}) "
-    "AND json_extract(json_each.value, '$.side') IS NOT NULL))"
+    "WHERE json_extract(json_each.value, '$.side') IS NOT NULL AND (json_extract(json_each.value, '$.kind') = ? "
+    f"OR (p.label = ? AND json_extract(json_each.value, '$.kind') IN ({','.join('?' * len(DIFFERENCE_KINDS))})))))"
 )
-"""Pairs on one subject whose reasons point at a figure or date the two claims give differently."""
+_DIFFERS_PARAMS = ("number", ECHO, *DIFFERENCE_KINDS)
+"""``models.gives_different_figures`` in SQL: pairs on one subject whose claims give different figures for one
+thing (relays: figures or dates)."""
 
 
 def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:
@@ -253,7 +256,7 @@ def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:
         params += [lo, hi, lo, hi]
     if f.differs:
         where.append(_DIFFERS_SQL)
-        params += list(DIFFERENCE_KINDS)
+        params += list(_DIFFERS_PARAMS)
     if f.q:
         needle = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         cols = ["a.text", "b.text", "a.speaker", "b.speaker", "a.outlet", "b.outlet"]
@@ -361,11 +364,12 @@ def cluster_view(db: Database, cluster: int) -> ClusterView | None:
 
 
 def figure_differences(db: Database) -> tuple[int, int]:
-    """How many pairs on one subject give different figures or dates, and how many of those are relays (``echo``)
-    whose two copies differ: numbers that drift between sources, and misquotes or updates between outlets."""
+    """How many pairs on one subject give different figures (``models.gives_different_figures``), and how many of
+    those are relays (``echo``) whose two copies differ: numbers that drift between sources, and misquotes or updates
+    between outlets."""
     n, n_echo = db.conn.execute(
         f"SELECT count(*), coalesce(sum(p.label = ?), 0) FROM pairs p WHERE {_DIFFERS_SQL}",
-        (ECHO, *DIFFERENCE_KINDS),
+        (ECHO, *_DIFFERS_PARAMS),
     ).fetchone()
     return n, n_echo
 

@@ -19,6 +19,9 @@ def assert_spans_point_at_cues(result, text_a, text_b):
         assert cue, r
         if "“" in r.detail:
             assert r.detail.split("“", 1)[1].rstrip("”") == cue, r
+        elif " vs " in r.detail:  # "A's figures vs B's figures": the cue is on its own side's half
+            mine = r.detail.split(" vs ", 1)[0 if r.side == "a" else 1]
+            assert cue in mine.split(" (")[0].split(", "), r
         else:
             assert r.detail.startswith(cue), r
 
@@ -61,6 +64,7 @@ def test_a_mismatch_reason_names_both_figures_once_with_every_span():
     assert {x.detail for x in found} == {"60 vs 200, 210 (passenger)"}
     assert sorted((x.side, (a if x.side == "a" else b)[slice(*x.span)]) for x in found) == [
         ("a", "60"), ("b", "200"), ("b", "210")]
+    assert_spans_point_at_cues(r, a, b)
 
 
 def test_percent_and_money_mismatch_reasons_do_not_repeat_the_unit():
