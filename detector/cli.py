@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import CrossclaimError
-from .models import ECHO, LABELS, Document, ScoredPair, gives_different_figures
+from .models import ECHO, LABELS, ScoredPair, gives_different_figures
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -91,13 +91,14 @@ def ingest(inputs, db_path, outlet, quiet):
         raise click.ClickException("nothing could be processed")
 
 
-def _pair_dict(rank: int, p: ScoredPair, docs: dict[str, Document | None]) -> dict:
+def _pair_dict(rank: int, p: ScoredPair, links: dict[str, tuple[str | None, str | None]]) -> dict:
+    """One pair as scan prints it; ``links`` is ``Database.document_links`` (doc_id -> URL, ref)."""
     def side(c):
-        d = docs.get(c.doc_id)
+        url, ref = links.get(c.doc_id, (None, None))
         return {
             "text": c.text, "assertion": c.assertion, "speaker": c.speaker, "outlet": c.outlet,
-            "relay": list(c.relay), "published": c.published, "doc": c.doc_id, "url": d.url if d else None,
-            "ref": d.ref if d else None, "span": list(c.span), "claim_id": c.claim_id,
+            "relay": list(c.relay), "published": c.published, "doc": c.doc_id, "url": url,
+            "ref": ref, "span": list(c.span), "claim_id": c.claim_id,
         }
 
     return {
@@ -190,12 +191,8 @@ def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[s
         pairs = kept
     if top:
         pairs = pairs[:top]
-    docs: dict[str, Document | None] = {}
-    for p in pairs:
-        for c in (p.a, p.b):
-            if c.doc_id not in docs:
-                docs[c.doc_id] = db.document(c.doc_id)
-    rows = [_pair_dict(i + 1, p, docs) for i, p in enumerate(pairs)]
+    links = db.document_links(c.doc_id for p in pairs for c in (p.a, p.b))
+    rows = [_pair_dict(i + 1, p, links) for i, p in enumerate(pairs)]
     for r in rows:
         r["more_pairs"] = more.get(r["pair_id"], [])
     _emit(rows, fmt)

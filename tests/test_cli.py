@@ -89,9 +89,10 @@ def scanned(examples_dir, tmp_path_factory):
     return db, r
 
 
-EXAMPLE_IDS = {json.loads(line)["id"] for line in
-               (Path(__file__).resolve().parents[1] / "examples" / "drone-reports" / "reports.jsonl")
-               .read_text("utf-8").splitlines() if line.strip()}
+_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "drone-reports" / "reports.jsonl"
+EXAMPLE_URLS = {r["id"]: r.get("url") for r in
+                (json.loads(line) for line in _EXAMPLE.read_text("utf-8").splitlines() if line.strip())}
+EXAMPLE_IDS = set(EXAMPLE_URLS)
 
 
 def jsonl_rows(text: str) -> list[dict]:
@@ -115,6 +116,7 @@ def test_scan_jsonl_fields(scanned):
                 assert key in s, (side, key)
             assert s["text"] and s["outlet"] and s["doc"]
             assert s["ref"] in EXAMPLE_IDS  # the example corpus's own record ids come through
+            assert s["url"] == EXAMPLE_URLS[s["ref"]]
             assert len(s["span"]) == 2 and 0 <= s["span"][0] < s["span"][1]
         assert x["reasons"]
         for reason in x["reasons"]:
