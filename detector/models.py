@@ -17,6 +17,8 @@ ECHO = "echo"
 DIFFERENCE_KINDS = ("number", "date")
 """Reason kinds that point, with a side and a span, at a figure or a date one claim gives and the other gives
 differently. On a relay (``echo``) pair, either is a misquote or an update of one report."""
+SOURCE_DIFFERENCE_KINDS = ("number",)
+"""The difference kinds that count between two sources (``gives_different_figures``)."""
 
 
 def gives_different_figures(label: str, reasons) -> bool:
@@ -26,7 +28,7 @@ def gives_different_figures(label: str, reasons) -> bool:
     February"). ``unrelated`` pairs are not on one subject."""
     if label == "unrelated":
         return False
-    kinds = DIFFERENCE_KINDS if label == ECHO else ("number",)
+    kinds = DIFFERENCE_KINDS if label == ECHO else SOURCE_DIFFERENCE_KINDS
     return any(r.kind in kinds and r.side is not None for r in reasons)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import CrossclaimError
-from .models import DIFFERENCE_KINDS, ECHO, LABELS, Claim, Reason, ScoredPair
+from .models import DIFFERENCE_KINDS, ECHO, LABELS, SOURCE_DIFFERENCE_KINDS, Claim, Reason, ScoredPair
 from .store import Database, tie_break_sql
 
 __all__ = [
@@ -216,10 +216,11 @@ _ORDER = f" ORDER BY p.p_contradicts DESC, p.score DESC, {tie_break_sql('p')}, p
 
 _DIFFERS_SQL = (
     "(p.label != 'unrelated' AND EXISTS (SELECT 1 FROM json_each(p.reasons) "
-    "WHERE json_extract(json_each.value, '$.side') IS NOT NULL AND (json_extract(json_each.value, '$.kind') = ? "
+    "WHERE json_extract(json_each.value, '$.side') IS NOT NULL AND ("
+    f"json_extract(json_each.value, '$.kind') IN ({','.join('?' * len(SOURCE_DIFFERENCE_KINDS))}) "
     f"OR (p.label = ? AND json_extract(json_each.value, '$.kind') IN ({','.join('?' * len(DIFFERENCE_KINDS))})))))"
 )
-_DIFFERS_PARAMS = ("number", ECHO, *DIFFERENCE_KINDS)
+_DIFFERS_PARAMS = (*SOURCE_DIFFERENCE_KINDS, ECHO, *DIFFERENCE_KINDS)
 """``models.gives_different_figures`` in SQL: pairs on one subject whose claims give different figures for one
 thing (relays: figures or dates)."""
 
