@@ -82,7 +82,7 @@ _WORDNUM = {
 NUMBER = re.compile(
     r"(?<![\w-])(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w-]*-\w)"
     r"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|k|m)\b)?(?:\s*(?P<pct>%|percent|per cent))?"
-    r"(?P<after>(?:\s+[A-Za-z][\w-]*){0,3})",
+    r"(?P<after>(?:\s+[A-Za-z][\w-]*){0,4})",
     re.IGNORECASE,
 )
 ENTITY = re.compile(r"\b(?:[A-Z][\w'’.-]*[A-Za-z0-9]|[A-Z])(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’.-]*[A-Za-z0-9])*")
@@ -100,9 +100,22 @@ class Quantity:
     text: str
 
 
+_CASUALTY = {
+    "killed": "death", "dead": "death", "died": "death", "death": "death", "deaths": "death", "fatalities": "death",
+    "injured": "injury", "wounded": "injury", "injuries": "injury", "hurt": "injury",
+}
+"""Casualty words near a figure name what is counted, whatever the noun: "40 people were killed", "twelve died" and
+"12 dead" all count deaths, and the toll is the figure outlets most often give differently."""
+
+
 def _unit(after: str) -> str:
-    """The counted noun after a number: "ZT-180 prototype drones" -> "drone" (model codes are skipped)."""
+    """The counted thing after a number: "ZT-180 prototype drones" -> "drone" (model codes are skipped); a casualty
+    word within the next four words wins ("40 people have been killed" -> "death")."""
     words = [w.lower().strip(".,;:()") for w in after.split()]
+    casualty = next((_CASUALTY[w] for w in words[:4] if w in _CASUALTY), None)
+    if casualty:
+        return casualty
+    words = words[:3]
     cands = [w for w in words if w and not any(ch.isdigit() for ch in w)
              and w not in STOP and w not in {"such", "more", "than", "per", "each", "to"}]
     if not cands:
@@ -140,7 +153,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             unit = _unit(m.group("after") or "")
         end = m.end("pct") if m.group("pct") else (m.end("scale") if m.group("scale") else m.end("num"))
         out.append(Quantity(value, unit, (m.start(), end), text[m.start() : end]))
-    for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")\s+((?:[A-Za-z][\w-]*\s+){0,2}[A-Za-z][\w-]*)", text, re.I):
+    for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*)", text, re.I):
         out.append(Quantity(float(_WORDNUM[m.group(1).lower()]), _unit(m.group(2)), m.span(1), m.group(1)))
     return tuple(out)
 

@@ -72,6 +72,20 @@ def test_percent_and_money_mismatch_reasons_do_not_repeat_the_unit():
     assert {x.detail for x in reasons_of(r, "number")} == {"12 per cent vs 15 percent"}
 
 
+def test_death_tolls_are_compared_whatever_the_noun():
+    a = "At least 40 people have been killed in the flooding, the governor said."
+    b = "Twelve people died in the floods, according to the regional office."
+    r = run_checks(a, b)
+    assert r.features["num_mismatch"] == 1.0
+    assert {x.detail for x in reasons_of(r, "number")} == {"40 vs Twelve (death)"}
+    assert_spans_point_at_cues(r, a, b)
+    assert run_checks("Floods killed 40; 40 dead were counted.", "The toll stands at 40 deaths.").features[
+        "num_match"] == 1.0
+    # the dead and the injured are different counts; so are the dead and a crowd
+    for other in ("Twelve people were injured in the floods.", "About 100 people attended the vigil."):
+        assert run_checks(a, other).features["num_mismatch"] == 0.0
+
+
 def test_same_numbers_match():
     r = run_checks("The factory will deliver 100 drones.", "Officials said 100 drones would be delivered.")
     assert (r.features["num_match"], r.features["num_mismatch"]) == (1.0, 0.0)
