@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from detector.review import get_verdict, queue
+from detector.review import QueueFilter, count_queue, get_verdict, queue
 from detector.store import Database
 from detector.web import create_app
 from tests._review_fixtures import ROOT, XSS_STRINGS, build_demo_db, build_scanned_db, build_xss_db, pipeline_available
@@ -168,6 +168,32 @@ def test_review_loop_in_the_browser(browser, review_db, request):
             if os.environ.get("CROSSCLAIM_UPDATE_SCREENSHOT") == "1":
                 DOCS_SHOT.parent.mkdir(exist_ok=True)
                 shutil.copy(shot, DOCS_SHOT)
+            assert dialogs == []
+        finally:
+            ctx.close()
+
+
+def test_different_figures_filter_in_the_browser(browser, tmp_path):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        want = [f"/pair/{it.pair_id}" for it in queue(db, QueueFilter(labels=(), differs=True))]
+        n_any = count_queue(db, QueueFilter(labels=()))
+    assert len(want) == 2 < n_any
+    with LiveServer(create_app(path, reviewer="desk")) as srv:
+        ctx, page, dialogs = _page(browser)
+        try:
+            page.goto(srv.url + "/")
+            assert "2 pairs on one subject give different figures" in page.inner_text("#figure-differences")
+            page.click("#figure-differences a")
+            page.wait_for_url("**differs=1*")
+            assert _queue_ids(page) == want
+            assert page.is_checked("input[name=differs]")
+            assert page.locator("#figure-differences").count() == 0  # already looking at them
+            # untick the box and filter again: every label's pairs come back
+            page.uncheck("input[name=differs]")
+            page.click(".filters button[type=submit]")
+            page.wait_for_url(lambda url: "differs" not in url)
+            assert len(_queue_ids(page)) == n_any
             assert dialogs == []
         finally:
             ctx.close()
