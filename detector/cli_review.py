@@ -146,7 +146,8 @@ def _show(it, i: int, n: int) -> None:
 @_db_option
 @click.option("--reviewer", envvar="CROSSCLAIM_REVIEWER", default=None,
               help="Name verdicts are recorded under (default: your login name).")
-@click.option("--label", default="contradicts", show_default=True, type=click.Choice([*LABELS, ECHO, "any"]))
+@click.option("--label", default=None, type=click.Choice([*LABELS, ECHO, "any"]),
+              help="Only pairs with this label. [default: contradicts; with --differs, any]")
 @click.option("--status", default="unreviewed", show_default=True,
               type=click.Choice(["unreviewed", "reviewed", "any", "confirmed", "false_alarm", "temporal_update",
                                  "needs_more"]))
@@ -155,7 +156,7 @@ def _show(it, i: int, n: int) -> None:
 @click.option("--cluster", default=None, type=int)
 @click.option("--search", "q", default=None, help="Only pairs whose text, speaker or outlet contains this.")
 @click.option("--differs", is_flag=True,
-              help="Only pairs on one subject whose claims give different figures (use with --label any).")
+              help="Only pairs on one subject whose claims give different figures, whatever their label.")
 def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differs):
     """Review flagged pairs in the terminal, one at a time.
 
@@ -166,6 +167,7 @@ def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differ
     from .review import QueueFilter, queue, set_verdict
 
     reviewer = reviewer or getpass.getuser()
+    label = label or ("any" if differs else "contradicts")
     with _existing_db(db_path) as db:
         f = QueueFilter(labels=() if label == "any" else (label,), status=None if status == "any" else status,
                         outlet=outlet, speaker=speaker, cluster=cluster, q=q, differs=differs)
