@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import CrossclaimError
-from .models import ECHO, LABELS, ScoredPair, gives_different_figures
+from .models import DIFFERENCE_KINDS, ECHO, LABELS, ScoredPair, gives_different_figures
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -142,7 +142,9 @@ def _emit(rows: list[dict], fmt: str) -> None:
                 click.echo(f"  {s.upper()}: {who}{via}{date}")
                 text = c["text"] if len(c["text"]) <= width * 2 else c["text"][: width * 2 - 1] + "…"
                 click.echo("     " + text)
-            kinds = sorted((x for x in r["reasons"] if x["kind"] not in ("similarity",)),
+            # a relay's reason already names the figures its copies give differently
+            skip = ("similarity", *DIFFERENCE_KINDS) if r["label"] == ECHO else ("similarity",)
+            kinds = sorted((x for x in r["reasons"] if x["kind"] not in skip),
                            key=lambda x: _REASON_ORDER.get(x["kind"], 99))
             shown = "; ".join(list(dict.fromkeys(x["detail"] for x in kinds))[:6])
             click.echo(f"  why: {shown}")

@@ -184,7 +184,7 @@ def _echo(a: Claim, b: Claim, clusters: dict[str, int]) -> ScoredPair:
     differ = [r for r in chk.reasons if r.kind in DIFFERENCE_KINDS and r.side is not None]
     if differ:
         shown = "; ".join(dict.fromkeys(r.detail for r in differ if r.side == "a"))
-        reasons = (Reason("relay", f"one report by {a.speaker}, relayed by {via} with different figures ({shown}): "
+        reasons = (Reason("relay", f"one report by {a.speaker}, relayed by {via} with different figures, {shown}: "
                                    "check which outlet quoted it right, or whether the figure was updated"),
                    *differ)
     else:

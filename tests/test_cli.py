@@ -199,6 +199,10 @@ def test_a_relay_with_different_figures_says_so(tmp_path):
     r = invoke("scan", "--db", str(db), "--differs", "--all-pairs", "--format", "jsonl")
     assert r.exit_code == 0
     assert echo.pair_id in [json.loads(line)["pair_id"] for line in r.stdout.splitlines()]
+    # the table's "why" names the two figures once, in the relay's reason
+    r = invoke("scan", "--db", str(db), "--labels", "echo")
+    (why,) = [line for line in r.stdout.splitlines() if line.strip().startswith("why:")]
+    assert "with different figures" in why and why.count(" vs ") == 1, why
 
 
 @pytest.mark.slow
