@@ -166,21 +166,25 @@ def test_relays_are_echoes_not_conflicts(scanned):
         assert not echo_ids & flagged
 
 
+def _scan_feed(tmp_path, rows: list[dict], *args: str):
+    """Write ``rows`` as a JSONL feed, scan it into a new store with ``args``; (store path, result)."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    db = tmp_path / "feed.db"
+    return db, invoke("scan", str(feed), "--db", str(db), *args)
+
+
 @pytest.mark.slow
 def test_a_relay_with_different_figures_says_so(tmp_path):
     """Two wires quote one official with different death tolls: still a relay (never scored), not agreement."""
-    feed = tmp_path / "ferry.jsonl"
-    rows = [
+    db, r = _scan_feed(tmp_path, [
         {"id": "w1", "outlet": "Northwire", "published": "2024-03-01", "text":
          "At least 40 people were killed when a ferry capsized on Lake Kivu on Thursday, the provincial governor "
          "said. Rescue teams worked through the night."},
         {"id": "w2", "outlet": "Southwire", "published": "2024-03-01", "text":
          "Twelve people died when a ferry capsized on Lake Kivu on Thursday, according to the provincial governor. "
          "Divers are still searching the lake."},
-    ]
-    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
-    db = tmp_path / "ferry.db"
-    r = invoke("scan", str(feed), "--db", str(db))
+    ])
     assert r.exit_code == 0
     summary = " ".join(r.stderr.split())
     assert "1 relays; " in summary and "different figures (including 1 relay): --differs" in summary
@@ -208,18 +212,14 @@ def test_a_relay_with_different_figures_says_so(tmp_path):
 @pytest.mark.slow
 def test_scan_differs_lists_sources_giving_different_figures(tmp_path):
     """Numbers that drift between sources are listed for checking whatever the classifier made of the pair."""
-    feed = tmp_path / "ferry.jsonl"
-    rows = [
+    _, r = _scan_feed(tmp_path, [
         {"id": "h1", "outlet": "Harbour Times", "published": "2024-05-02", "text":
          "A ferry overturned off the northern coast on Tuesday. The coast guard said the ferry was carrying 60 "
          "passengers when it overturned."},
         {"id": "c1", "outlet": "Daily Courier", "published": "2024-05-03", "text":
          "A ferry sank off the northern coast on Tuesday. Local officials said the ferry was carrying 200 "
          "passengers when it overturned."},
-    ]
-    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
-    db = tmp_path / "ferry.db"
-    r = invoke("scan", str(feed), "--db", str(db), "--differs", "--all-pairs", "--format", "jsonl")
+    ], "--differs", "--all-pairs", "--format", "jsonl")
     assert r.exit_code == 0, r.output
     assert "1 pair gives different figures: --differs" in " ".join(r.stderr.split())
     (row,) = [json.loads(line) for line in r.stdout.splitlines()]

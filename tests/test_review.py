@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from markupsafe import escape
 
 from detector.cli_review import review
-from detector.models import Claim, Document, Reason, ScoredPair, pair_key
+from detector.models import Claim, Document, Reason, ScoredPair, gives_different_figures, pair_key
 from detector.review import (
     STATUSES,
     QueueFilter,
@@ -243,6 +243,9 @@ def test_review_command_differs_keeps_pairs_giving_different_figures(tmp_path):
                         for x in it.pair.reasons)}
         f = QueueFilter(labels=(), status=None, differs=True)
         assert want and {it.pair_id for it in queue(db, f)} == want
+        # the queue's SQL and scan's Python say the same
+        everything = queue(db, QueueFilter(labels=(), status=None))
+        assert {it.pair_id for it in everything if gives_different_figures(it.pair.label, it.pair.reasons)} == want
         assert count_queue(db, f) == len(want) < count_queue(db, QueueFilter(labels=(), status=None))
         with db.atomic() as conn:  # whatever their label: one of them neutral
             conn.execute("UPDATE pairs SET label = 'neutral' WHERE pair_id = ?", (min(want),))
