@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import CrossclaimError
-from .models import DIFFERENCE_KINDS, ECHO, LABELS, SOURCE_DIFFERENCE_KINDS, Claim, Reason, ScoredPair
+from .models import ECHO, LABELS, Claim, Reason, ScoredPair
 from .store import Database, tie_break_sql
 
 __all__ = [
@@ -214,15 +214,9 @@ _SELECT = """
 _ORDER = f" ORDER BY p.p_contradicts DESC, p.score DESC, {tie_break_sql('p')}, p.pair_id"
 
 
-_DIFFERS_SQL = (
-    "(p.label != 'unrelated' AND EXISTS (SELECT 1 FROM json_each(p.reasons) "
-    "WHERE json_extract(json_each.value, '$.side') IS NOT NULL AND ("
-    f"json_extract(json_each.value, '$.kind') IN ({','.join('?' * len(SOURCE_DIFFERENCE_KINDS))}) "
-    f"OR (p.label = ? AND json_extract(json_each.value, '$.kind') IN ({','.join('?' * len(DIFFERENCE_KINDS))})))))"
-)
-_DIFFERS_PARAMS = (*SOURCE_DIFFERENCE_KINDS, ECHO, *DIFFERENCE_KINDS)
-"""``models.gives_different_figures`` in SQL: pairs on one subject whose claims give different figures for one
-thing (relays: figures or dates)."""
+_DIFFERS_SQL = "p.differs = 1"
+"""``models.gives_different_figures``, stored with each pair (``Database.add_pairs``): pairs on one subject whose
+claims give different figures for one thing (relays: figures or dates)."""
 
 
 def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:
@@ -257,7 +251,6 @@ def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:
         params += [lo, hi, lo, hi]
     if f.differs:
         where.append(_DIFFERS_SQL)
-        params += list(_DIFFERS_PARAMS)
     if f.q:
         needle = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         cols = ["a.text", "b.text", "a.speaker", "b.speaker", "a.outlet", "b.outlet"]
@@ -369,8 +362,7 @@ def figure_differences(db: Database) -> tuple[int, int]:
     those are relays (``echo``) whose two copies differ: numbers that drift between sources, and misquotes or updates
     between outlets."""
     n, n_echo = db.conn.execute(
-        f"SELECT count(*), coalesce(sum(p.label = ?), 0) FROM pairs p WHERE {_DIFFERS_SQL}",
-        (ECHO, *_DIFFERS_PARAMS),
+        f"SELECT count(*), coalesce(sum(p.label = ?), 0) FROM pairs p WHERE {_DIFFERS_SQL}", (ECHO,),
     ).fetchone()
     return n, n_echo
 

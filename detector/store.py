@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import StoreError
-from .models import Claim, Document, Reason, ScoredPair
+from .models import Claim, Document, Reason, ScoredPair, gives_different_figures
 
 __all__ = ["Database", "SCHEMA_VERSION", "tie_break_sql"]
 
@@ -124,11 +124,34 @@ def _m004_pair_p_model(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE pairs ADD COLUMN p_model REAL")
 
 
+def _m005_pair_differs(conn: sqlite3.Connection) -> None:
+    # whether the pair gives different figures (models.gives_different_figures), stored with the pair so the queue
+    # filters and counts such pairs by an index instead of parsing every pair's reasons on every page; pairs stored
+    # before are backfilled from their reasons
+    conn.execute("ALTER TABLE pairs ADD COLUMN differs INTEGER NOT NULL DEFAULT 0")
+    recompute_differs(conn)
+    conn.execute("CREATE INDEX pairs_differs ON pairs(differs) WHERE differs = 1")
+
+
+def recompute_differs(conn: sqlite3.Connection) -> int:
+    """Set every stored pair's ``differs`` from its label and reasons; returns how many give different figures.
+
+    The column is written by ``Database.add_pairs``; a migration that changes ``models.gives_different_figures``
+    calls this to bring the pairs already stored in line.
+    """
+    rows = conn.execute("SELECT pair_id, label, reasons, differs FROM pairs").fetchall()
+    flags = [(int(gives_different_figures(r[1], [Reason.from_dict(d) for d in json.loads(r[2])])), r[0], r[3])
+             for r in rows]
+    conn.executemany("UPDATE pairs SET differs = ? WHERE pair_id = ?", [(f, pid) for f, pid, old in flags if f != old])
+    return sum(f for f, _, _ in flags)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_verdicts", _m002_verdicts),
     ("003_document_ref", _m003_document_ref),
     ("004_pair_p_model", _m004_pair_p_model),
+    ("005_pair_differs", _m005_pair_differs),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -338,13 +361,14 @@ class Database:
                     p.probs.get("contradicts", 0.0), p.probs.get("agrees", 0.0), p.probs.get("neutral", 0.0),
                     p.probs.get("unrelated", 0.0), p.nli[0], p.nli[1],
                     json.dumps([r.to_dict() for r in p.reasons]), p.cluster, scorer, now, p.p_model,
+                    int(gives_different_figures(p.label, p.reasons)),
                 )
             )
         with self.atomic() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO pairs (pair_id, pair_key, a_id, b_id, label, score, p_contradicts, p_agrees, "
-                "p_neutral, p_unrelated, nli_ab, nli_ba, reasons, cluster, scorer, scored_at, p_model) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+                "p_neutral, p_unrelated, nli_ab, nli_ba, reasons, cluster, scorer, scored_at, p_model, differs) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
         return len(rows)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 import time
 
@@ -301,8 +302,10 @@ def test_a_store_from_before_p_model_is_migrated(tmp_path):
         db.add_document(doc, [a, b])
     old = ScoredPair(a, b, "contradicts", {"contradicts": 0.7, "agrees": 0.1, "neutral": 0.2, "unrelated": 0.0})
     conn = sqlite3.connect(path)  # back to the version-3 layout, and one pair stored the way it stored them
+    conn.execute("DROP INDEX pairs_differs")
+    conn.execute("ALTER TABLE pairs DROP COLUMN differs")
     conn.execute("ALTER TABLE pairs DROP COLUMN p_model")
-    conn.execute("DELETE FROM migrations WHERE name = '004_pair_p_model'")
+    conn.execute("DELETE FROM migrations WHERE name IN ('004_pair_p_model', '005_pair_differs')")
     conn.execute("PRAGMA user_version = 3")
     conn.execute("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  (old.pair_id, old.pair_key, a.claim_id, b.claim_id, "contradicts", 0.7, 0.7, 0.1, 0.2, 0.0, 0.3,
@@ -316,3 +319,40 @@ def test_a_store_from_before_p_model_is_migrated(tmp_path):
         assert (p.pair_id, p.score, p.nli, p.p_model) == (old.pair_id, 0.7, (0.3, 0.4), None)
         db.add_pairs([dataclasses.replace(old, p_model=0.25)], scorer="pipeline")
         assert [q.p_model for q in db.pairs()] == [0.25]
+
+
+def test_a_store_from_before_differs_is_backfilled_from_the_reasons(tmp_path):
+    """A store written before 005_pair_differs: the migration marks, from each pair's stored reasons, the pairs that
+    give different figures (models.gives_different_figures), and new pairs are marked as they are stored."""
+    path = tmp_path / "old.db"
+    doc = make_doc()
+    a, b = make_claims(doc)
+    c = dataclasses.replace(b, claim_id="c" * 16, text="Farmers said 12 wells ran dry.")
+    figure = Reason("number", "40 vs 12 (well)", side="a", span=(0, 2))
+    date = Reason("date", "March vs April", side="b", span=(0, 5))
+    probs = {"contradicts": 0.2, "agrees": 0.1, "neutral": 0.7, "unrelated": 0.0}
+    old = [ScoredPair(a, b, "neutral", probs, (figure,)),  # figures differ between sources
+           ScoredPair(a, c, "neutral", probs, (date,)),  # a date alone does not count between sources
+           ScoredPair(b, c, ECHO, {ECHO: 1.0}, (date,))]  # on a relay it does
+    with Database(path) as db:
+        db.add_document(doc, [a, b, c])
+    conn = sqlite3.connect(path)  # back to the version-4 layout, with the pairs stored the way it stored them
+    conn.execute("DROP INDEX pairs_differs")
+    conn.execute("ALTER TABLE pairs DROP COLUMN differs")
+    conn.execute("DELETE FROM migrations WHERE name = '005_pair_differs'")
+    conn.execute("PRAGMA user_version = 4")
+    conn.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(p.pair_id, p.pair_key, p.a.claim_id, p.b.claim_id, p.label, p.score,
+                       p.probs.get("contradicts", 0.0), 0.1, 0.7, 0.0, None, None,
+                       json.dumps([r.to_dict() for r in p.reasons]), None, "pipeline", 5.0, None) for p in old])
+    conn.commit()
+    conn.close()
+    with Database(path) as db:
+        assert db.schema_version == SCHEMA_VERSION
+        marked = dict(db.conn.execute("SELECT pair_id, differs FROM pairs").fetchall())
+        assert marked == {old[0].pair_id: 1, old[1].pair_id: 0, old[2].pair_id: 1}
+        # stored again as unrelated (not on one subject), the first one is no longer marked
+        db.add_pairs([dataclasses.replace(old[0], label="unrelated")], scorer="pipeline")
+        assert db.conn.execute("SELECT differs FROM pairs WHERE pair_id = ?", (old[0].pair_id,)).fetchone()[0] == 0
+        plan = db.conn.execute("EXPLAIN QUERY PLAN SELECT count(*) FROM pairs WHERE differs = 1").fetchall()
+        assert any("pairs_differs" in r[-1] for r in plan)  # counted by the index, not by reading every pair

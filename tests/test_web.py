@@ -1,5 +1,6 @@
 """The review web app over HTTP (no browser): pages, verdicts, CSRF, token, escaping, error shape, `serve`."""
 
+import dataclasses
 import re
 from html.parser import HTMLParser
 
@@ -8,6 +9,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from detector.cli_review import serve
+from detector.models import Reason
 from detector.review import get_verdict, queue, set_verdict, verdict_log
 from detector.store import Database
 from detector.web import create_app
@@ -91,15 +93,17 @@ def test_queue_points_at_pairs_whose_figures_differ(demo):
         assert 'name="differs" value="1" checked' in t
     echo = next(r for r in rows if r["label"] == "echo")
     unrelated, plain = [r for r in rows if r["pair_id"] not in differ and r["label"] != "echo"][:2]
-    figure = {"kind": "number", "detail": "40 vs 12 (people)", "side": "a", "span": [0, 2]}
-    date = {"kind": "date", "detail": "April 2023 vs February 2023", "side": "a", "span": [0, 2]}
-    same = {"kind": "number", "detail": "the same figures on both sides"}  # no side: not a difference
-    with Database(path) as db, db.atomic() as conn:
+    figure = Reason("number", "40 vs 12 (people)", side="a", span=(0, 2))
+    date = Reason("date", "April 2023 vs February 2023", side="a", span=(0, 2))
+    same = Reason("number", "the same figures on both sides")  # no side: not a difference
+    with Database(path) as db:
+        stored = {p.pair_id: p for p in db.pairs()}
         # between sources a date alone does not count (two claims often date different events); on a relay it does
-        for r, extra in ((echo, [date]), (unrelated, [figure]), (plain, [same, date])):
-            conn.execute("UPDATE pairs SET reasons = ? WHERE pair_id = ?",
-                         (json.dumps(json.loads(r["reasons"]) + extra), r["pair_id"]))
-        conn.execute("UPDATE pairs SET label = 'unrelated' WHERE pair_id = ?", (unrelated["pair_id"],))
+        db.add_pairs([dataclasses.replace(stored[echo["pair_id"]], reasons=stored[echo["pair_id"]].reasons + (date,)),
+                      dataclasses.replace(stored[unrelated["pair_id"]], label="unrelated",
+                                          reasons=stored[unrelated["pair_id"]].reasons + (figure,)),
+                      dataclasses.replace(stored[plain["pair_id"]],
+                                          reasons=stored[plain["pair_id"]].reasons + (same, date))], scorer="pipeline")
     with TestClient(create_app(path)) as c:
         notice = ('<p class="notice" id="figure-differences">3 pairs on one subject give different figures '
                   '(1 of them a report relayed by two outlets, in figures or dates), whatever their label: ')
