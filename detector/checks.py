@@ -108,13 +108,36 @@ _CASUALTY = {
 "12 dead" all count deaths, and the toll is the figure outlets most often give differently."""
 
 
-def _unit(after: str) -> str:
+_TRANSITIVE_CASUALTY = frozenset({"killed", "injured", "wounded", "hurt"})
+_ABOUT = r"(?:(?:at least|more than|as many as|up to|about|around|nearly|almost|some|over)\s+)?"
+_OBJECT_START = re.compile(
+    rf"(?:the|a|an|his|her|their|its)\b|{_ABOUT}(?:\d|(?:dozens|hundreds|scores|thousands|{'|'.join(_WORDNUM)})\b)",
+    re.IGNORECASE)
+"""What an active casualty verb's object starts with: "3 men who killed 40 people", "gunmen killed the driver"."""
+_CASUALTY_BEFORE = re.compile(rf"\b(kill|injur|wound)(?:ed|ing)\s+{_ABOUT}$", re.IGNORECASE)
+"""An active casualty verb right before a figure names what it counts: "gunmen killed at least 40 people"."""
+
+
+def _casualty_before(text: str, start: int) -> str | None:
+    """"death" or "injury" when the figure at ``start`` is the object of a casualty verb, else None."""
+    m = _CASUALTY_BEFORE.search(text, max(0, start - 40), start)
+    return None if m is None else _CASUALTY[m.group(1).lower() + "ed"]
+
+
+def _unit(after: str, rest: str = "") -> str:
     """The counted thing after a number: "ZT-180 prototype drones" -> "drone" (model codes are skipped); a casualty
-    word within the next four words wins ("40 people have been killed" -> "death")."""
-    words = [w.lower().strip(".,;:()") for w in after.split()]
-    casualty = next((_CASUALTY[w] for w in words[:4] if w in _CASUALTY), None)
-    if casualty:
-        return casualty
+    word within the next four words wins ("40 people have been killed" -> "death"), unless it is an active verb with
+    an object of its own ("the 3 men who killed 40 people": the 40 are the dead). ``rest`` is the text after
+    ``after``."""
+    raw = after.split()
+    words = [w.lower().strip(".,;:()") for w in raw]
+    for i, w in enumerate(words[:4]):
+        if w not in _CASUALTY:
+            continue
+        following = " ".join([*raw[i + 1 :], rest.lstrip()])
+        if w in _TRANSITIVE_CASUALTY and not raw[i].endswith((",", ".", ";", ":")) and _OBJECT_START.match(following):
+            break
+        return _CASUALTY[w]
     words = words[:3]
     cands = [w for w in words if w and not any(ch.isdigit() for ch in w)
              and w not in STOP and w not in {"such", "more", "than", "per", "each", "to"}]
@@ -150,11 +173,14 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         elif m.group("cur"):
             unit = {"$": "usd", "€": "eur", "£": "gbp"}[m.group("cur")]
         else:
-            unit = _unit(m.group("after") or "")
+            unit = _casualty_before(text, m.start()) or _unit(m.group("after") or "", text[m.end() :])
         end = m.end("pct") if m.group("pct") else (m.end("scale") if m.group("scale") else m.end("num"))
         out.append(Quantity(value, unit, (m.start(), end), text[m.start() : end]))
-    for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*)", text, re.I):
-        out.append(Quantity(float(_WORDNUM[m.group(1).lower()]), _unit(m.group(2)), m.span(1), m.group(1)))
+    # the window is a lookahead, so "three soldiers killed two civilians" finds both figures
+    for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")(?=\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*))", text,
+                         re.I):
+        unit = _casualty_before(text, m.start()) or _unit(m.group(2), text[m.end(2) :])
+        out.append(Quantity(float(_WORDNUM[m.group(1).lower()]), unit, m.span(1), m.group(1)))
     return tuple(out)
 
 

@@ -86,6 +86,26 @@ def test_death_tolls_are_compared_whatever_the_noun():
         assert run_checks(a, other).features["num_mismatch"] == 0.0
 
 
+
+def test_the_dead_are_the_object_of_the_killing_not_its_subject():
+    units = {s: [(x.value, x.unit) for x in quantities(s)] for s in (
+        "The 3 men who killed 40 people were arrested.",
+        "Three gunmen killed at least 40 people at the market.",
+        "The blast, killing 12 and injuring 30, hit the station.",
+        "Three soldiers killed two civilians.",
+        "40 people killed in the attack were buried on Sunday.",
+    )}
+    assert list(units.values()) == [
+        [(3.0, "men"), (40.0, "death")],
+        [(40.0, "death"), (3.0, "gunmen")],
+        [(12.0, "death"), (30.0, "injury")],
+        [(3.0, "soldier"), (2.0, "death")],  # both figures, though the first one's window covers the second
+        [(40.0, "death")],  # a passive "killed in" still names its own figure
+    ]
+    # so the killers are not a second death toll against the first
+    r = run_checks("The 3 men who killed 40 people were arrested.", "Forty people died in the attack.")
+    assert (r.features["num_match"], r.features["num_mismatch"]) == (1.0, 0.0)
+
 def test_same_numbers_match():
     r = run_checks("The factory will deliver 100 drones.", "Officials said 100 drones would be delivered.")
     assert (r.features["num_match"], r.features["num_mismatch"]) == (1.0, 0.0)
