@@ -139,9 +139,13 @@ def recompute_differs(conn: sqlite3.Connection) -> int:
     The column is written by ``Database.add_pairs``; a migration that changes ``models.gives_different_figures``
     calls this to bring the pairs already stored in line.
     """
-    rows = conn.execute("SELECT pair_id, label, reasons, differs FROM pairs").fetchall()
-    flags = [(int(gives_different_figures(r[1], [Reason.from_dict(d) for d in json.loads(r[2])])), r[0], r[3])
-             for r in rows]
+    flags = []
+    for pair_id, label, reasons, old in conn.execute("SELECT pair_id, label, reasons, differs FROM pairs"):
+        try:
+            differs = gives_different_figures(label, [Reason.from_dict(d) for d in json.loads(reasons)])
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise sqlite3.DatabaseError(f"pair {pair_id} has unreadable reasons ({exc})") from exc
+        flags.append((int(differs), pair_id, old))
     conn.executemany("UPDATE pairs SET differs = ? WHERE pair_id = ?", [(f, pid) for f, pid, old in flags if f != old])
     return sum(f for f, _, _ in flags)
 
@@ -156,7 +160,6 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-
 def tie_break_sql(table: str = "") -> str:
     """ORDER BY terms for pairs of equal probability, ``table`` the pairs table's alias.
 
@@ -167,6 +170,7 @@ def tie_break_sql(table: str = "") -> str:
     p = f"{table}." if table else ""
     return (f"COALESCE({p}p_model, {p}p_contradicts) DESC, "
             f"MAX(COALESCE({p}nli_ab, 0), COALESCE({p}nli_ba, 0)) DESC")
+
 
 class Database:
     """One SQLite file (or ``memory=True``) holding the pipeline's state.

@@ -321,22 +321,12 @@ def test_a_store_from_before_p_model_is_migrated(tmp_path):
         assert [q.p_model for q in db.pairs()] == [0.25]
 
 
-def test_a_store_from_before_differs_is_backfilled_from_the_reasons(tmp_path):
-    """A store written before 005_pair_differs: the migration marks, from each pair's stored reasons, the pairs that
-    give different figures (models.gives_different_figures), and new pairs are marked as they are stored."""
-    path = tmp_path / "old.db"
+def _version_4_store(path, pairs, reasons_json=None) -> None:
+    """A store as crossclaim wrote it before 005_pair_differs, holding ``pairs`` (their claims in one document)."""
     doc = make_doc()
-    a, b = make_claims(doc)
-    c = dataclasses.replace(b, claim_id="c" * 16, text="Farmers said 12 wells ran dry.")
-    figure = Reason("number", "40 vs 12 (well)", side="a", span=(0, 2))
-    date = Reason("date", "March vs April", side="b", span=(0, 5))
-    probs = {"contradicts": 0.2, "agrees": 0.1, "neutral": 0.7, "unrelated": 0.0}
-    old = [ScoredPair(a, b, "neutral", probs, (figure,)),  # figures differ between sources
-           ScoredPair(a, c, "neutral", probs, (date,)),  # a date alone does not count between sources
-           ScoredPair(b, c, ECHO, {ECHO: 1.0}, (date,))]  # on a relay it does
     with Database(path) as db:
-        db.add_document(doc, [a, b, c])
-    conn = sqlite3.connect(path)  # back to the version-4 layout, with the pairs stored the way it stored them
+        db.add_document(doc, list({c.claim_id: c for p in pairs for c in (p.a, p.b)}.values()))
+    conn = sqlite3.connect(path)
     conn.execute("DROP INDEX pairs_differs")
     conn.execute("ALTER TABLE pairs DROP COLUMN differs")
     conn.execute("DELETE FROM migrations WHERE name = '005_pair_differs'")
@@ -344,9 +334,30 @@ def test_a_store_from_before_differs_is_backfilled_from_the_reasons(tmp_path):
     conn.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      [(p.pair_id, p.pair_key, p.a.claim_id, p.b.claim_id, p.label, p.score,
                        p.probs.get("contradicts", 0.0), 0.1, 0.7, 0.0, None, None,
-                       json.dumps([r.to_dict() for r in p.reasons]), None, "pipeline", 5.0, None) for p in old])
+                       reasons_json or json.dumps([r.to_dict() for r in p.reasons]), None, "pipeline", 5.0, None)
+                      for p in pairs])
     conn.commit()
     conn.close()
+
+
+def _differs_pairs():
+    doc = make_doc()
+    a, b = make_claims(doc)
+    c = dataclasses.replace(b, claim_id="c" * 16, text="Farmers said 12 wells ran dry.")
+    figure = Reason("number", "40 vs 12 (well)", side="a", span=(0, 2))
+    date = Reason("date", "March vs April", side="b", span=(0, 5))
+    probs = {"contradicts": 0.2, "agrees": 0.1, "neutral": 0.7, "unrelated": 0.0}
+    return [ScoredPair(a, b, "neutral", probs, (figure,)),  # figures differ between sources
+            ScoredPair(a, c, "neutral", probs, (date,)),  # a date alone does not count between sources
+            ScoredPair(b, c, ECHO, {ECHO: 1.0}, (date,))]  # on a relay it does
+
+
+def test_a_store_from_before_differs_is_backfilled_from_the_reasons(tmp_path):
+    """A store written before 005_pair_differs: the migration marks, from each pair's stored reasons, the pairs that
+    give different figures (models.gives_different_figures), and new pairs are marked as they are stored."""
+    path = tmp_path / "old.db"
+    old = _differs_pairs()
+    _version_4_store(path, old)
     with Database(path) as db:
         assert db.schema_version == SCHEMA_VERSION
         marked = dict(db.conn.execute("SELECT pair_id, differs FROM pairs").fetchall())
@@ -356,3 +367,16 @@ def test_a_store_from_before_differs_is_backfilled_from_the_reasons(tmp_path):
         assert db.conn.execute("SELECT differs FROM pairs WHERE pair_id = ?", (old[0].pair_id,)).fetchone()[0] == 0
         plan = db.conn.execute("EXPLAIN QUERY PLAN SELECT count(*) FROM pairs WHERE differs = 1").fetchall()
         assert any("pairs_differs" in r[-1] for r in plan)  # counted by the index, not by reading every pair
+
+
+def test_a_backfill_that_meets_unreadable_reasons_names_the_pair_and_changes_nothing(tmp_path):
+    path = tmp_path / "old.db"
+    old = _differs_pairs()[:1]
+    _version_4_store(path, old, reasons_json='[{"kind": "number", ')
+    with pytest.raises(StoreError, match=rf"old\.db: .*pair {old[0].pair_id} has unreadable reasons"):
+        Database(path)
+    conn = sqlite3.connect(path)  # the migration rolled back: still the version-4 layout, the pair as it was
+    assert "differs" not in {r[1] for r in conn.execute("PRAGMA table_info(pairs)")}
+    assert "005_pair_differs" not in {r[0] for r in conn.execute("SELECT name FROM migrations")}
+    assert conn.execute("SELECT count(*) FROM pairs").fetchone()[0] == 1
+    conn.close()
