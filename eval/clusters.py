@@ -22,6 +22,8 @@ from sklearn.metrics.cluster import contingency_matrix
 
 from detector.errors import InputError
 
+from .pairs import not_utf8
+
 CLUSTER_FORMATS = ("ecbplus", "jsonl")
 
 
@@ -41,11 +43,14 @@ def read_cluster_items(path: str | Path, format: str | None = None) -> list[Clus
     if not path.is_file():
         raise InputError(str(path), "no such file")
     fmt = format or ("jsonl" if path.suffix == ".jsonl" else "ecbplus" if path.suffix == ".json" else None)
-    if fmt == "ecbplus":
-        return _read_ecbplus(path)
-    if fmt == "jsonl":
-        return _read_jsonl(path)
-    raise InputError(str(path), f"cannot tell the format (got {format!r}); use one of {', '.join(CLUSTER_FORMATS)}")
+    readers = {"ecbplus": _read_ecbplus, "jsonl": _read_jsonl}
+    if fmt not in readers:
+        told = f"unknown format {format!r}" if format else f"cannot tell the format from the name {path.name!r}"
+        raise InputError(str(path), f"{told}; pass --format, one of {', '.join(CLUSTER_FORMATS)}")
+    try:
+        return readers[fmt](path)
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
 
 
 def _read_ecbplus(path: Path, pick: str = "widest") -> list[ClusterItem]:

@@ -84,13 +84,29 @@ def read_pairs(path: str | Path, format: str | None = None, *, limit: int | None
     fmt = format or detect_format(path)
     if fmt not in _READERS:
         raise InputError(str(path), f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
-    pairs = _READERS[fmt](path)
+    try:
+        pairs = _READERS[fmt](path)
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     if not pairs:
         raise InputError(str(path), f"no labelled pairs found (read as {fmt})")
     _check_unique_ids(pairs, str(path))
     if limit is not None:
         pairs = sample_pairs(pairs, limit, seed=seed)
     return pairs
+
+
+def not_utf8(path: Path) -> InputError:
+    """The error for a file, or the first file in a dataset folder, that is not UTF-8 text: it names the file, the
+    line and the byte offset of the first undecodable byte (a decoder's own offset is only into its buffer)."""
+    for f in sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]:
+        data = f.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return InputError(str(f), f"not UTF-8 text ({exc.reason} at byte {exc.start}); is it a binary file?",
+                              data.count(b"\n", 0, exc.start) + 1)
+    return InputError(str(path), "not UTF-8 text")
 
 
 def detect_format(path: str | Path) -> str:

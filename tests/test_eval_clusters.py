@@ -58,8 +58,12 @@ def test_bad_cluster_files(tmp_path):
     bad.write_text('{"id": "1", "text": "t", "cluster": "a"}\n{"id": "2", "text": ""}\n')
     with pytest.raises(InputError, match=r"x.jsonl:2: each line needs"):
         read_cluster_items(bad)
-    with pytest.raises(InputError, match="cannot tell the format"):
+    with pytest.raises(InputError, match="generic.csv: cannot tell the format from the name 'generic.csv'; pass"):
         read_cluster_items(FX / "generic.csv")
+    binary = tmp_path / "y.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00\x01")
+    with pytest.raises(InputError, match=r"y.jsonl:1: not UTF-8 text \(invalid start byte at byte 0\)"):
+        read_cluster_items(binary)
 
 
 def test_ecbplus_dev_reads():

@@ -52,6 +52,27 @@ def test_bad_rows_name_file_and_line(name, where, problem):
     assert where in str(e.value) and problem in str(e.value)
 
 
+def test_a_file_that_is_not_utf8_is_named_with_the_byte(tmp_path):
+    latin1 = tmp_path / "desk.csv"
+    latin1.write_bytes("id,text_a,text_b,label\n1,Caf\u00e9 fire,Caf\u00e9 fire out,agrees\n".encode("latin-1"))
+    with pytest.raises(InputError, match=r"desk\.csv:2: not UTF-8 text \(invalid continuation byte at byte 28\)"):
+        read_pairs(latin1)
+    # past the decoder's first buffer, the offset is still the file's
+    long = tmp_path / "long.jsonl"
+    line = b'{"id": "%d", "text_a": "A ferry sank.", "text_b": "The ferry sank.", "label": "agrees"}\n'
+    head = b"".join(line % i for i in range(500))
+    bad = b'{"id": "x", "text_a": "'
+    long.write_bytes(head + bad + b'\xe9"}\n')
+    with pytest.raises(InputError, match=rf"long\.jsonl:501: not UTF-8 text \(.* at byte {len(head + bad)}\)"):
+        read_pairs(long)
+    # in a dataset folder, the message names the file inside it, not the folder
+    folder = tmp_path / "cf"
+    folder.mkdir()
+    (folder / "climate-fever.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(InputError, match=r"cf/climate-fever\.jsonl:1: not UTF-8 text"):
+        read_pairs(folder)
+
+
 def test_fnc1_train_and_test_layouts():
     pairs = read_pairs(FX / "fnc1")
     assert labels(pairs) == ["agrees", "contradicts", "neutral", "unrelated", "agrees"]
