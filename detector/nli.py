@@ -17,6 +17,7 @@ Two backends behind one interface:
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -49,7 +50,8 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 def _progress(total: int, show: bool, desc: str):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, disable=not show, desc=desc, unit="pair", leave=False)
+    # disable=None: a bar on a terminal only, so a log file or a pipe gets no carriage-return lines
+    return tqdm(total=total, disable=None if show else True, desc=desc, unit="pair", leave=False)
 
 
 class OnnxNli:
@@ -198,7 +200,8 @@ class CrossEncoderNli:
             return np.zeros((0, len(self.columns)), dtype=np.float32)
         ce = self._load()
         logits = ce.predict(
-            list(zip(premises, hypotheses)), batch_size=batch_size, show_progress_bar=show_progress,
+            list(zip(premises, hypotheses)), batch_size=batch_size,
+            show_progress_bar=show_progress and sys.stderr.isatty(),  # a bar on a terminal, none in a log
             convert_to_numpy=True, apply_softmax=False,
         )
         return _softmax(np.asarray(logits, dtype=np.float32))

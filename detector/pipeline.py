@@ -74,7 +74,8 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
     if not new:
         return rep
     ex = extractor or ClaimExtractor()
-    bar = tqdm(total=len(new), desc="claims", unit="doc", disable=not show_progress, file=sys.stderr, leave=False)
+    bar = tqdm(total=len(new), desc="claims", unit="doc", disable=None if show_progress else True,
+               file=sys.stderr, leave=False)  # None: a bar on a terminal only, none in a log file or a pipe
     for i in range(0, len(new), 32):
         chunk = new[i : i + 32]
         try:

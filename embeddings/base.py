@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -97,7 +98,8 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         st = self._load()
         vecs = st.encode(
-            texts, batch_size=batch_size, normalize_embeddings=normalize, show_progress_bar=show_progress,
+            texts, batch_size=batch_size, normalize_embeddings=normalize,
+            show_progress_bar=show_progress and sys.stderr.isatty(),  # a bar on a terminal, none in a log
             convert_to_numpy=True,
         )
         return np.asarray(vecs, dtype=np.float32)

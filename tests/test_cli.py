@@ -129,6 +129,13 @@ def test_scan_jsonl_fields(scanned):
 
 
 @pytest.mark.slow
+def test_scan_writes_no_progress_bars_into_a_log(scanned):
+    """Progress bars are for a terminal: piped or logged, stderr holds only the summary, no carriage returns."""
+    _, r = scanned
+    assert "\r" not in r.stderr
+    assert r.stderr.startswith("7 documents (7 new), 28 claims, ") and r.stderr.count("\n") == 1
+
+
 def test_scan_never_flags_a_source_against_itself(scanned):
     from detector.candidates import same_source
 
