@@ -107,7 +107,7 @@ def _pair_dict(rank: int, p: ScoredPair, links: dict[str, tuple[str | None, str 
         "p_model": None if p.p_model is None else round(p.p_model, 4),
         "probs": {k: round(v, 4) for k, v in p.probs.items()},
         "a": side(p.a), "b": side(p.b), "reasons": [r.to_dict() for r in p.reasons], "cluster": p.cluster,
-        "pair_id": p.pair_id,
+        "differs": gives_different_figures(p.label, p.reasons), "pair_id": p.pair_id,
     }
 
 

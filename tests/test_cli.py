@@ -126,6 +126,7 @@ def test_scan_jsonl_fields(scanned):
                 assert 0 <= reason["span"][0] < reason["span"][1] <= len(text)
     ps = [x["p_contradicts"] for x in rows]
     assert ps == sorted(ps, reverse=True)  # ranked by probability of contradiction
+    assert not any(x["differs"] for x in rows)  # the example corpus gives no figure two ways
 
 
 @pytest.mark.slow
@@ -235,6 +236,7 @@ def test_scan_differs_lists_sources_giving_different_figures(tmp_path):
     figures = [x for x in row["reasons"] if x["kind"] == "number"]
     assert {x["detail"] for x in figures} in ({"60 vs 200 (passenger)"}, {"200 vs 60 (passenger)"})
     assert sorted(x["side"] for x in figures) == ["a", "b"]
+    assert row["differs"] is True
 
 
 @pytest.mark.slow

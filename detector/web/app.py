@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from ..errors import CrossclaimError
 from ..export import safe_url
-from ..models import ECHO, LABELS
+from ..models import ECHO, LABELS, gives_different_figures
 from ..review import (
     STATUSES,
     UNREVIEWED,
@@ -172,7 +172,7 @@ def _item_json(it: QueueItem, links: dict[str, tuple[str | None, str | None]]) -
     return {
         "pair_id": it.pair_id, "pair_key": it.pair_key, "label": it.pair.label, "score": it.pair.score,
         "p_contradicts": it.p_contradicts, "p_model": it.pair.p_model, "probs": it.pair.probs,
-        "cluster": it.pair.cluster,
+        "cluster": it.pair.cluster, "differs": gives_different_figures(it.pair.label, it.pair.reasons),
         "a": side(it.pair.a), "b": side(it.pair.b), "reasons": [r.to_dict() for r in it.pair.reasons],
         "status": it.status,
         "verdict": None if v is None else {
