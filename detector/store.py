@@ -236,6 +236,9 @@ class Database:
             if name in done:
                 continue
             with self.atomic() as conn:
+                # another process may have run it since `done` was read: check again under the write lock
+                if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                    continue
                 fn(conn)
                 conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, time.time()))
         self.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")

@@ -380,3 +380,34 @@ def test_a_backfill_that_meets_unreadable_reasons_names_the_pair_and_changes_not
     assert "005_pair_differs" not in {r[0] for r in conn.execute("SELECT name FROM migrations")}
     assert conn.execute("SELECT count(*) FROM pairs").fetchone()[0] == 1
     conn.close()
+
+
+@pytest.mark.parametrize("old", [True, False], ids=["old store", "new file"])
+def test_processes_opening_a_store_at_once_migrate_it_once(tmp_path, old):
+    """A desk upgrades crossclaim (or starts afresh) and starts `serve` and `scan` on one store together: every
+    opener gets a usable store, and each migration runs once (each checks again, inside its transaction, whether
+    another opener ran it)."""
+    import threading
+
+    path = tmp_path / "desk.db"
+    if old:
+        _version_4_store(path, _differs_pairs())
+    barrier, errors = threading.Barrier(6), []
+
+    def open_it():
+        barrier.wait()
+        try:
+            Database(path).close()
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever an opener met
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    with Database(path) as db:
+        ran = [r[0] for r in db.conn.execute("SELECT name FROM migrations")]
+        assert sorted(ran) == sorted(n for n, _ in MIGRATIONS)
+        assert db.conn.execute("SELECT count(*) FROM pairs WHERE differs = 1").fetchone()[0] == (2 if old else 0)
