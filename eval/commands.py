@@ -221,13 +221,16 @@ def _encode(texts):
               "news one alone (see docs/EVALUATION.md). With PAIRS, they are added to the recipe's pairs.")
 @click.option("--name", default=DEFAULT_CALIBRATION, show_default=True,
               help="Name of the calibration fitted on PAIRS (the file's default, the one `scan` uses).")
+@click.option("--weight", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              help="With --recipe: the weight of each of your PAIRS beside the recipe's pairs (Emergent's weigh 1). "
+              "No value is measured for you: compare refits on verdicts held out with --split.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Where to write the parameters. Required, except with `--recipe shipped` alone, which rewrites "
               "the shipped detector/params/pair_scorer.json.")
 @click.option("--nli", "nli_name", help="NLI backend to fit for: aegis-onnx (default), cross-encoder:PATH or a folder.")
 @click.option("--embedder", help="sentence-transformers model name or path (default: packaged all-MiniLM-L6-v2).")
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def calibrate_command(pairs_paths, fmt, split, recipe, name, out, nli_name, embedder, silent):
+def calibrate_command(pairs_paths, fmt, split, recipe, name, weight, out, nli_name, embedder, silent):
     """Fit the pair scorer on labelled pairs and write its parameter file.
 
     PAIRS alone: one calibration, NAME, fitted on them. With --recipe: the recipe's calibrations, and PAIRS join
@@ -237,6 +240,8 @@ def calibrate_command(pairs_paths, fmt, split, recipe, name, out, nli_name, embe
     """
     if not recipe and not pairs_paths:
         raise click.UsageError("give PAIRS..., --recipe shipped|news, or both")
+    if weight != 1.0 and not (recipe and pairs_paths):
+        raise click.UsageError("--weight weighs your PAIRS against a recipe's pairs: give both --recipe and PAIRS")
     if out is None:
         if recipe != "shipped" or pairs_paths:
             raise click.UsageError("--out is required: only `--recipe shipped` alone rewrites the shipped parameters")
@@ -252,9 +257,9 @@ def calibrate_command(pairs_paths, fmt, split, recipe, name, out, nli_name, embe
             for path in pairs_paths:
                 pairs += _take_split(read_pairs(path, fmt), split)
                 files += input_files(path, fmt)
-            if name in calibrations:  # your pairs on top of the recipe's, at weight 1 (like Emergent's)
+            if name in calibrations:  # your pairs on top of the recipe's, at --weight (1 by default, like Emergent's)
                 base, base_files, base_w = calibrations[name]
-                weights = [*(base_w if base_w is not None else [1.0] * len(base)), *[1.0] * len(pairs)]
+                weights = [*(base_w if base_w is not None else [1.0] * len(base)), *[weight] * len(pairs)]
                 calibrations[name] = ([*base, *pairs], [*base_files, *files], weights)
             else:
                 calibrations[name] = (pairs, files, None)

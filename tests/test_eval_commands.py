@@ -267,6 +267,20 @@ def test_calibrate_adds_your_pairs_to_the_recipe(stub_scoring, tmp_path, monkeyp
     params = json.loads(out.read_text())
     assert list(params["calibrations"]) == ["news", "desk"] and params["default_calibration"] == "desk"
     assert params["calibrations"]["desk"]["n_pairs"] == len(mine)
+    # --weight makes each of your pairs count more beside the recipe's
+    r = run(calibrate_command, ["--recipe", "news", str(FX / "generic.jsonl"), "--weight", "5", "--out", str(out),
+                                "--silent"])
+    assert r.exit_code == 0, r.output
+    assert list(stub_scoring["sample_weight"]) == base_w + [5.0] * len(mine)
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--weight", "0"], "0.0 is not in the range x>0"),
+    (["--weight", "3"], "--weight weighs your PAIRS against a recipe's pairs"),  # no recipe: nothing to weigh against
+])
+def test_calibrate_weight_needs_a_recipe_and_a_positive_value(stub_scoring, tmp_path, args, problem):
+    r = CliRunner().invoke(calibrate_command, [str(FX / "generic.jsonl"), *args, "--out", str(tmp_path / "p.json")])
+    assert r.exit_code == 2 and problem in r.output
 
 
 def test_calibrate_own_pairs_names_the_calibration(stub_scoring, tmp_path):
