@@ -192,12 +192,25 @@ class Database:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not memory:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._wal(timeout)
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable crossclaim database ({exc})") from exc
+
+    def _wal(self, timeout: float) -> None:
+        """Switch to WAL. On a new file, openers racing to switch it get "database is locked" at once (SQLite
+        does not wait on this one), so try again until ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     # -- lifecycle -------------------------------------------------------------------------------------------
     def __enter__(self) -> Database:
