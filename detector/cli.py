@@ -329,6 +329,57 @@ def claims(inputs, db_path, fmt, outlet):
 
 
 @cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True)
+@click.option("--unit", help="Only this counted thing: death, injury, drone, usd, percent, ...")
+@click.option("--cluster", type=int, help="Only this topic cluster.")
+def figures(db_path, fmt, unit, cluster):
+    """Figures that differ between sources, story by story: every source's figure for one counted thing.
+
+    Reads the claims a scan stored. For each topic cluster and counted thing (deaths, drones, dollars, ...), lists
+    the figure each source gives, when two sources give figures that are not the same. A relay whose copies differ
+    shows up as two sources: one speaker, two outlets.
+
+    Example: crossclaim figures --db desk.db --unit death
+    """
+    from .cli_review import _existing_db
+    from .figures import drifting_figures
+
+    with _existing_db(db_path) as db:
+        groups = drifting_figures(db.claims(), db.clusters())
+        links = db.document_links({f.claim.doc_id for g in groups for f in g.figures})
+    groups = [g for g in groups
+              if (unit is None or g.unit == unit.lower()) and (cluster is None or g.cluster == cluster)]
+    if not groups:
+        click.echo(f"{db_path}: no figures differ between sources" + (f" for {unit}" if unit else "")
+                   + (f" in cluster {cluster}" if cluster is not None else ""), err=True)
+        return
+    for g in groups:
+        if fmt == "jsonl":
+            click.echo(json.dumps({
+                "cluster": g.cluster, "unit": g.unit, "values": g.values, "n_sources": len(g.sources),
+                "figures": [{
+                    "value": f.value, "text": f.text, "span": list(f.span), "speaker": f.claim.speaker,
+                    "outlet": f.claim.outlet, "relay": list(f.claim.relay), "published": f.claim.published,
+                    "claim_id": f.claim.claim_id, "claim": f.claim.text, "doc": f.claim.doc_id,
+                    **dict(zip(("url", "ref"), links.get(f.claim.doc_id, (None, None)))),
+                } for f in g.figures],
+            }, ensure_ascii=False))
+            continue
+        n_values, n_sources = len(g.values), len(g.sources)
+        click.echo(f"cluster {g.cluster}, {g.unit}: {n_values} figures from {n_sources} sources")
+        width = max(len(f.text) for f in g.figures)
+        for f in g.figures:
+            c = f.claim
+            via = " via " + " → ".join(c.relay[:-1]) if len(c.relay) > 1 else ""
+            date = f", {c.published}" if c.published else ""
+            text = c.text if len(c.text) <= 160 else c.text[:159] + "…"
+            click.echo(f"  {f.text:<{width}}  {c.speaker or '?'}{via}{date}")
+            click.echo(f"  {'':<{width}}  {text}")
+        click.echo("")
+
+
+@cli.command()
 @click.option("--datasets", type=click.Path(file_okay=False), envvar="CROSSCLAIM_DATASETS",
               default="../shared/datasets", show_default=True, help="Folder with the labelled datasets.")
 @click.option("--n-docs", type=click.IntRange(10), default=1200, show_default=True,
