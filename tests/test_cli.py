@@ -215,6 +215,12 @@ def test_a_relay_with_different_figures_says_so(tmp_path):
     r = invoke("scan", "--db", str(db), "--labels", "echo")
     (why,) = [line for line in r.stdout.splitlines() if line.strip().startswith("why:")]
     assert "with different figures" in why and why.count(" vs ") == 1, why
+    # the story's table of figures lists both wires with what each says the governor said
+    r = invoke("figures", "--db", str(db), "--unit", "death")
+    head, *rows = r.stdout.splitlines()
+    assert head.endswith(", death: 2 figures from 2 sources"), r.stdout
+    assert [line.split()[0] for line in rows if " via " in line] == ["Twelve", "40"]
+    assert {line.split(" via ")[1].split(",")[0] for line in rows if " via " in line} == {"Southwire", "Northwire"}
 
 
 @pytest.mark.slow
