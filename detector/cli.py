@@ -342,10 +342,10 @@ def figures(db_path, fmt, unit, cluster):
 
     Example: crossclaim figures --db desk.db --unit death
     """
-    from .cli_review import _existing_db
+    from .cli_review import existing_db
     from .figures import drifting_figures
 
-    with _existing_db(db_path) as db:
+    with existing_db(db_path) as db:
         groups = drifting_figures(db.claims(), db.clusters())
         links = db.document_links({f.claim.doc_id for g in groups for f in g.figures})
     groups = [g for g in groups

@@ -43,7 +43,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _existing_db(db_path: str):
+def existing_db(db_path: str):
+    """The store at ``db_path``, or a one-line error saying to scan first: commands that only read a store never
+    create an empty one."""
     from .store import Database
 
     if not Path(db_path).is_file():
@@ -81,7 +83,7 @@ def serve(db_path, host, port, token, reviewer, get_path):
             f"refusing to bind {host} without a token: anyone who can reach it could read and change verdicts. "
             "Pass --token SECRET (or set CROSSCLAIM_TOKEN), or keep the default --host 127.0.0.1."
         )
-    _existing_db(db_path).close()
+    existing_db(db_path).close()
     from .web import create_app
 
     try:
@@ -168,7 +170,7 @@ def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differ
 
     reviewer = reviewer or getpass.getuser()
     label = label or ("any" if differs else "contradicts")
-    with _existing_db(db_path) as db:
+    with existing_db(db_path) as db:
         f = QueueFilter(labels=() if label == "any" else (label,), status=None if status == "any" else status,
                         outlet=outlet, speaker=speaker, cluster=cluster, q=q, differs=differs)
         items = queue(db, f)
@@ -218,7 +220,7 @@ def export(db_path, fmt, statuses, org, org_url, url_template, output):
     from .export import DEFAULT_STATUSES, claimreview_drafts, labelled_pairs, write_csv, write_jsonl
 
     st = [s for s in statuses.split(",") if s.strip()] if statuses else list(DEFAULT_STATUSES[fmt])
-    with _existing_db(db_path) as db:
+    with existing_db(db_path) as db:
         try:
             if fmt == "claimreview":
                 drafts = claimreview_drafts(db, org=org, org_url=org_url, url_template=url_template, statuses=st)
