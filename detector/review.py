@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import CrossclaimError
+from .figures import FigureGroup, drifting_figures
 from .models import ECHO, LABELS, Claim, Reason, ScoredPair
 from .store import Database, tie_break_sql
 
@@ -139,6 +140,7 @@ class ClusterView:
     cluster: int
     groups: tuple[tuple[tuple[str | None, str | None], tuple[Claim, ...]], ...]
     items: tuple[QueueItem, ...] = field(default=())
+    figures: tuple[FigureGroup, ...] = field(default=())  # what its sources give differently (``figures``)
 
 
 # -- verdicts ----------------------------------------------------------------------------------------------------
@@ -343,18 +345,20 @@ def neighbours(db: Database, pair_id: str, f: QueueFilter = QueueFilter()) -> tu
 
 def cluster_view(db: Database, cluster: int) -> ClusterView | None:
     """All claims of a cluster grouped by (speaker, outlet), and every scored pair inside it."""
-    ids = [r[0] for r in db.conn.execute("SELECT claim_id FROM clusters WHERE cluster = ?", (cluster,))]
+    own = [r[0] for r in db.conn.execute("SELECT claim_id FROM clusters WHERE cluster = ?", (cluster,))]
     rows = db.conn.execute(_SELECT + " WHERE p.cluster = ?" + _ORDER, (cluster,)).fetchall()
     items = _items(db, rows)
-    ids += [c for it in items for c in (it.pair.a.claim_id, it.pair.b.claim_id)]
+    ids = own + [c for it in items for c in (it.pair.a.claim_id, it.pair.b.claim_id)]
     if not ids:
         return None
-    claims = sorted(_claims_by_id(db, ids).values(), key=lambda c: (c.published or "", c.doc_id, c.position))
+    by_id = _claims_by_id(db, ids)
+    claims = sorted(by_id.values(), key=lambda c: (c.published or "", c.doc_id, c.position))
+    figures = drifting_figures([by_id[i] for i in own if i in by_id], dict.fromkeys(own, cluster))
     groups: dict[tuple[str | None, str | None], list[Claim]] = {}
     for c in claims:
         groups.setdefault((c.speaker, c.outlet), []).append(c)
     ordered = sorted(groups.items(), key=lambda kv: ((kv[0][0] or "~").lower(), (kv[0][1] or "").lower()))
-    return ClusterView(cluster, tuple((k, tuple(v)) for k, v in ordered), tuple(items))
+    return ClusterView(cluster, tuple((k, tuple(v)) for k, v in ordered), tuple(items), tuple(figures))
 
 
 def figure_differences(db: Database) -> tuple[int, int]:

@@ -97,3 +97,20 @@ def test_figures_command_prints_each_source_and_its_figure(tmp_path):
     assert CliRunner().invoke(cli, ["figures", "--db", str(path), "--cluster", "1", "--unit", "Death"]).stdout
     r = CliRunner().invoke(cli, ["figures", "--db", str(tmp_path / "missing.db")])
     assert r.exit_code == 1 and "no database at" in r.stderr and not (tmp_path / "missing.db").exists()
+
+
+def test_the_cluster_page_lists_the_figures_its_sources_give_differently(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from detector.web import create_app
+
+    path = _store(tmp_path)
+    with TestClient(create_app(path)) as c:
+        page = c.get("/cluster/1").text
+        section = page[page.index('<section class="figures" id="figures">') : page.index('<div class="groups">')]
+        assert "Figures that differ between sources" in section
+        assert '<strong class="unit">death</strong>' in section
+        assert [x.split("</b>")[0] for x in section.split("<b>")[1:]] == ["Twelve", "40", "41"]
+        assert 'provincial governor <span class="muted">via Southwire</span>' in section
+        assert "passenger" not in section  # 200 from both wires
+        assert 'id="figures"' not in c.get("/cluster/2").text  # one source's two counts are no drift

@@ -199,6 +199,24 @@ def test_different_figures_filter_in_the_browser(browser, tmp_path):
             ctx.close()
 
 
+def test_cluster_page_shows_the_figures_sources_give_differently(browser, tmp_path):
+    from tests.test_figures import _store
+
+    path = _store(tmp_path)
+    with LiveServer(create_app(path, reviewer="desk")) as srv:
+        ctx, page, dialogs = _page(browser)
+        try:
+            page.goto(srv.url + "/cluster/1")
+            assert page.text_content("#figures h2") == "Figures that differ between sources"
+            line = " ".join(page.inner_text("#figures .figgroup").split())
+            assert line == ("Death: Twelve provincial governor via Southwire · 40 provincial governor via Northwire · "
+                            "41 rescue services via Eastwire")
+            assert page.locator("#figures").is_visible() and dialogs == []
+            page.screenshot(path=str(ARTIFACTS / "cluster-figures.png"), full_page=True)
+        finally:
+            ctx.close()
+
+
 def test_hostile_scraped_text_never_executes(browser, tmp_path):
     path, pair_id = build_xss_db(tmp_path / "x.db")
     with LiveServer(create_app(path)) as srv:
