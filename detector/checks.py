@@ -187,7 +187,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
 _SELF_DESCRIBING = frozenset({"percent", "usd", "eur", "gbp"})  # units the figure's own text already shows
 
 
-def _same_value(x: float, y: float) -> bool:
+def same_value(x: float, y: float) -> bool:
     """Two figures are the same when within 5% of each other (rounding: "nearly 200" and "198")."""
     return abs(x - y) <= 0.05 * max(abs(x), abs(y), 1e-9)
 
@@ -279,7 +279,7 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
         ys = [q for q in qb if q.unit == unit]
         if not ys:
             continue
-        if any(_same_value(x.value, y.value) for x in xs for y in ys):
+        if any(same_value(x.value, y.value) for x in xs for y in ys):
             match = 1
             continue
         mism = 1

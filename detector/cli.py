@@ -172,9 +172,7 @@ def _contradicts_first(p: ScoredPair) -> tuple:
 
 def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[str], group: bool = True,
                  differs: bool = False) -> int:
-    pairs = db.pairs(labels=labels, min_score=min_score)
-    if differs:
-        pairs = [p for p in pairs if gives_different_figures(p.label, p.reasons)]
+    pairs = db.pairs(labels=labels, min_score=min_score, differs=differs)
     if labels == ["contradicts"] or "contradicts" in labels:
         pairs.sort(key=_contradicts_first)
     more: dict[str, list[str]] = {}

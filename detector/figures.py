@@ -13,19 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .checks import _same_value, quantities
+from .checks import Quantity, quantities, same_value
 from .models import Claim
 
 __all__ = ["Figure", "FigureGroup", "drifting_figures"]
 
 
 @dataclass(frozen=True, slots=True)
-class Figure:
-    """One figure as a claim gives it: ``text`` as written ("Twelve", "$12 million"), ``span`` into ``claim.text``."""
+class Figure(Quantity):
+    """A figure (``checks.Quantity``: ``text`` as written, ``span`` into ``claim.text``) and the claim giving it."""
 
-    value: float
-    text: str
-    span: tuple[int, int]
     claim: Claim
 
     @property
@@ -46,7 +43,7 @@ class FigureGroup:
         """The distinct figures, those within 5% of each other counted once."""
         out: list[float] = []
         for f in self.figures:
-            if not any(_same_value(f.value, v) for v in out):
+            if not any(same_value(f.value, v) for v in out):
                 out.append(f.value)
         return out
 
@@ -57,7 +54,7 @@ class FigureGroup:
 
 def _drifts(figures: list[Figure]) -> bool:
     """Whether two sources give figures that are not the same."""
-    return any(a.source != b.source and not _same_value(a.value, b.value)
+    return any(a.source != b.source and not same_value(a.value, b.value)
                for i, a in enumerate(figures) for b in figures[i + 1 :])
 
 
@@ -74,7 +71,7 @@ def drifting_figures(claims: Iterable[Claim], clusters: dict[str, int]) -> list[
             continue
         for q in quantities(c.text):
             if q.unit:
-                groups.setdefault((cluster, q.unit), []).append(Figure(q.value, q.text, q.span, c))
+                groups.setdefault((cluster, q.unit), []).append(Figure(q.value, q.unit, q.span, q.text, c))
     out = [FigureGroup(cluster, unit, tuple(sorted(figs, key=lambda f: (f.value, f.source, f.claim.claim_id))))
            for (cluster, unit), figs in groups.items() if _drifts(figs)]
     return sorted(out, key=lambda g: (-len(g.sources), -len(g.values), g.cluster, g.unit))

@@ -392,8 +392,12 @@ class Database:
             )
         return len(rows)
 
-    def pairs(self, labels: Iterable[str] | None = None, min_score: float = 0.0) -> list[ScoredPair]:
-        """Stored pairs, most likely conflicts first (by the probability of their label, then p_contradicts)."""
+    def pairs(self, labels: Iterable[str] | None = None, min_score: float = 0.0, *,
+              differs: bool = False) -> list[ScoredPair]:
+        """Stored pairs, most likely conflicts first (by the probability of their label, then p_contradicts).
+
+        ``differs`` keeps the pairs whose claims give different figures (``models.gives_different_figures``, stored
+        with each pair)."""
         sql = "SELECT * FROM pairs"
         params: list = []
         where = []
@@ -404,6 +408,8 @@ class Database:
         if min_score:
             where.append("score >= ?")
             params.append(min_score)
+        if differs:
+            where.append("differs = 1")
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY score DESC, p_contradicts DESC, {tie_break_sql()}, pair_id"

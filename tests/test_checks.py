@@ -86,7 +86,6 @@ def test_death_tolls_are_compared_whatever_the_noun():
         assert run_checks(a, other).features["num_mismatch"] == 0.0
 
 
-
 def test_the_dead_are_the_object_of_the_killing_not_its_subject():
     units = {s: [(x.value, x.unit) for x in quantities(s)] for s in (
         "The 3 men who killed 40 people were arrested.",

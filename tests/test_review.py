@@ -243,7 +243,7 @@ def test_review_command_differs_keeps_pairs_giving_different_figures(tmp_path):
                         for x in it.pair.reasons)}
         f = QueueFilter(labels=(), status=None, differs=True)
         assert want and {it.pair_id for it in queue(db, f)} == want
-        # the queue's SQL and scan's Python say the same
+        # the queue's stored flag and the Python rule say the same
         everything = queue(db, QueueFilter(labels=(), status=None))
         assert {it.pair_id for it in everything if gives_different_figures(it.pair.label, it.pair.reasons)} == want
         assert count_queue(db, f) == len(want) < count_queue(db, QueueFilter(labels=(), status=None))
