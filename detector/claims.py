@@ -9,9 +9,12 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   subject; "X told <outlet>" adds <outlet> to the relay chain, as does ", reports <outlet>";
 - "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits;
 - "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
-- a quotation running over several sentences -> whoever is named where it closes, else where it opens; an
-  unattributed quotation (five words or more) right after an attributed sentence, in the same paragraph -> the
-  same speaker;
+- a quotation running over several sentences -> whoever is named where it closes, else where it opens; someone
+  named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
+  the relay chain; a new paragraph that does not open with a quotation mark ends it, and straight marks ('"',
+  ``...'') close it as curly ones do; an unattributed quotation (five words or more) right after an attributed
+  sentence, in the same paragraph -> the same speaker;
+- relative and generic pronouns ("..., who said", "which said", "you") name no one;
 - otherwise the publishing outlet speaks in its own voice.
 
 ``relay`` runs from the publisher to the speaker: ("The Kyiv Independent", "CNN", "China's Foreign Ministry").
@@ -56,7 +59,7 @@ ROLE_NAME = re.compile(
     rf"\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,2}}[A-Z][\w'’-]+)$",
     re.IGNORECASE,
 )
-QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]{20,}’|«[^»]*»")
+QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|``(?:(?!'').)*(?:'')?|‘[^’]{20,}’|«[^»]*»")
 TRAILING = re.compile(
     r"[,”\"]\s*(?P<who>[A-Z“]?[^,“”\"]{1,80}?)\s+(?:said|says|reported|reports|wrote|writes|added|noted|"
     r"told\s+[^,.]{1,40}?)(?:\s+(?:on|in|last|this)\s+[^,.]{1,30})?\s*[.”\"]*\s*$"
@@ -132,7 +135,13 @@ class _State:
             self.last_source_outlet = sp.name
 
 
-def _in_quotes(sent_text: str) -> list[tuple[int, int]]:
+def _in_quotes(sent_text: str, *, open_quote: bool = False) -> list[tuple[int, int]]:
+    """Quoted ranges of a sentence. In a sentence that starts inside a quotation (``open_quote``), a first straight
+    mark closes it, as a curly one would: the quoted ranges are those after it."""
+    if open_quote:
+        m = re.search(r"\"|''|“", sent_text)
+        if m is not None and m.group() != "“":
+            return [(a + m.end(), b + m.end()) for a, b in _in_quotes(sent_text[m.end():])]
     return [m.span() for m in QUOTES.finditer(sent_text)]
 
 
@@ -158,12 +167,20 @@ def _clean_name(text: str) -> str:
     return text
 
 
+_NOT_A_NAME = frozenset({"who", "whom", "which", "that", "what", "whoever", "this", "these", "those", "nobody",
+                         "no one", "none", "anyone", "anybody", "everyone", "everybody", "someone", "somebody",
+                         "you"})
+
+
 def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
     """Turn a subject/pobj span into a speaker, resolving pronouns and back-references."""
     text = _clean_name(span.text)
     if not text:
         return None
     low = text.lower()
+    # a relative or indefinite pronoun names no one ("the owner, who stated ...", "no one said ...")
+    if low in _NOT_A_NAME:
+        return None
     # outlets by name
     mentions = find_outlet_mentions(span.text)
     if mentions and (len(text.split()) <= 12 or REPORT_NOUNS.match(low)):
@@ -260,12 +277,13 @@ class _Attribution:
     frame: list[tuple[int, int]]  # char ranges (within the sentence) of the attribution frame
     content_verb: bool = False
     explicit: bool = False
+    at: int = -1  # where in the sentence the speaker is named (its reporting verb, or "according to")
 
 
-def _attribute(sent, state: _State) -> _Attribution:
+def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution:
     text = sent.text
     base = sent.start_char
-    quotes = _in_quotes(text)
+    quotes = _in_quotes(text, open_quote=open_quote)
     ents = list(sent.ents)
     relays: list[str] = []
     frame: list[tuple[int, int]] = []
@@ -335,8 +353,11 @@ def _attribute(sent, state: _State) -> _Attribution:
         break
     if chosen is None and resolved:
         chosen = resolved[0]
+    at = -1
     if chosen is not None:
         tok, subj, speaker = chosen
+        # where a speaker is *named*: inside a quotation, "I noted", "he added" are the quoted speaker's own words
+        at = tok.idx - base if subj.pos_ != "PRON" else -1
         content = tok.lemma_.lower() in CONTENT_VERBS
         relays = [r for r in relays if r != speaker.name]
         # "X told <outlet>": the outlet relays X
@@ -370,6 +391,7 @@ def _attribute(sent, state: _State) -> _Attribution:
             sp = _resolve(who, state, sent_ents=ents) if who is not None else None
             if sp is not None:
                 speaker = sp
+                at = m.start(g)
                 frame.append((m.start(), len(text)))
     if speaker is None:
         subj = _subject(sent.root)
@@ -379,8 +401,10 @@ def _attribute(sent, state: _State) -> _Attribution:
             if ms and len(sspan.text.split()) <= 6:
                 speaker = _Speaker(ms[-1][0], "outlet", ms[-1][0].lower())
                 content = True
+                at = sspan.start_char - base
     if speaker is None and acc is not None:
         speaker = _resolve(acc, state, sent_ents=ents)
+        at = acc.start_char - base
     elif speaker is not None and acc is not None:
         ms = find_outlet_mentions(acc.text)
         if ms and ms[-1][0] != speaker.name:
@@ -392,7 +416,7 @@ def _attribute(sent, state: _State) -> _Attribution:
             if state.last_source_outlet:
                 name = state.last_source_outlet
                 speaker = _Speaker(name, "outlet", name.lower())
-    return _Attribution(speaker, relays, frame, content, explicit)
+    return _Attribution(speaker, relays, frame, content, explicit, at)
 
 
 def _assertion(text: str, frame: list[tuple[int, int]]) -> str:
@@ -476,7 +500,8 @@ class ClaimExtractor:
         state = _State(outlet=doc.outlet)
         if doc.outlet:
             state.remember(_Speaker(doc.outlet, "outlet", doc.outlet.lower()))
-        recs = []
+        recs: list[dict] = []
+        run: list[dict] = []  # the sentences of a quotation still open
         prev_text_end = -1
         for position, sent in enumerate(parsed.sents):
             text = sent.text.strip()
@@ -487,7 +512,12 @@ class ClaimExtractor:
             # stripped sentences to see a paragraph break
             new_par = "\n" in parsed.text[prev_text_end : sent.start_char + lead] if prev_text_end >= 0 else True
             prev_text_end = sent.start_char + len(sent.text.rstrip())
-            att = _attribute(sent, state)
+            # a quotation that runs on into a new paragraph opens it again; a paragraph that does not open with a
+            # quotation mark is out of it, whatever an unbalanced mark earlier said
+            if run and new_par and not text.startswith(_OPENING_MARKS):
+                _own_quotation(run, closed=False)
+                run = []
+            att = _attribute(sent, state, open_quote=bool(run))
             if att.speaker is not None and att.explicit:
                 state.remember(att.speaker)
             frame = [(max(0, a - lead), max(0, b - lead)) for a, b in att.frame]
@@ -498,25 +528,23 @@ class ClaimExtractor:
             if _ANAPHOR.match(assertion) and state.prev_assertion:
                 context = f"{state.prev_assertion} {assertion}"
             state.prev_assertion = assertion
-            opens = text.count("“") - text.count("”") + (text.count('"') % 2)
-            recs.append({"sent": sent, "text": text, "start": sent.start_char + lead, "att": att,
-                         "assertion": assertion, "context": context, "position": position, "opens": opens,
-                         "new_par": new_par})
-        # a quotation spanning several sentences belongs to whoever is named where it closes, or else where it
-        # opens ('He warned that "... Iraq. If they hand over such shells ..."'); it may run over paragraphs, which
-        # news style opens again without closing the last
-        run: list[dict] = []
-        for r in recs:
-            if run or r["opens"] > 0:
+            opens = text.count("“") - text.count("”") + (_straight_marks(text) % 2)
+            r = {"sent": sent, "text": text, "start": sent.start_char + lead, "att": att, "assertion": assertion,
+                 "context": context, "position": position, "new_par": new_par}
+            recs.append(r)
+            # a quotation spanning several sentences belongs to whoever is named where it closes, or else where it
+            # opens ('He warned that "... Iraq. If they hand over such shells ..."'); it may run over paragraphs,
+            # which news style opens again without closing the last
+            if run or opens > 0:
                 run.append(r)
-                if r["opens"] < 0 or (len(run) > 1 and r["text"].count("”") > r["text"].count("“")):
-                    owner = next((q["att"] for q in (r, *run) if q["att"].explicit and q["att"].speaker is not None),
-                                 None)  # the closer's speaker, else the first named in the run
-                    if owner is not None:
-                        for q in run:
-                            if not q["att"].explicit:
-                                q["att"] = _Attribution(owner.speaker, owner.relays, [], False, True)
+                # a later sentence with more closing marks than opening ones, or an odd number of straight
+                # quotation marks (which cannot tell opening from closing), ends it
+                if opens < 0 or (len(run) > 1 and (text.count("”") > text.count("“")
+                                                   or _straight_marks(text) % 2 == 1)):
+                    _own_quotation(run)
                     run = []
+        if run:
+            _own_quotation(run, closed=False)
         # an unattributed quotation straight after an attributed sentence, in the same paragraph, goes on in the
         # same voice ('"A ceasefire ...," Morgulov told the Global Times. "In the spring of 2022, we ..."'); a
         # short scare quote ('the so-called "special operation"') does not count
@@ -552,6 +580,51 @@ class ClaimExtractor:
                 )
             )
         return claims
+
+
+_OPENING_MARKS = ("“", '"', "``", "«", "‘", "'")
+
+
+def _straight_marks(text: str) -> int:
+    """Straight quotation marks in ``text``: '"', and the typewriter pair `` ... '' some wires use."""
+    return text.count('"') + text.count("''") + text.count("``")
+
+
+def _own_quotation(run: list[dict], *, closed: bool = True) -> None:
+    """Attribute the sentences of one quotation that spans them (``run``, opener first, closer last).
+
+    The quotation belongs to the speaker named outside it where it closes ('"...," Brandt said'), else to the one
+    who opened it ('Brandt warned that "...'). Its unattributed sentences are that speaker's words. A speaker named
+    *inside* it, after its first sentence ('... that "the pier is unsafe. Engineers believe it will fall."'), is
+    someone the owner quotes: the owner becomes a relay between the outlet and them. When no one is named outside
+    the quotation, its first named speaker owns it. A quotation not ``closed`` (a paragraph break ended it, or
+    the text did) has no closing sentence: every sentence after its first is inside it.
+    """
+    def nested(k: int, q: dict) -> bool:
+        att = q["att"]
+        # after a paragraph break a quotation opens again, so a sentence there is read on its own (an unbalanced
+        # quotation mark earlier on the page must not make every later speaker someone's source)
+        if k == 0 or q["new_par"] or not att.explicit or att.speaker is None or att.at < 0:
+            return False
+        closes = [i for i in (q["text"].find(m) for m in ("”", '"', "''")) if i >= 0]
+        return not closed or q is not run[-1] or (bool(closes) and att.at < min(closes))
+
+    inner = {id(q) for k, q in enumerate(run) if nested(k, q)}
+    named = [q for q in ((run[-1], *run) if closed else run) if q["att"].explicit and q["att"].speaker is not None]
+    # the closer's speaker, else the first named in the run; one named inside it only when no one else is
+    owner_q = next((q for q in named if id(q) not in inner), named[0] if named else None)
+    if owner_q is None:
+        return
+    owner = owner_q["att"]
+    if id(owner_q) in inner:
+        inner = set()
+    for q in run:
+        if not q["att"].explicit:
+            q["att"] = _Attribution(owner.speaker, owner.relays, [], False, True)
+        elif id(q) in inner and q["att"].speaker.name != owner.speaker.name:
+            att = q["att"]
+            via = [*owner.relays, owner.speaker.name, *att.relays]
+            q["att"] = _Attribution(att.speaker, list(dict.fromkeys(via)), att.frame, att.content_verb, True, att.at)
 
 
 def extract_claims(doc: Document, *, nlp=None) -> list[Claim]:

@@ -161,6 +161,61 @@ def test_quote_closed_by_its_speaker_belongs_to_them(claims_of):
     assert all("Lena Brandt" in c.speaker for c in cs) and len(cs) == 2
 
 
+def test_speaker_named_inside_a_quotation_is_relayed_by_its_owner(claims_of):
+    """Brandt opens a quotation; the next sentence, still inside it, names the engineers she quotes: her source,
+    not the publisher's."""
+    cs = claims_of("Harbour master Lena Brandt warned that “the east pier lost a third of its beams in the storm. "
+                   "Engineers believe the pier will not survive another winter without repairs.” "
+                   "The council said the pier would stay open until March.")
+    brandt = one(cs, "a third of its beams")
+    assert "Lena Brandt" in brandt.speaker
+    eng = one(cs, "Engineers believe")
+    assert eng.speaker == "Engineers"
+    assert eng.relay == (PUBLISHER, brandt.speaker, "Engineers")
+    council = one(cs, "stay open until March")
+    assert council.relay == (PUBLISHER, council.speaker) and "council" in council.speaker.lower()
+
+
+def test_speaker_named_after_a_quotation_closes_owns_it(claims_of):
+    cs = claims_of("“The east pier lost a third of its beams in the storm. "
+                   "Engineers believe the pier will not survive another winter,” harbour master Lena Brandt said.")
+    for c in cs:
+        assert "Lena Brandt" in c.speaker and c.relay == (PUBLISHER, c.speaker), (c.text, c.relay)
+    assert len(cs) == 2
+
+
+def test_quotation_in_straight_marks_belongs_to_whoever_closes_it(claims_of):
+    cs = claims_of('"The east pier lost a third of its beams in the storm. It cannot take another winter," '
+                   "harbour master Lena Brandt said. The council meets on Thursday to discuss the harbour budget.")
+    assert "Lena Brandt" in one(cs, "a third of its beams").speaker
+    assert one(cs, "another winter").speaker == one(cs, "a third of its beams").speaker
+    assert one(cs, "council meets").speaker == PUBLISHER
+
+
+def test_typewriter_quotation_marks_close_a_quotation(claims_of):
+    cs = claims_of("``The east pier lost a third of its beams in the storm,'' Lena Brandt said. "
+                   "``It cannot take another winter without repairs,'' she added. "
+                   "The council meets on Thursday to discuss the harbour budget.")
+    assert "Lena Brandt" in one(cs, "a third of its beams").speaker
+    assert one(cs, "council meets").speaker == PUBLISHER
+
+
+def test_a_paragraph_without_a_quotation_mark_ends_an_unclosed_quotation(claims_of):
+    cs = claims_of('Harbour master Lena Brandt warned that "the east pier lost a third of its beams in the storm.\n\n'
+                   "The council meets on Thursday to discuss the harbour budget.\n\n"
+                   'Mayor Jon Ek said the town would "find the money somehow.')
+    assert "Lena Brandt" in one(cs, "a third of its beams").speaker
+    assert one(cs, "council meets").speaker == PUBLISHER
+    assert "Jon Ek" in one(cs, "find the money").speaker
+
+
+def test_relative_and_generic_pronouns_are_not_speakers(claims_of):
+    cs = claims_of("The harbour's press officer Mia Holm, who confirmed the closure on Monday, gave no date for the "
+                   "repairs. The ferry runs from the west pier, which said nothing about delays to passengers. "
+                   "When you think about it, the pier has been closing for ten years.")
+    assert [c.speaker for c in cs] == [PUBLISHER] * 3
+
+
 def test_unattributed_quote_after_an_attributed_one_continues_that_voice(claims_of):
     cs = claims_of("“We have asked the council for the repair money three times,” harbour master Lena Brandt told "
                    "the Harbour Post. “Each time the council said the budget for the year was already spent.” "
