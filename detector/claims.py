@@ -6,7 +6,8 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
 
 - "according to X, ..." and "..., according to X" -> speaker X;
 - a reporting verb outside quotation marks ("X said/told/reported/added/wrote/laid out/denied ...") -> its
-  subject; "X told <outlet>" adds <outlet> to the relay chain, as does ", reports <outlet>";
+  subject; "X told <outlet>" adds <outlet> to the relay chain, as does ", reports <outlet>"; a passive one ("Y is
+  believed to ...", "Y was announced by X") -> its agent X, if any, never its subject Y;
 - "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits;
 - "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
 - a quotation running over several sentences -> whoever is named where it closes, else where it opens; someone
@@ -328,6 +329,13 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         if tok.lemma_ == "lay" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
             continue
         subj = _subject(tok)
+        # a passive reporting verb's subject is what is said, not who says it ("Godane is believed to have ...",
+        # "he was denied bail"); its agent is ("the truce was announced by the army"), unless negated ("it has not
+        # been confirmed by NPR" is not NPR's claim)
+        if subj is not None and subj.dep_ == "nsubjpass":
+            agent = None if any(c.dep_ == "neg" for c in tok.children) else next(
+                (c for c in tok.children if c.dep_ == "agent"), None)
+            subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         if subj is None:
             continue
         rep.append((tok, subj))
@@ -358,7 +366,8 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         tok, subj, speaker = chosen
         # where a speaker is *named*: inside a quotation, "I noted", "he added" are the quoted speaker's own words
         at = tok.idx - base if subj.pos_ != "PRON" else -1
-        content = tok.lemma_.lower() in CONTENT_VERBS
+        # "X was announced by Y": the whole sentence is what Y says
+        content = tok.lemma_.lower() in CONTENT_VERBS or subj.head.dep_ == "agent"
         relays = [r for r in relays if r != speaker.name]
         # "X told <outlet>": the outlet relays X
         if tok.lemma_ == "tell":

@@ -216,6 +216,19 @@ def test_relative_and_generic_pronouns_are_not_speakers(claims_of):
     assert [c.speaker for c in cs] == [PUBLISHER] * 3
 
 
+def test_passive_reporting_verbs_name_their_agent_not_their_subject(claims_of):
+    cs = claims_of("The east pier is believed to have lost a third of its beams in the storm. "
+                   "The closure of the pier was announced on Monday by the harbour authority. "
+                   "The date of the repairs has not been confirmed by the harbour authority. "
+                   "The skipper was told by coast guard officers that the pier would stay closed until March.")
+    assert one(cs, "is believed").speaker == PUBLISHER
+    announced = one(cs, "was announced")
+    assert announced.speaker == "harbour authority"
+    assert announced.assertion == announced.text  # the whole sentence is what the authority says
+    assert one(cs, "not been confirmed").speaker == PUBLISHER
+    assert one(cs, "was told by").speaker == "coast guard officers"
+
+
 def test_unattributed_quote_after_an_attributed_one_continues_that_voice(claims_of):
     cs = claims_of("“We have asked the council for the repair money three times,” harbour master Lena Brandt told "
                    "the Harbour Post. “Each time the council said the budget for the year was already spent.” "
