@@ -7,8 +7,10 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
 - "according to X, ..." and "..., according to X" -> speaker X;
 - a reporting verb outside quotation marks ("X said/told/reported/added/wrote/laid out/denied ...") -> its
   subject; "X told <outlet>" adds <outlet> to the relay chain, as does ", reports <outlet>"; a passive one ("Y is
-  believed to ...", "Y was announced by X") -> its agent X, if any, never its subject Y;
-- "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits;
+  believed to ...", "Y was announced by X") -> its agent X, if any, never its subject Y; reporting as a job and
+  posting a picture ("he was reporting from Syria", "she posted a photo") state nothing;
+- "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits; "he"/"she"
+  before anyone has spoken -> the last person named as a sentence's subject;
 - "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
 - a quotation running over several sentences -> whoever is named where it closes, else where it opens; someone
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
@@ -129,6 +131,7 @@ class _State:
     speakers: list[_Speaker] = field(default_factory=list)
     last_source_outlet: str | None = None  # last outlet cited as a source (for "the report", "reportedly")
     prev_assertion: str = ""
+    last_person: str | None = None  # last person named as a subject in an earlier sentence, speaker or not
 
     def remember(self, sp: _Speaker) -> None:
         self.speakers = [s for s in self.speakers if s.name != sp.name] + [sp]
@@ -168,6 +171,12 @@ def _clean_name(text: str) -> str:
     return text
 
 
+def _named_subject(ent) -> bool:
+    """Is this entity a person who is a sentence's subject ("Conal began ...", "Taylor was forced ...")? A person
+    named only in passing ("the GB size", "a photo of Smith") is not whom a later "he said" means."""
+    return ent.label_ == "PERSON" and ent.root.dep_ in ("nsubj", "nsubjpass") and bool(_clean_name(ent.text))
+
+
 _NOT_A_NAME = frozenset({"who", "whom", "which", "that", "what", "whoever", "this", "these", "those", "nobody",
                          "no one", "none", "anyone", "anybody", "everyone", "everybody", "someone", "somebody",
                          "you"})
@@ -198,6 +207,12 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
                 if low == "they" and sp.kind == "person":
                     continue
                 return sp
+        # no one has spoken yet: "he"/"she" is the last person named ("Conal subscribed ... he says")
+        if want == "person":
+            before = [e for e in sent_ents if _named_subject(e) and e.end <= span.start]
+            name = _clean_name(before[-1].text) if before else state.last_person
+            if name:
+                return _Speaker(name, "person", name.split()[-1].lower())
         return None
     # person with a role: "National Security Council spokesman John Kirby", "Russian Ambassador to China Igor ..."
     persons = [e for e in sent_ents if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end]
@@ -281,6 +296,22 @@ class _Attribution:
     at: int = -1  # where in the sentence the speaker is named (its reporting verb, or "according to")
 
 
+def _activity(tok) -> bool:
+    """Is this "report"/"write"/"post"/"tweet" a job or an act rather than a statement? "he was reporting in
+    Syria", "he wrote for the Global Post", "he posted a picture". A clause it reports, or a quotation in the
+    sentence ('"...," the user wrote'), keeps it a statement."""
+    if tok.lemma_ not in ("report", "write", "post", "tweet"):
+        return False
+    deps = {c.dep_: c for c in tok.children}
+    if "ccomp" in deps or _quotes_speech(tok.sent.text):
+        return False
+    if tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children):
+        return True
+    if tok.lemma_ != "report" and "dobj" in deps:
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in ("for", "from", "out") and c.i > tok.i for c in tok.children)
+
+
 def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution:
     text = sent.text
     base = sent.start_char
@@ -328,12 +359,14 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
             continue
         if tok.lemma_ == "lay" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
             continue
+        if _activity(tok):
+            continue
         subj = _subject(tok)
         # a passive reporting verb's subject is what is said, not who says it ("Godane is believed to have ...",
         # "he was denied bail"); its agent is ("the truce was announced by the army"), unless negated ("it has not
-        # been confirmed by NPR" is not NPR's claim)
+        # been confirmed by NPR" is not NPR's claim) or a poster ("a video posted by the group" says nothing)
         if subj is not None and subj.dep_ == "nsubjpass":
-            agent = None if any(c.dep_ == "neg" for c in tok.children) else next(
+            agent = None if tok.lemma_ == "post" or any(c.dep_ == "neg" for c in tok.children) else next(
                 (c for c in tok.children if c.dep_ == "agent"), None)
             subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         if subj is None:
@@ -529,6 +562,9 @@ class ClaimExtractor:
             att = _attribute(sent, state, open_quote=bool(run))
             if att.speaker is not None and att.explicit:
                 state.remember(att.speaker)
+            persons = [e for e in sent.ents if _named_subject(e)]
+            if persons:
+                state.last_person = _clean_name(persons[-1].text)
             frame = [(max(0, a - lead), max(0, b - lead)) for a, b in att.frame]
             assertion = _assertion(text, frame)
             context = assertion

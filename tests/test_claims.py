@@ -103,6 +103,12 @@ def test_he_said_resolves_to_the_last_named_person(claims_of):
     assert "she said" not in stone.assertion
 
 
+def test_she_says_before_anyone_speaks_is_the_last_person_named_as_a_subject(claims_of):
+    cs = claims_of("Harbour master Lena Brandt walked the length of the east pier on Monday morning. "
+                   "She says the storm took a third of its beams and the pier cannot take another winter.")
+    assert "Lena Brandt" in one(cs, "took a third").speaker
+
+
 def test_he_said_leading(claims_of):
     cs = claims_of("Mayor Ana Ruiz said on Monday that the city had run out of money for repairs. "
                    "She added that the museum would stay open on weekends.")
@@ -220,13 +226,24 @@ def test_passive_reporting_verbs_name_their_agent_not_their_subject(claims_of):
     cs = claims_of("The east pier is believed to have lost a third of its beams in the storm. "
                    "The closure of the pier was announced on Monday by the harbour authority. "
                    "The date of the repairs has not been confirmed by the harbour authority. "
-                   "The skipper was told by coast guard officers that the pier would stay closed until March.")
+                   "The skipper was told by coast guard officers that the pier would stay closed until March. "
+                   "A video of the damaged pier was posted online by the harbour authority.")
     assert one(cs, "is believed").speaker == PUBLISHER
     announced = one(cs, "was announced")
     assert announced.speaker == "harbour authority"
     assert announced.assertion == announced.text  # the whole sentence is what the authority says
     assert one(cs, "not been confirmed").speaker == PUBLISHER
     assert one(cs, "was told by").speaker == "coast guard officers"
+    assert one(cs, "posted online").speaker == PUBLISHER  # posting a video says nothing
+
+
+def test_reporting_as_a_job_or_posting_a_picture_is_not_a_statement(claims_of):
+    cs = claims_of("Harbour master Lena Brandt posted a photo of the broken beams on Monday morning. "
+                   "The reporter Tomas Ek was reporting from the harbour when the east pier collapsed. "
+                   "“The pier is finished and the council knows it,” Brandt wrote on Tuesday.")
+    assert one(cs, "posted a photo").speaker == PUBLISHER
+    assert one(cs, "was reporting from").speaker == PUBLISHER
+    assert one(cs, "The pier is finished").speaker == "Brandt"
 
 
 def test_unattributed_quote_after_an_attributed_one_continues_that_voice(claims_of):
