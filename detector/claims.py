@@ -8,9 +8,11 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
 - a reporting verb outside quotation marks ("X said/told/reported/added/wrote/laid out/denied ...") -> its
   subject; "X told <outlet>" adds <outlet> to the relay chain, as does ", reports <outlet>"; a passive one ("Y is
   believed to ...", "Y was announced by X") -> its agent X, if any, never its subject Y; reporting as a job and
-  posting a picture ("he was reporting from Syria", "she posted a photo") state nothing;
+  posting a picture ("he was reporting from Syria", "she posted a photo", "the storm claimed four lives") state
+  nothing, nor does a relative clause about one noun ("the pier, which engineers say is unsafe, will close");
 - "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits; "he"/"she"
-  before anyone has spoken -> the last person named as a sentence's subject;
+  -> first a person who is the subject earlier in the same sentence ("Brandt angered the council when she said"),
+  and before anyone has spoken, the last person named as a sentence's subject;
 - "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
 - a quotation running over several sentences -> whoever is named where it closes, else where it opens; someone
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
@@ -64,7 +66,8 @@ ROLE_NAME = re.compile(
 )
 QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|``(?:(?!'').)*(?:'')?|‘[^’]{20,}’|«[^»]*»")
 TRAILING = re.compile(
-    r"[,”\"]\s*(?P<who>[A-Z“]?[^,“”\"]{1,80}?)\s+(?:said|says|reported|reports|wrote|writes|added|noted|"
+    r"[,”\"]\s*(?P<who>[A-Z“]?[^,“”\"]{1,80}?)\s+(?:said|says|reported|reports|wrote|writes|added|adds|noted|notes|"
+    r"explained|explains|"
     r"told\s+[^,.]{1,40}?)(?:\s+(?:on|in|last|this)\s+[^,.]{1,30})?\s*[.”\"]*\s*$"
     r"|[,”\"]\s*(?:said|says|reports?|wrote|added)\s+(?P<who2>[^,.]{2,60}?)\s*[.”\"]*\s*$"
 )
@@ -174,7 +177,8 @@ def _clean_name(text: str) -> str:
 def _named_subject(ent) -> bool:
     """Is this entity a person who is a sentence's subject ("Conal began ...", "Taylor was forced ...")? A person
     named only in passing ("the GB size", "a photo of Smith") is not whom a later "he said" means."""
-    return ent.label_ == "PERSON" and ent.root.dep_ in ("nsubj", "nsubjpass") and bool(_clean_name(ent.text))
+    name = _clean_name(ent.text)
+    return ent.label_ == "PERSON" and ent.root.dep_ in ("nsubj", "nsubjpass") and name[:1].isupper()
 
 
 _NOT_A_NAME = frozenset({"who", "whom", "which", "that", "what", "whoever", "this", "these", "those", "nobody",
@@ -185,9 +189,11 @@ _NOT_A_NAME = frozenset({"who", "whom", "which", "that", "what", "whoever", "thi
 def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
     """Turn a subject/pobj span into a speaker, resolving pronouns and back-references."""
     text = _clean_name(span.text)
-    if not text:
-        return None
     low = text.lower()
+    if len(text) < 2 and low != "i":  # nothing, or a parse fragment ("according to the e-mails" can leave "e")
+        return None
+    if len(span) == 1 and span[0].pos_ in ("PART", "CCONJ", "SCONJ", "ADP", "DET", "AUX"):  # misparses: "not", "and"
+        return None
     # a relative or indefinite pronoun names no one ("the owner, who stated ...", "no one said ...")
     if low in _NOT_A_NAME:
         return None
@@ -200,6 +206,14 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
         return _Speaker(name, "outlet", name.lower()) if name else None
     if low in PRONOUNS:
         want = {"he": "person", "she": "person"}.get(low)
+        # a person who is the subject earlier in the same sentence comes first ("Taylor was forced to spend 30 days
+        # in jail, during which time she said ...", "Pope Benedict upset animal lovers when he said ...")
+        quoted = _in_quotes(span.sent.text)
+        here = [e for e in sent_ents if want == "person" and _named_subject(e) and e.end <= span.start
+                and not _inside(e.start_char - span.sent.start_char, quoted)]
+        if here:
+            name = _clean_name(here[-1].text)
+            return _by_key(state, name.split()[-1].lower()) or _Speaker(name, "person", name.split()[-1].lower())
         for sp in reversed(state.speakers):
             if want is None or sp.kind == want:
                 if low == "it" and sp.kind == "person":
@@ -208,11 +222,9 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
                     continue
                 return sp
         # no one has spoken yet: "he"/"she" is the last person named ("Conal subscribed ... he says")
-        if want == "person":
-            before = [e for e in sent_ents if _named_subject(e) and e.end <= span.start]
-            name = _clean_name(before[-1].text) if before else state.last_person
-            if name:
-                return _Speaker(name, "person", name.split()[-1].lower())
+        if want == "person" and state.last_person:
+            name = state.last_person
+            return _Speaker(name, "person", name.split()[-1].lower())
         return None
     # person with a role: "National Security Council spokesman John Kirby", "Russian Ambassador to China Igor ..."
     persons = [e for e in sent_ents if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end]
@@ -298,16 +310,16 @@ class _Attribution:
 
 def _activity(tok) -> bool:
     """Is this "report"/"write"/"post"/"tweet" a job or an act rather than a statement? "he was reporting in
-    Syria", "he wrote for the Global Post", "he posted a picture". A clause it reports, or a quotation in the
-    sentence ('"...," the user wrote'), keeps it a statement."""
-    if tok.lemma_ not in ("report", "write", "post", "tweet"):
+    Syria", "he wrote for the Global Post", "he posted a picture", "the epidemic has claimed thousands of lives". A
+    clause it reports, or a quotation in the sentence ('"...," the user wrote'), keeps it a statement."""
+    if tok.lemma_ not in ("report", "write", "post", "tweet", "claim"):
         return False
     deps = {c.dep_: c for c in tok.children}
-    if "ccomp" in deps or _quotes_speech(tok.sent.text):
+    if "ccomp" in deps or "xcomp" in deps or _quotes_speech(tok.sent.text):  # "is claiming to have caught"
         return False
-    if tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children):
+    if tok.tag_ == "VBG" and tok.lemma_ != "claim" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children):
         return True
-    if tok.lemma_ != "report" and "dobj" in deps:
+    if tok.lemma_ != "report" and "dobj" in deps:  # "reported 40 deaths" still states them
         return True
     return any(c.dep_ == "prep" and c.lower_ in ("for", "from", "out") and c.i > tok.i for c in tok.children)
 
@@ -359,7 +371,10 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
             continue
         if tok.lemma_ == "lay" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
             continue
-        if _activity(tok):
+        # a relative clause frames a noun, not the sentence ("The claims, which the Observatory said were based on
+        # eyewitness reports, could not be confirmed"; "news of the meal, which was first reported by Bloomberg");
+        # one opened by "where" or "when" goes on with the story ("to hospital, where doctors told her ...")
+        if _activity(tok) or (tok.dep_ == "relcl" and not any(c.lower_ in ("where", "when") for c in tok.children)):
             continue
         subj = _subject(tok)
         # a passive reporting verb's subject is what is said, not who says it ("Godane is believed to have ...",

@@ -246,6 +246,24 @@ def test_reporting_as_a_job_or_posting_a_picture_is_not_a_statement(claims_of):
     assert one(cs, "The pier is finished").speaker == "Brandt"
 
 
+def test_relative_clauses_and_claimed_lives_do_not_frame_the_sentence(claims_of):
+    cs = claims_of("The storm has claimed four lives along the coast since Sunday. "
+                   "The east pier, which engineers say lost a third of its beams, will stay closed until March. "
+                   "The ferry was taken to the west pier, where the coast guard told the crew the east side was "
+                   "unsafe.")
+    assert one(cs, "claimed four lives").speaker == PUBLISHER
+    assert one(cs, "which engineers say").speaker == PUBLISHER
+    assert one(cs, "where the coast guard told").speaker == "coast guard"
+
+
+def test_he_or_she_is_first_the_subject_earlier_in_the_same_sentence(claims_of):
+    cs = claims_of("Mayor Jon Ek said the pier would be repaired by the spring. "
+                   "In 2019, former harbour master Lena Brandt angered the council when she said the pier could not "
+                   "be saved.")
+    assert "Jon Ek" in one(cs, "repaired by the spring").speaker
+    assert "Lena Brandt" in one(cs, "could not be saved").speaker
+
+
 def test_unattributed_quote_after_an_attributed_one_continues_that_voice(claims_of):
     cs = claims_of("“We have asked the council for the repair money three times,” harbour master Lena Brandt told "
                    "the Harbour Post. “Each time the council said the budget for the year was already spent.” "
