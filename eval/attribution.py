@@ -3,9 +3,9 @@
 There is no labelled attribution data in ``../shared/datasets``, so a change to ``detector/claims.py`` is measured
 as a before/after comparison on real articles: the FNC-1 article bodies (news, with many quotations).
 
-    python -m eval.attribution dump before.tsv [--bodies 600]     # with the old rules (e.g. on a checkout of main)
-    python -m eval.attribution dump after.tsv [--bodies 600]      # with the new ones
-    python -m eval.attribution sheet before.tsv after.tsv sheet/ [--n 100 --seed 0]
+    python -m eval.attribution dump before.tsv [--bodies 600 --skip 0]   # old rules (e.g. on a checkout of main)
+    python -m eval.attribution dump after.tsv [--bodies 600 --skip 0]    # the new ones
+    python -m eval.attribution sheet before.tsv after.tsv sheet/ [--n 100 --seed 0 --bodies 600 --skip 0]
     # a judge (a person, or a session that sees only sheet/items.json) writes sheet/verdicts.jsonl
     python -m eval.attribution score sheet/
 
@@ -13,7 +13,8 @@ as a before/after comparison on real articles: the FNC-1 article bodies (news, w
 called "Outlet"), sentence. ``sheet`` draws claims whose attribution differs, shows each in its article
 context with the two chains as X and Y in random order (``items.json``), and keeps which is which apart
 (``key.json``). A verdict is ``{"item": N, "verdict": "X" | "Y" | "tie_both_right" | "tie_both_wrong"}``;
-``score`` counts how often the new rules won, lost or tied.
+``score`` counts how often the new rules won, lost or tied. Develop rules on some bodies and measure the result
+on others (``--skip``): rules read off the text they are scored on flatter themselves.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ OUTLET = "Outlet"
 VERDICTS = ("X", "Y", "tie_both_right", "tie_both_wrong")
 
 
-def fnc_bodies(root: Path, n: int) -> dict[str, str]:
-    """The first ``n`` article bodies of FNC-1's training file, by Body ID."""
+def fnc_bodies(root: Path, n: int, skip: int = 0) -> dict[str, str]:
+    """``n`` article bodies of FNC-1's training file after the first ``skip``, by Body ID."""
     path = root / "fnc-1" / "train_bodies.csv"
     with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))[:n]
+        rows = list(csv.DictReader(f))[skip : skip + n]
     return {r["Body ID"]: r["articleBody"] for r in rows}
 
 
@@ -100,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     d = sub.add_parser("dump", help="claims of FNC-1 bodies with the current rules, as TSV")
     d.add_argument("out", type=Path)
     d.add_argument("--bodies", type=int, default=600)
+    d.add_argument("--skip", type=int, default=0, help="start after this many bodies (text the rules were not "
+                                                          "developed on)")
     s = sub.add_parser("sheet", help="blind judging sheet of the claims two dumps attribute differently")
     s.add_argument("before", type=Path)
     s.add_argument("after", type=Path)
@@ -107,16 +110,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     s.add_argument("--n", type=int, default=100)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--bodies", type=int, default=600)
+    s.add_argument("--skip", type=int, default=0)
     c = sub.add_parser("score", help="tally DIR/verdicts.jsonl against DIR/key.json")
     c.add_argument("dir", type=Path)
     args = ap.parse_args(argv)
 
     if args.cmd == "dump":
-        n = dump(fnc_bodies(datasets_root(), args.bodies), args.out)
-        print(f"{n} claims from {args.bodies} FNC-1 bodies -> {args.out}")
+        bodies = fnc_bodies(datasets_root(), args.bodies, args.skip)
+        n = dump(bodies, args.out)
+        print(f"{n} claims from {len(bodies)} FNC-1 bodies -> {args.out}")
     elif args.cmd == "sheet":
         items, key, changed = sheet(read_dump(args.before), read_dump(args.after),
-                                    fnc_bodies(datasets_root(), args.bodies), n=args.n, seed=args.seed)
+                                    fnc_bodies(datasets_root(), args.bodies, args.skip), n=args.n, seed=args.seed)
         args.dir.mkdir(parents=True, exist_ok=True)
         (args.dir / "items.json").write_text(json.dumps(items, indent=1, ensure_ascii=False), encoding="utf-8")
         (args.dir / "key.json").write_text(json.dumps(key), encoding="utf-8")
