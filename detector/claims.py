@@ -210,6 +210,7 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
         # in jail, during which time she said ...", "Pope Benedict upset animal lovers when he said ...")
         quoted = _in_quotes(span.sent.text)
         here = [e for e in sent_ents if want == "person" and _named_subject(e) and e.end <= span.start
+                and e.root.head.dep_ not in ("advcl", "relcl", "acl", "ccomp")  # not "the day Brown was buried"
                 and not _inside(e.start_char - span.sent.start_char, quoted)]
         if here:
             name = _clean_name(here[-1].text)
@@ -443,7 +444,9 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
     if speaker is None:
         m = TRAILING.search(text) if not _inside(len(text) - 2, quotes) or text.rstrip().endswith(("”", '"')) else None
         g = "who" if m is not None and m.group("who") else "who2"
-        if m is not None and m.group(g) and not _inside(m.start(g), quotes):
+        # ", it has been reported" names no one: a passive frame
+        if (m is not None and m.group(g) and not _inside(m.start(g), quotes)
+                and not re.search(r"\b(?:is|are|was|were|been|be)$", m.group(g))):
             who = sent.char_span(base + m.start(g), base + m.end(g), alignment_mode="expand")
             sp = _resolve(who, state, sent_ents=ents) if who is not None else None
             if sp is not None:

@@ -264,6 +264,14 @@ def test_he_or_she_is_first_the_subject_earlier_in_the_same_sentence(claims_of):
     assert "Lena Brandt" in one(cs, "could not be saved").speaker
 
 
+def test_a_passive_trailing_frame_and_a_subordinate_subject_name_no_one(claims_of):
+    cs = claims_of("The east pier lost a third of its beams in the storm, it has been reported. "
+                   "On the day Lena Brandt was appointed, a local diver released what he claims is a video of the "
+                   "damage.")
+    assert one(cs, "it has been reported").speaker == PUBLISHER
+    assert "Lena Brandt" not in one(cs, "local diver").speaker
+
+
 def test_unattributed_quote_after_an_attributed_one_continues_that_voice(claims_of):
     cs = claims_of("“We have asked the council for the repair money three times,” harbour master Lena Brandt told "
                    "the Harbour Post. “Each time the council said the budget for the year was already spent.” "
