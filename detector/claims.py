@@ -174,6 +174,11 @@ def _clean_name(text: str) -> str:
     return text
 
 
+def _person(name: str) -> _Speaker:
+    """A person speaker, found again later by surname ("Kirby said")."""
+    return _Speaker(name, "person", name.split()[-1].lower())
+
+
 def _named_subject(ent) -> bool:
     """Is this entity a person who is a sentence's subject ("Conal began ...", "Taylor was forced ...")? A person
     named only in passing ("the GB size", "a photo of Smith") is not whom a later "he said" means."""
@@ -206,15 +211,16 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
         return _Speaker(name, "outlet", name.lower()) if name else None
     if low in PRONOUNS:
         want = {"he": "person", "she": "person"}.get(low)
-        # a person who is the subject earlier in the same sentence comes first ("Taylor was forced to spend 30 days
-        # in jail, during which time she said ...", "Pope Benedict upset animal lovers when he said ...")
-        quoted = _in_quotes(span.sent.text)
-        here = [e for e in sent_ents if want == "person" and _named_subject(e) and e.end <= span.start
-                and e.root.head.dep_ not in ("advcl", "relcl", "acl", "ccomp")  # not "the day Brown was buried"
-                and not _inside(e.start_char - span.sent.start_char, quoted)]
-        if here:
-            name = _clean_name(here[-1].text)
-            return _by_key(state, name.split()[-1].lower()) or _Speaker(name, "person", name.split()[-1].lower())
+        if want == "person":
+            # a person who is the subject earlier in the same sentence comes first ("Taylor was forced to spend 30
+            # days in jail, during which time she said ...", "Pope Benedict upset animal lovers when he said ...")
+            quoted = _in_quotes(span.sent.text)
+            here = [e for e in sent_ents if _named_subject(e) and e.end <= span.start
+                    and e.root.head.dep_ not in ("advcl", "relcl", "acl", "ccomp")  # not "the day Brown was buried"
+                    and not _inside(e.start_char - span.sent.start_char, quoted)]
+            if here:
+                name = _clean_name(here[-1].text)
+                return _by_key(state, name.split()[-1].lower()) or _person(name)
         for sp in reversed(state.speakers):
             if want is None or sp.kind == want:
                 if low == "it" and sp.kind == "person":
@@ -224,8 +230,7 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
                 return sp
         # no one has spoken yet: "he"/"she" is the last person named ("Conal subscribed ... he says")
         if want == "person" and state.last_person:
-            name = state.last_person
-            return _Speaker(name, "person", name.split()[-1].lower())
+            return _person(state.last_person)
         return None
     # person with a role: "National Security Council spokesman John Kirby", "Russian Ambassador to China Igor ..."
     persons = [e for e in sent_ents if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end]
@@ -306,7 +311,7 @@ class _Attribution:
     frame: list[tuple[int, int]]  # char ranges (within the sentence) of the attribution frame
     content_verb: bool = False
     explicit: bool = False
-    at: int = -1  # where in the sentence the speaker is named (its reporting verb, or "according to")
+    at: int = -1  # where in the sentence the speaker is named (its verb, "according to"); -1: by a pronoun, or not
 
 
 def _activity(tok) -> bool:
