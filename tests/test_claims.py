@@ -190,17 +190,11 @@ def test_speaker_named_after_a_quotation_closes_owns_it(claims_of):
     assert len(cs) == 2
 
 
-def test_quotation_in_straight_marks_belongs_to_whoever_closes_it(claims_of):
-    cs = claims_of('"The east pier lost a third of its beams in the storm. It cannot take another winter," '
-                   "harbour master Lena Brandt said. The council meets on Thursday to discuss the harbour budget.")
-    assert "Lena Brandt" in one(cs, "a third of its beams").speaker
-    assert one(cs, "another winter").speaker == one(cs, "a third of its beams").speaker
-    assert one(cs, "council meets").speaker == PUBLISHER
-
-
-def test_typewriter_quotation_marks_close_a_quotation(claims_of):
-    cs = claims_of("``The east pier lost a third of its beams in the storm. It cannot take another winter,'' "
-                   "harbour master Lena Brandt said. The council meets on Thursday to discuss the harbour budget.")
+@pytest.mark.parametrize("opening, closing", [('"', '"'), ("``", "''")], ids=["straight", "typewriter"])
+def test_quotation_in_straight_or_typewriter_marks_belongs_to_whoever_closes_it(claims_of, opening, closing):
+    cs = claims_of(f"{opening}The east pier lost a third of its beams in the storm. It cannot take another winter,"
+                   f"{closing} harbour master Lena Brandt said. The council meets on Thursday to discuss the harbour "
+                   "budget.")
     assert "Lena Brandt" in one(cs, "a third of its beams").speaker
     assert one(cs, "another winter").speaker == one(cs, "a third of its beams").speaker
     assert one(cs, "council meets").speaker == PUBLISHER
