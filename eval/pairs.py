@@ -64,6 +64,8 @@ NLI_LABELS = {
     "e": "agrees", "n": "neutral", "c": "contradicts",
 }
 CLIMATE_FEVER_LABELS = {"SUPPORTS": "agrees", "REFUTES": "contradicts", "NOT_ENOUGH_INFO": "neutral"}
+FILE_FORMATS = ("jsonl", "csv")  # the generic formats read one file; every dataset format also reads a folder
+_SNLI_NAME = re.compile(r"(s1|s2|labels)\.(\w+)$")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -84,10 +86,14 @@ def read_pairs(path: str | Path, format: str | None = None, *, limit: int | None
     fmt = format or detect_format(path)
     if fmt not in _READERS:
         raise InputError(str(path), f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    if fmt in FILE_FORMATS and path.is_dir():
+        raise InputError(str(path), f"format {fmt} reads a file, not a folder")
     try:
         pairs = _READERS[fmt](path)
     except UnicodeDecodeError:
         raise not_utf8(path) from None
+    except OSError as e:
+        raise InputError(e.filename or str(path), e.strerror or str(e)) from None
     if not pairs:
         raise InputError(str(path), f"no labelled pairs found (read as {fmt})")
     _check_unique_ids(pairs, str(path))
@@ -120,9 +126,9 @@ def detect_format(path: str | Path) -> str:
             return "emergent"
         if "ClaimDiff-S" in names or any(n.startswith("ClaimDiff-") and n.endswith(".json") for n in names):
             return "claimdiff"
-        if any(n.startswith("s1.") for n in names) and any(n.startswith("labels.") for n in names):
+        if any(_is_snli(path, m.group(2)) for m in map(_SNLI_NAME.match, names) if m and m.group(1) == "labels"):
             return "snli"
-        if any(n.startswith("SICK") for n in names):
+        if any(n.startswith("SICK") and n.endswith(".txt") for n in names):
             return "sick"
         if any(n.startswith("ANLI") and n.endswith(".csv") for n in names):
             return "anli"
@@ -130,7 +136,8 @@ def detect_format(path: str | Path) -> str:
             return "climate-fever"
         raise InputError(str(path), "cannot tell which dataset this folder holds; pass --format")
     name = path.name
-    if re.match(r"(s1|s2|labels)\.\w+$", name):
+    m = _SNLI_NAME.match(name)
+    if m and _is_snli(path.parent, m.group(2)):
         return "snli"
     if name.startswith("ClaimDiff-") and name.endswith(".json"):
         return "claimdiff"
@@ -140,6 +147,8 @@ def detect_format(path: str | Path) -> str:
             return "climate-fever"
         return "jsonl"
     header = _first_line(path)
+    if "\x00" in header:
+        raise InputError(str(path), "not UTF-8 text (it holds NUL bytes: UTF-16, or a binary file?)", 1)
     if "\t" in header and {"sentence_A", "sentence_B", "entailment_label"} <= set(header.split("\t")):
         return "sick"
     cols = set(next(csv.reader([header]), []))
@@ -313,23 +322,50 @@ def _generic_pair(d: dict, source: str, line: int) -> LabelledPair:
     return LabelledPair(**{k: (str(d[k]) if k in REQUIRED else _clean(d.get(k))) for k in COLUMNS})
 
 
+JSON_LINES_HINT = "JSON Lines is expected: one JSON object per line"
+
+
 def iter_jsonl_objects(path: Path):
-    """(line number, object) for each non-blank line of a JSONL file; InputError naming the line otherwise."""
-    with open(path, encoding="utf-8") as fh:
+    """(line number, object) for each non-blank line of a JSONL file; InputError naming the line otherwise.
+
+    A UTF-8 byte order mark at the start of the file is allowed (Windows editors write one).
+    """
+    with open(path, encoding="utf-8-sig") as fh:
         for line_no, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
                 d = json.loads(line)
             except json.JSONDecodeError as e:
-                raise InputError(str(path), f"not valid JSON ({e.msg})", line_no) from None
+                # e.msg of a control character ends in a dangling "at"; the column is the useful part
+                problem = f"not valid JSON ({e.msg.removesuffix(' at')}, column {e.colno})"
+                if line.strip() in ("[", "{"):
+                    problem += f"; {JSON_LINES_HINT}"
+                raise InputError(str(path), problem, line_no) from None
             if not isinstance(d, dict):
-                raise InputError(str(path), "each line must be a JSON object", line_no)
+                hint = f"; {JSON_LINES_HINT}" if isinstance(d, list) else ""
+                raise InputError(str(path), f"each line must be a JSON object, not a {_json_type(d)}{hint}",
+                                 line_no)
             yield line_no, d
 
 
+def _json_type(value) -> str:
+    return {list: "list", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(value), "null")
+
+
+def _check_id(seen: dict[str, int], pair: LabelledPair, source: str, line: int) -> LabelledPair:
+    """Record the line of ``pair``'s id; InputError naming both lines when the id was seen before."""
+    if pair.id in seen:
+        raise InputError(source, f"pair id {pair.id!r} is already used on line {seen[pair.id]}; ids must be unique",
+                         line)
+    seen[pair.id] = line
+    return pair
+
+
 def _read_jsonl(path: Path) -> list[LabelledPair]:
-    return [_generic_pair(d, str(path), line_no) for line_no, d in iter_jsonl_objects(path)]
+    seen: dict[str, int] = {}
+    return [_check_id(seen, _generic_pair(d, str(path), line_no), str(path), line_no)
+            for line_no, d in iter_jsonl_objects(path)]
 
 
 def _read_csv(path: Path) -> list[LabelledPair]:
@@ -338,7 +374,9 @@ def _read_csv(path: Path) -> list[LabelledPair]:
         missing = [k for k in REQUIRED if k not in (reader.fieldnames or [])]
         if missing:
             raise InputError(str(path), f"header lacks column(s) {', '.join(missing)}", 1)
-        return [_generic_pair(row, str(path), reader.line_num) for row in reader]
+        seen: dict[str, int] = {}
+        return [_check_id(seen, _generic_pair(row, str(path), reader.line_num), str(path), reader.line_num)
+                for row in reader]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -354,6 +392,9 @@ def _map_label(mapping: dict[str, str], value: str, source: str, line: int) -> s
 
 def _fnc_stances_file(path: Path) -> Path:
     if path.is_file():
+        if not path.name.endswith("_stances.csv"):
+            raise InputError(str(path), "format fnc1 reads a *_stances.csv file (with its *_bodies.csv beside it) "
+                                        "or a folder holding them")
         return path
     found = sorted(p for p in path.glob("*_stances.csv") if "unlabeled" not in p.name)
     if not found:
@@ -449,7 +490,8 @@ def _read_emergent(path: Path) -> list[LabelledPair]:
 def _claimdiff_files(path: Path) -> tuple[Path, Path]:
     """The strength (S) and weak (W) files of one split, from a folder, or from either file of the pair."""
     if path.is_dir():
-        root = path
+        # the dataset folder, or its ClaimDiff-S or ClaimDiff-W subfolder (the other one lies beside it)
+        root = path.parent if path.name in ("ClaimDiff-S", "ClaimDiff-W") else path
         split = "train"
     else:
         m = re.match(r"ClaimDiff-(strength|weak)-(.+)\.json$", path.name)
@@ -470,13 +512,15 @@ def _claimdiff_files(path: Path) -> tuple[Path, Path]:
 
 def _claimdiff_records(path: Path) -> dict[str, tuple[int, dict]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))["data"]
+        data = json.loads(path.read_text(encoding="utf-8-sig"))["data"]
     except (json.JSONDecodeError, KeyError, TypeError) as e:
         raise InputError(str(path), f"expected a JSON object with a 'data' list ({e})") from None
     out = {}
     for i, d in enumerate(data):
         if not isinstance(d, dict) or not {"pair_id", "claim_a", "claim_b", "relation"} <= set(d):
             raise InputError(str(path), f"record {i} lacks pair_id, claim_a, claim_b or relation")
+        if d["pair_id"] in out:
+            raise InputError(str(path), f"record {i} repeats pair_id {d['pair_id']!r} of record {out[d['pair_id']][0]}")
         out[d["pair_id"]] = (i, d)
     return out
 
@@ -514,6 +558,7 @@ def _read_sick(path: Path) -> list[LabelledPair]:
     files = [path] if path.is_file() else sorted(path.glob("SICK*.txt"))
     out = []
     for f in files:
+        seen: dict[str, int] = {}
         with open(f, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
             need = {"pair_ID", "sentence_A", "sentence_B", "entailment_label"}
@@ -523,11 +568,11 @@ def _read_sick(path: Path) -> list[LabelledPair]:
                 line = reader.line_num
                 if not (row["sentence_A"] or "").strip() or not (row["sentence_B"] or "").strip():
                     raise InputError(str(f), "empty sentence_A or sentence_B", line)
-                out.append(LabelledPair(
+                out.append(_check_id(seen, LabelledPair(
                     id=f"sick:{row['pair_ID']}", text_a=row["sentence_A"], text_b=row["sentence_B"],
                     label=_map_label(NLI_LABELS, (row["entailment_label"] or "").lower(), str(f), line),
                     group=_premise_group(row.get("sentence_A_original") or row["sentence_A"]),
-                ))
+                ), str(f), line))
     return out
 
 
@@ -549,7 +594,7 @@ def _snli_files(path: Path) -> tuple[Path, Path, Path]:
 def _read_snli(path: Path) -> list[LabelledPair]:
     """SNLI as line-aligned s1/s2/labels files. Messy: lines labelled '-' (no consensus) are skipped with a warning."""
     s1_file, s2_file, labels_file = _snli_files(path)
-    s1, s2, labels = (f.read_text(encoding="utf-8").splitlines() for f in (s1_file, s2_file, labels_file))
+    s1, s2, labels = (f.read_text(encoding="utf-8-sig").splitlines() for f in (s1_file, s2_file, labels_file))
     if not len(s1) == len(s2) == len(labels):
         raise InputError(str(labels_file), f"s1/s2/labels have {len(s1)}/{len(s2)}/{len(labels)} lines; "
                                            "they must be line-aligned")
@@ -572,6 +617,7 @@ def _read_anli(path: Path) -> list[LabelledPair]:
     files = [path] if path.is_file() else sorted(path.glob("ANLI*.csv"))
     out = []
     for f in files:
+        seen: dict[str, int] = {}
         with open(f, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             need = {"context", "statement", "gold_label"}
@@ -581,11 +627,11 @@ def _read_anli(path: Path) -> list[LabelledPair]:
                 line = reader.line_num
                 if not (row["context"] or "").strip() or not (row["statement"] or "").strip():
                     raise InputError(str(f), "empty context or statement", line)
-                out.append(LabelledPair(
+                out.append(_check_id(seen, LabelledPair(
                     id=f"anli:{row.get('uid') or f'{f.stem}:{line}'}", text_a=row["context"],
                     text_b=row["statement"], label=_map_label(NLI_LABELS, row["gold_label"] or "", str(f), line),
                     group=_premise_group(row["context"]),
-                ))
+                ), str(f), line))
     return out
 
 
@@ -594,25 +640,24 @@ def _read_climate_fever(path: Path) -> list[LabelledPair]:
     files = [path] if path.is_file() else sorted(path.glob("climate-fever*.jsonl"))
     out = []
     for f in files:
-        with open(f, encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    d = json.loads(line)
-                    claim, claim_id, evidences = d["claim"], str(d["claim_id"]), d["evidences"]
-                except (json.JSONDecodeError, KeyError, TypeError) as e:
-                    raise InputError(str(f), f"expected a JSON object with claim, claim_id, evidences ({e})",
-                                     line_no) from None
-                for j, ev in enumerate(evidences):
-                    if not isinstance(ev, dict) or not _clean(ev.get("evidence")):
-                        raise InputError(str(f), f"evidence {j} has no text", line_no)
-                    out.append(LabelledPair(
-                        id=f"climate-fever:{claim_id}:{ev.get('evidence_id', j)}", text_a=claim,
-                        text_b=ev["evidence"],
-                        label=_map_label(CLIMATE_FEVER_LABELS, ev.get("evidence_label") or "", str(f), line_no),
-                        source_b=_clean(ev.get("article")), group=f"claim:{claim_id}",
-                    ))
+        seen: dict[str, int] = {}
+        for line_no, d in iter_jsonl_objects(f):
+            try:
+                claim, claim_id, evidences = d["claim"], str(d["claim_id"]), list(d["evidences"])
+            except (KeyError, TypeError) as e:
+                raise InputError(str(f), f"expected a JSON object with claim, claim_id, evidences ({e})",
+                                 line_no) from None
+            if not isinstance(claim, str) or not claim.strip():
+                raise InputError(str(f), "empty claim", line_no)
+            for j, ev in enumerate(evidences):
+                if not isinstance(ev, dict) or not _clean(ev.get("evidence")):
+                    raise InputError(str(f), f"evidence {j} has no text", line_no)
+                out.append(_check_id(seen, LabelledPair(
+                    id=f"climate-fever:{claim_id}:{ev.get('evidence_id', j)}", text_a=claim,
+                    text_b=ev["evidence"],
+                    label=_map_label(CLIMATE_FEVER_LABELS, ev.get("evidence_label") or "", str(f), line_no),
+                    source_b=_clean(ev.get("article")), group=f"claim:{claim_id}",
+                ), str(f), line_no))
     return out
 
 
@@ -634,9 +679,25 @@ def _check_unique_ids(pairs: Sequence[LabelledPair], source: str) -> None:
         raise InputError(source, f"pair id {dup!r} occurs {counts[dup]} times; ids must be unique")
 
 
+def _is_snli(root: Path, split: str) -> bool:
+    """Whether s1/s2/labels.<split> all lie in ``root`` and the labels file starts with an NLI label (or '-')."""
+    files = [root / f"{name}.{split}" for name in ("s1", "s2", "labels")]
+    if not all(f.is_file() for f in files):
+        return False
+    try:
+        first = _first_line(files[2]).strip().lower()
+    except InputError:
+        return False
+    return first in NLI_LABELS or first == "-"
+
+
 def _first_line(path: Path) -> str:
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        return fh.readline().rstrip("\r\n")
+    """The first line of a text file, for telling its format; InputError if it is not UTF-8."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            return fh.readline().rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
 
 
 def _first_json_record(path: Path) -> dict | None:

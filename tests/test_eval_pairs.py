@@ -1,6 +1,7 @@
 """Readers of labelled pairs, against small fixtures written for these tests in each dataset's layout."""
 
 import json
+import shutil
 
 import pytest
 
@@ -220,3 +221,124 @@ def test_news_fit_dev_ignores_unrelated_fnc_headlines():
     assert fnc_dev and em_dev
     assert not [p for p in fit if p.id.startswith("f")]  # its headline is an Emergent dev claim
     assert len([p for p in fit if p.id.startswith("e")]) == 50 - len(em_dev)
+
+
+GENERIC_ROWS = [
+    {"id": "d1", "text_a": "The ferry left at noon.", "text_b": "The ferry never left port.", "label": "contradicts"},
+    {"id": "d2", "text_a": "The ferry left at noon.", "text_b": "At noon the ferry sailed.", "label": "agrees"},
+]
+
+
+def _write_generic(path, rows=GENERIC_ROWS):
+    if path.suffix == ".csv":
+        lines = ["id,text_a,text_b,label"] + [",".join(r.values()) for r in rows]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["labels.csv", "labels.jsonl", "s1.csv", "s2.jsonl"])
+def test_generic_file_with_an_snli_name_is_read_by_its_header(tmp_path, name):
+    path = _write_generic(tmp_path / name)
+    assert detect_format(path) == ("csv" if name.endswith(".csv") else "jsonl")
+    assert [p.id for p in read_pairs(path)] == ["d1", "d2"]
+
+
+def test_snli_name_with_its_sibling_files_is_still_snli(tmp_path):
+    for name in ("s1.dev", "s2.dev", "labels.dev"):
+        (tmp_path / name).write_text((FX / "snli" / name).read_text())
+    assert detect_format(tmp_path / "labels.dev") == detect_format(tmp_path) == "snli"
+    # a folder whose s1/labels files are generic pairs is not SNLI
+    other = tmp_path / "other"
+    other.mkdir()
+    for name in ("s1.csv", "s2.csv", "labels.csv"):
+        _write_generic(other / name)
+    with pytest.raises(InputError, match="cannot tell which dataset"):
+        detect_format(other)
+    assert detect_format(other / "labels.csv") == "csv"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_generic_format_on_a_folder_is_refused(tmp_path, fmt):
+    _write_generic(tmp_path / f"pairs.{fmt}")
+    with pytest.raises(InputError, match=rf"{tmp_path.name}: format {fmt} reads a file, not a folder"):
+        read_pairs(tmp_path, fmt)
+
+
+@pytest.mark.parametrize("data", ["id,text_a,text_b,label\n".encode("utf-16"), b"\x00\x01\x02binary\xff\xfe"])
+def test_a_utf16_or_binary_csv_is_not_utf8(tmp_path, data):
+    path = tmp_path / "desk.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=r"desk\.csv:1: not UTF-8 text"):
+        read_pairs(path)
+
+
+def test_utf16_without_byte_order_mark_is_not_utf8(tmp_path):
+    path = tmp_path / "desk.csv"
+    path.write_bytes("id,text_a,text_b,label\n".encode("utf-16-le"))
+    with pytest.raises(InputError, match=r"desk\.csv:1: not UTF-8 text \(it holds NUL bytes"):
+        read_pairs(path)
+
+
+def test_jsonl_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + _write_generic(tmp_path / "plain.jsonl").read_bytes())
+    assert read_pairs(path) == read_pairs(tmp_path / "plain.jsonl")
+
+
+@pytest.mark.parametrize("suffix,line,first", [(".jsonl", 3, 1), (".csv", 4, 2)])
+def test_duplicate_id_names_both_lines(tmp_path, suffix, line, first):
+    path = _write_generic(tmp_path / f"dup{suffix}", [*GENERIC_ROWS, {**GENERIC_ROWS[1], "id": "d1"}])
+    with pytest.raises(InputError, match=rf"dup\{suffix}:{line}: pair id 'd1' is already used on line {first}"):
+        read_pairs(path)
+
+
+def test_jsonl_messages_give_the_column_and_the_expected_layout(tmp_path):
+    tab = tmp_path / "tab.jsonl"
+    tab.write_text('{"id": "t1", "text_a": "A\tB", "text_b": "C", "label": "agrees"}\n')
+    with pytest.raises(InputError, match=r"tab\.jsonl:1: not valid JSON \(Invalid control character, column 26\)"):
+        read_pairs(tab)
+    pretty = tmp_path / "pretty.jsonl"
+    pretty.write_text(json.dumps(GENERIC_ROWS, indent=2))
+    with pytest.raises(InputError, match=r"pretty\.jsonl:1: not valid JSON .*JSON Lines is expected"):
+        read_pairs(pretty)
+    one_line = tmp_path / "list.jsonl"
+    one_line.write_text(json.dumps(GENERIC_ROWS) + "\n")
+    with pytest.raises(InputError, match=r"list\.jsonl:1: each line must be a JSON object, not a list; JSON Lines"):
+        read_pairs(one_line)
+
+
+def test_climate_fever_refuses_an_empty_claim_and_a_repeated_evidence(tmp_path):
+    ev = {"evidence_id": "Sea:1", "evidence": "Sea level rose.", "evidence_label": "SUPPORTS", "article": "Sea"}
+    path = tmp_path / "climate-fever.jsonl"
+    path.write_text(json.dumps({"claim_id": 1, "claim": "Seas are rising.", "evidences": [ev]}) + "\n"
+                    + json.dumps({"claim_id": 2, "claim": " ", "evidences": [ev]}) + "\n")
+    with pytest.raises(InputError, match=r"climate-fever\.jsonl:2: empty claim"):
+        read_pairs(path)
+    path.write_text(json.dumps({"claim_id": 1, "claim": "Seas are rising.", "evidences": [ev, ev]}) + "\n")
+    with pytest.raises(InputError, match=r"climate-fever\.jsonl:1: pair id 'climate-fever:1:Sea:1' is already used"):
+        read_pairs(path)
+
+
+def test_fnc1_format_on_another_file_says_what_it_reads(tmp_path):
+    path = _write_generic(tmp_path / "desk.csv")
+    with pytest.raises(InputError, match=r"desk\.csv: format fnc1 reads a \*_stances\.csv file"):
+        read_pairs(path, "fnc1")
+
+
+@pytest.mark.parametrize("sub", ["ClaimDiff-S", "ClaimDiff-W"])
+def test_claimdiff_subfolder_reads_both_files(sub):
+    assert detect_format(FX / "claimdiff" / sub) == "claimdiff"
+    assert read_pairs(FX / "claimdiff" / sub) == read_pairs(FX / "claimdiff")
+
+
+def test_claimdiff_repeated_pair_id(tmp_path):
+    for sub in ("ClaimDiff-S", "ClaimDiff-W"):
+        shutil.copytree(FX / "claimdiff" / sub, tmp_path / sub)
+    s_file = tmp_path / "ClaimDiff-S" / "ClaimDiff-strength-train.json"
+    data = json.loads(s_file.read_text())
+    data["data"].append(data["data"][0])
+    s_file.write_text(json.dumps(data))
+    with pytest.raises(InputError, match=r"record 3 repeats pair_id 'p1' of record 0"):
+        read_pairs(tmp_path)
