@@ -25,6 +25,7 @@ from detector.errors import InputError
 from .pairs import not_utf8
 
 CLUSTER_FORMATS = ("ecbplus", "jsonl")
+MENTION_KEYS = ("doc_id", "sent_id", "full_sentence", "coref_chain", "tokens_ids")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,20 +56,20 @@ def read_cluster_items(path: str | Path, format: str | None = None) -> list[Clus
 
 def _read_ecbplus(path: Path, pick: str = "widest") -> list[ClusterItem]:
     try:
-        mentions = json.loads(path.read_text(encoding="utf-8"))
+        mentions = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as e:
-        raise InputError(str(path), f"not valid JSON ({e.msg})", e.lineno) from None
+        raise InputError(str(path), f"not valid JSON ({e.msg}, column {e.colno})", e.lineno) from None
     if not isinstance(mentions, list):
         raise InputError(str(path), "expected a JSON list of mentions")
-    need = ("doc_id", "sent_id", "full_sentence", "coref_chain", "tokens_ids")
     by_sentence: dict[tuple[str, int], list[dict]] = defaultdict(list)
     chain_docs: dict[str, set[str]] = defaultdict(set)
     for i, m in enumerate(mentions):
-        if not isinstance(m, dict) or any(k not in m for k in need):
-            raise InputError(str(path), f"mention {i} lacks one of {', '.join(need)}")
+        if not isinstance(m, dict) or any(k not in m for k in MENTION_KEYS):
+            raise InputError(str(path), f"mention {i} lacks one of {', '.join(MENTION_KEYS)}")
         if m.get("event_entity", "event") != "event":
             continue
-        by_sentence[(m["doc_id"], int(m["sent_id"]))].append(m)
+        m = _event_mention(m, i, path)
+        by_sentence[(m["doc_id"], m["sent_id"])].append(m)
         chain_docs[m["coref_chain"]].add(m["doc_id"])
     if not by_sentence:
         raise InputError(str(path), "no event mentions (is this an entity mention file?)")
@@ -87,18 +88,56 @@ def _read_ecbplus(path: Path, pick: str = "widest") -> list[ClusterItem]:
     return items
 
 
+def _event_mention(m: dict, i: int, path: Path) -> dict:
+    """The fields of event mention ``i`` the reader uses, checked, with sent_id an int and coref_chain a str."""
+
+    def bad(problem: str) -> InputError:
+        return InputError(str(path), f"mention {i}: {problem}")
+
+    doc, sent, text, chain, tokens = (m[k] for k in MENTION_KEYS)
+    if not isinstance(doc, str) or not doc.strip():
+        raise bad(f"doc_id must be a non-empty string, got {json.dumps(doc)}")
+    if isinstance(sent, str) and sent.strip().isdigit():
+        sent = int(sent)
+    if not _is_int(sent):
+        raise bad(f"sent_id must be a sentence number, got {json.dumps(sent)}")
+    if not isinstance(text, str) or not text.strip():
+        raise bad("empty full_sentence")
+    if not (isinstance(chain, str) or _is_int(chain)) or not str(chain).strip():
+        raise bad(f"coref_chain must be a string, got {json.dumps(chain)}")
+    if not isinstance(tokens, list) or not all(_is_int(t) for t in tokens):
+        raise bad(f"tokens_ids must be a list of token numbers, got {json.dumps(tokens)}")
+    return {**m, "sent_id": sent, "coref_chain": str(chain)}
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _item_field(d: dict, key: str, path: Path, line: int) -> str | None:
+    """A JSONL item's field as a string: None when missing or blank; InputError for a list, object or boolean.
+    ``text`` must be a string; ``id``, ``cluster`` and ``source`` may also be whole numbers (0 included)."""
+    value = d.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not (isinstance(value, str) or (key != "text" and _is_int(value))):
+        kind = "a string" if key == "text" else "a string or a whole number"
+        raise InputError(str(path), f"{key} must be {kind}, got {json.dumps(value)}", line)
+    return str(value)
+
+
 def _read_jsonl(path: Path) -> list[ClusterItem]:
     from .pairs import iter_jsonl_objects
 
-    items, seen = [], set()
+    items, seen = [], {}
     for line_no, d in iter_jsonl_objects(path):
-        if any(not str(d.get(k) or "").strip() for k in ("id", "text", "cluster")):
+        id_, text, cluster, source = (_item_field(d, k, path, line_no) for k in ("id", "text", "cluster", "source"))
+        if id_ is None or text is None or cluster is None:
             raise InputError(str(path), "each line needs non-empty id, text and cluster", line_no)
-        if str(d["id"]) in seen:
-            raise InputError(str(path), f"id {d['id']!r} occurs twice", line_no)
-        seen.add(str(d["id"]))
-        items.append(ClusterItem(id=str(d["id"]), text=str(d["text"]), cluster=str(d["cluster"]),
-                                 source=str(d["source"]) if d.get("source") else None))
+        if id_ in seen:
+            raise InputError(str(path), f"id {id_!r} is already used on line {seen[id_]}", line_no)
+        seen[id_] = line_no
+        items.append(ClusterItem(id=id_, text=text, cluster=cluster, source=source))
     if not items:
         raise InputError(str(path), "no items")
     return items

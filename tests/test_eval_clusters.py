@@ -1,5 +1,6 @@
 """Cluster items (ECB+ and JSONL) and the clustering metrics on tiny examples."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -73,3 +74,54 @@ def test_ecbplus_dev_reads():
     items = read_cluster_items(path)
     assert len(items) == 346  # sentences with an event mention, as in the dataset's SOURCE.txt
     assert len({i.source for i in items}) == 196
+
+
+def test_jsonl_items_with_zero_ids_clusters_and_sources(tmp_path):
+    path = tmp_path / "zero.jsonl"
+    path.write_text('{"id": 0, "text": "The dam burst at dawn.", "cluster": 0, "source": 0}\n'
+                    '{"id": 1, "text": "At dawn the dam gave way.", "cluster": 0, "source": "Valley News"}\n')
+    items = read_cluster_items(path)
+    assert items == [ClusterItem("0", "The dam burst at dawn.", "0", "0"),
+                     ClusterItem("1", "At dawn the dam gave way.", "0", "Valley News")]
+
+
+def test_jsonl_items_refuse_lists_and_repeated_ids(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"id": "a", "text": "The dam burst.", "cluster": ["dam", "flood"]}\n')
+    with pytest.raises(InputError, match=r'x\.jsonl:1: cluster must be a string or a whole number, got \["dam"'):
+        read_cluster_items(path)
+    path.write_text('{"id": "a", "text": "The dam burst.", "cluster": "dam"}\n\n'
+                    '{"id": "a", "text": "A dam gave way.", "cluster": "dam"}\n')
+    with pytest.raises(InputError, match=r"x\.jsonl:3: id 'a' is already used on line 1"):
+        read_cluster_items(path)
+
+
+def test_jsonl_items_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + (FX / "clusters.jsonl").read_bytes())
+    assert read_cluster_items(path) == read_cluster_items(FX / "clusters.jsonl")
+
+
+MENTION = {"doc_id": "9_1ecb.xml", "sent_id": "2", "full_sentence": "The dam burst at dawn .", "coref_chain": "BURST",
+           "tokens_ids": [2]}
+
+
+@pytest.mark.parametrize("change,problem", [
+    ({"tokens_ids": 5}, "mention 1: tokens_ids must be a list of token numbers, got 5"),
+    ({"coref_chain": ["BURST"]}, 'mention 1: coref_chain must be a string, got ["BURST"]'),
+    ({"sent_id": "x"}, 'mention 1: sent_id must be a sentence number, got "x"'),
+    ({"full_sentence": " "}, "mention 1: empty full_sentence"),
+    ({"doc_id": None}, "mention 1: doc_id must be a non-empty string, got null"),
+])
+def test_malformed_ecbplus_mentions_name_file_and_mention(tmp_path, change, problem):
+    path = tmp_path / "mentions.json"
+    path.write_text(json.dumps([MENTION, {**MENTION, **change}]))
+    with pytest.raises(InputError) as e:
+        read_cluster_items(path)
+    assert str(e.value) == f"{path}: {problem}"
+
+
+def test_ecbplus_sentence_numbers_and_chains_may_be_ints(tmp_path):
+    path = tmp_path / "mentions.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([{**MENTION, "sent_id": 2, "coref_chain": 7}]).encode())
+    assert read_cluster_items(path) == [ClusterItem("9_1ecb.xml:2", "The dam burst at dawn .", "7", "9_1ecb.xml")]
