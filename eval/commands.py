@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import click
 
-from detector.errors import CrossclaimError
+from detector.errors import CrossclaimError, InputError
 from detector.models import LABELS
 
 from .pairs import FORMATS, dev_split, group_of, read_pairs, sample_pairs, write_pairs
@@ -25,6 +27,7 @@ from .shipped import (
     RECIPES,
     SPLIT_FRACTION,
     SPLIT_SEED,
+    check_fittable,
     command_line,
     datasets_root,
     fit_params,
@@ -33,6 +36,8 @@ from .shipped import recipe as shipped_recipe
 
 SCORERS = ("pipeline", "nli", "lexical")
 SPLITS = ("all", "dev", "fit")
+FIT_SPLITS = ("all", "fit")  # calibrate never fits on the dev side: that is what `eval --split dev` holds out
+COUNT_KEYS = ("n", "n_clusters", "gold_n_clusters")  # printed as whole numbers, like each label's support
 
 
 def _json_safe(d: dict) -> dict:
@@ -40,18 +45,41 @@ def _json_safe(d: dict) -> dict:
     return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
 
 
-def _take_split(pairs, split):
+def _take_split(pairs, split, path):
+    """The pairs of one side of the grouped split; InputError naming ``path`` when that side is empty."""
     if split == "all":
         return pairs
     fit, dev = dev_split(pairs, fraction=SPLIT_FRACTION, seed=SPLIT_SEED)
-    return dev if split == "dev" else fit
+    side, other = (dev, "fit") if split == "dev" else (fit, "dev")
+    if not side:
+        raise InputError(str(path), f"no pairs on the {split} side of the split: all {len(pairs)} are on the "
+                                    f"{other} side (the split is by group; see docs/EVALUATION.md)")
+    return side
+
+
+def _check_output(path: str, *, folder: bool = False) -> None:
+    """Refuse, before any work, an output path that cannot be written: a file where a folder must be (or the
+    reverse), or a folder without write permission. Folders are created later, when the output is written."""
+    p = Path(path)
+    if p.exists():
+        if folder != p.is_dir():
+            raise click.ClickException(f"{path}: {'is a file, not a folder' if folder else 'is a folder'}")
+        if not os.access(p, os.W_OK):
+            raise click.ClickException(f"{path}: not writable (permission denied)")
+        return
+    ancestor = next(a for a in p.parents if a.exists())
+    if not ancestor.is_dir():
+        raise click.ClickException(f"{path}: {ancestor} is a file, not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise click.ClickException(f"{path}: cannot create it in {ancestor} (permission denied)")
 
 
 def _print_metrics(metrics: dict) -> None:
     width = max(len(k) for k in metrics)
     for k, v in metrics.items():
         if isinstance(v, float):
-            v = "n/a" if math.isnan(v) else f"{v:.0f}" if k == "n" or k.endswith(".support") else f"{v:.4f}"
+            count = k in COUNT_KEYS or k.endswith(".support")
+            v = "n/a" if math.isnan(v) else f"{v:.0f}" if count else f"{v:.4f}"
         click.echo(f"{k:<{width}}  {v}")
 
 
@@ -84,8 +112,11 @@ def eval_command(pairs_path, fmt, scorer, params, calibration, nli_name, embedde
 
     Example: crossclaim eval ../shared/datasets/fnc-1 --split dev --limit 2000 --json
     """
+    for out, folder in ((convert, False), (predictions, False), (report_dir, True)):
+        if out:
+            _check_output(out, folder=folder)
     try:
-        pairs = _take_split(read_pairs(pairs_path, fmt), split)
+        pairs = _take_split(read_pairs(pairs_path, fmt), split, pairs_path)
         if limit is not None:
             pairs = sample_pairs(pairs, limit, seed=seed)
         if convert:
@@ -126,19 +157,39 @@ def eval_command(pairs_path, fmt, scorer, params, calibration, nli_name, embedde
             metrics["calibration"] = getattr(model, "calibration", calibration)
     except (CrossclaimError, ValueError) as e:
         raise click.ClickException(str(e)) from None
+    except OSError as e:  # --convert: a write that failed although the path was checked
+        raise click.ClickException(_os_message(e, convert)) from None
 
-    if predictions:
-        _write_predictions(predictions, pairs, gold, proba, predicted)
-    if report_dir:
-        from .report import write_report
+    try:
+        if predictions:
+            _write_predictions(predictions, pairs, gold, proba, predicted)
+        if report_dir:
+            from .report import write_report
 
-        title = f"crossclaim eval: {Path(pairs_path).name} ({split}), scorer {scorer}"
-        path = write_report(report_dir, gold, proba, pairs, metrics, title=title, predicted=predicted)
-        click.echo(f"report: {path}", err=True)
+            title = f"crossclaim eval: {Path(pairs_path).name} ({split}), scorer {scorer}"
+            path = write_report(report_dir, gold, proba, pairs, metrics, title=title, predicted=predicted)
+            click.echo(f"report: {path}", err=True)
+    except OSError as e:
+        raise click.ClickException(_os_message(e, predictions or report_dir)) from None
     if as_json:
         click.echo(json.dumps(_json_safe(metrics)))
     else:
         _print_metrics(metrics)
+
+
+def _read_twice(file: Path, path: str, earlier: str) -> str:
+    if earlier == "the recipe":
+        what = f"{file} is one of the recipe's files already"
+    elif Path(earlier).resolve() == Path(path).resolve():
+        what = "given twice"
+    else:
+        what = f"reads {file}, which {earlier} reads too"
+    return f"{what}; give each file once (a file fitted twice weighs double, and its data_hash counts it once)"
+
+
+def _os_message(e: OSError, path) -> str:
+    """``<path>: <problem>`` for an output that could not be written."""
+    return f"{e.filename or path}: {e.strerror or e}"
 
 
 def _calibration_for(fmt: str, params: str | None) -> str | None:
@@ -214,8 +265,9 @@ def _encode(texts):
 @click.command("calibrate")
 @click.argument("pairs_paths", metavar="PAIRS...", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Format of every PAIRS (default: detected each).")
-@click.option("--split", type=click.Choice(SPLITS), default="all", show_default=True,
-              help="fit = leave each file's dev groups out, so `eval --split dev` stays held out.")
+@click.option("--split", type=click.Choice(FIT_SPLITS), default="all", show_default=True,
+              help="fit = leave each file's dev groups out, so `eval --split dev` stays held out (calibrate never "
+              "fits on the dev side).")
 @click.option("--recipe", type=click.Choice(RECIPES),
               help="Fit the shipped parameters from $CROSSCLAIM_DATASETS: shipped = every calibration, news = the "
               "news one alone (see docs/EVALUATION.md). With PAIRS, they are added to the recipe's pairs.")
@@ -246,6 +298,7 @@ def calibrate_command(pairs_paths, fmt, split, recipe, name, weight, out, nli_na
         if recipe != "shipped" or pairs_paths:
             raise click.UsageError("--out is required: only `--recipe shipped` alone rewrites the shipped parameters")
         out = str(DEFAULT_OUT)
+    _check_output(out)
     try:
         root = datasets_root() if recipe else None
         calibrations = dict(shipped_recipe(recipe, root)) if recipe else {}
@@ -254,14 +307,22 @@ def calibrate_command(pairs_paths, fmt, split, recipe, name, weight, out, nli_na
             from .pairs import input_files
 
             pairs, files = [], []
+            given = {Path(f).resolve(): "the recipe" for _, fs, _ in calibrations.values() for f in fs}
             for path in pairs_paths:
-                pairs += _take_split(read_pairs(path, fmt), split)
-                files += input_files(path, fmt)
+                read = read_pairs(path, fmt)
+                for f in input_files(path, fmt):
+                    if f.resolve() in given:  # fitted twice, but hashed once: the provenance would not match
+                        raise InputError(str(path), _read_twice(f, path, given[f.resolve()]))
+                    given[f.resolve()] = str(path)
+                    files.append(f)
+                pairs += _take_split(read, split, path)
             if name in calibrations:  # your pairs on top of the recipe's, at --weight (1 by default, like Emergent's)
                 base, base_files, base_w = calibrations[name]
+                check_fittable([*base, *pairs], ", ".join(pairs_paths))
                 weights = [*(base_w if base_w is not None else [1.0] * len(base)), *[weight] * len(pairs)]
                 calibrations[name] = ([*base, *pairs], [*base_files, *files], weights)
             else:
+                check_fittable(pairs, ", ".join(pairs_paths))
                 calibrations[name] = (pairs, files, None)
             default = name
         models = {}
@@ -277,8 +338,15 @@ def calibrate_command(pairs_paths, fmt, split, recipe, name, weight, out, nli_na
                             show_progress=not silent, **models)
     except (CrossclaimError, ValueError) as e:
         raise click.ClickException(str(e)) from None
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    Path(out).write_text(json.dumps(params, indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(params, indent=1) + "\n"
+    try:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as e:  # the path was checked before the fit; keep the finished fit anyway
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="crossclaim-params-", suffix=".json",
+                                         delete=False) as fh:
+            fh.write(text)
+        raise click.ClickException(f"{_os_message(e, out)}; the fitted parameters were saved to {fh.name}") from None
     click.echo(f"wrote {out} ({params['n_pairs']} pairs in {len(params['calibrations'])} calibration"
                f"{'s' if len(params['calibrations']) != 1 else ''}, data_hash {params['data_hash'][:12]})", err=True)
 

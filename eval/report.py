@@ -85,7 +85,7 @@ def threshold_table(y: np.ndarray, p_contra: np.ndarray) -> list[str]:
         rows.append(f"| {t:.2f} | {precision[i]:.3f} | {recall[i]:.3f} | {f1[i]:.3f} | "
                     f"{int(np.sum(p_contra >= thresholds[i]))} |")
     best = int(np.argmax(f1[:-1]))
-    rows.append(f"| best F1: {thresholds[best]:.3f} | {precision[best]:.3f} | {recall[best]:.3f} | "
+    rows.append(f"| {thresholds[best]:.3f} (best-F1 threshold) | {precision[best]:.3f} | {recall[best]:.3f} | "
                 f"{f1[best]:.3f} | {int(np.sum(p_contra >= thresholds[best]))} |")
     return rows
 

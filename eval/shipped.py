@@ -45,6 +45,8 @@ NEWS_FNC_MAX = 3000  # NLI on CPU runs at ~150 pairs/s; FNC-1 bodies are long
 FNC_RARE = ("contradicts",)  # FNC-1 "disagree" is 1.7% of pairs: all of them are kept, and weighted back down
 SAMPLE_SEED = 0
 UNRELATED_SHARE = 0.3  # random cross-claim Emergent pairs added as "unrelated", per Emergent fit pair
+MIN_PER_LABEL = 5  # detector.scoring.PairClassifier cross-validates over 5 folds: fewer pairs of a label can
+# leave a fold's training pairs without it, or with a single label, and the fit fails
 OTHER_MAX = 2000  # per non-news dataset: enough for a 29-weight classifier, and NLI on CPU stays a few minutes
 OTHER_DATASETS = ("claimdiff", "climate-fever", "sick", "snli", "anli")  # folder = reader format = calibration name
 RECIPES = ("shipped", "news")
@@ -172,10 +174,14 @@ def fit_params(calibrations: dict[str, tuple[Sequence[LabelledPair], Sequence[Pa
         raise ValueError("nothing to fit: no calibration was given")
     cals, files = {}, []
     for name, (pairs, data_files, weights) in calibrations.items():
+        where = ", ".join(_relative(Path(f), root) for f in data_files) or f"calibration {name!r}"
         if show_progress:
             print(f"calibration {name!r}: {len(pairs)} pairs", file=sys.stderr)
-        cals[name] = fit_calibration(pairs, data_files, root=root, show_progress=show_progress, weights=weights,
-                                     **calibrate_kwargs)
+        try:
+            cals[name] = fit_calibration(pairs, data_files, root=root, show_progress=show_progress,
+                                         weights=weights, **calibrate_kwargs)
+        except ValueError as e:  # too few pairs, or too few of a label: say which files and which label
+            raise InputError(where, _rare_labels(pairs) or str(e)) from None
         files += [Path(f) for f in data_files if Path(f) not in files]
     return {
         "format": "crossclaim-pair-scorer/2",
@@ -187,6 +193,30 @@ def fit_params(calibrations: dict[str, tuple[Sequence[LabelledPair], Sequence[Pa
         "command": command or command_line(),
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
     }
+
+
+def check_fittable(pairs: Sequence[LabelledPair], where: str) -> None:
+    """Refuse pairs without a ``contradicts`` label before anything is computed: the scorer fitted on them would
+    give every pair a contradiction probability near zero, a contradiction detector that never flags one.
+    ``calibrate PAIRS`` checks the calibration your pairs go into; the recipe's datasets all have contradictions."""
+    if not any(p.label == "contradicts" for p in pairs):
+        raise InputError(where, "no pair is labelled contradicts: a contradiction detector cannot be fitted without "
+                                "contradicts examples (add some, or fit them together with --recipe news)")
+
+
+def _rare_labels(pairs: Sequence[LabelledPair]) -> str | None:
+    """Why a fit on ``pairs`` fails, when a label has fewer than MIN_PER_LABEL pairs; None otherwise."""
+    from collections import Counter
+
+    counts = Counter(p.label for p in pairs)
+    rare = [f"{lab} has {n} pair{'s' if n != 1 else ''}" for lab, n in sorted(counts.items()) if n < MIN_PER_LABEL]
+    if not rare and len(counts) > 1:
+        return None
+    if len(counts) == 1:
+        rare.append(f"{next(iter(counts))} is the only label")
+    return (f"cannot fit on these pairs: {'; '.join(rare)}. The fit is cross-validated over 5 folds: each label "
+            f"needs at least {MIN_PER_LABEL} pairs, and at least two labels are needed (add pairs, or drop or "
+            "relabel the rare ones)")
 
 
 def command_line() -> str:

@@ -320,3 +320,144 @@ def test_every_command_has_help():
         r = CliRunner().invoke(cmd, ["--help"])
         assert r.exit_code == 0 and "Example: crossclaim" in r.output
         assert all(p.help for p in cmd.params if isinstance(p, click.Option)), cmd.name
+
+
+def _one_line_error(r, *parts):
+    assert r.exit_code == 1, r.output
+    assert r.output.startswith("Error: ") and len(r.output.strip().splitlines()) == 1, r.output
+    for part in parts:
+        assert part in r.output, r.output
+
+
+def test_generic_format_on_a_folder_is_a_clear_error(stub_scoring, tmp_path):
+    r = CliRunner().invoke(eval_command, [str(FX / "fnc1"), "--format", "csv"])
+    _one_line_error(r, "fnc1: format csv reads a file, not a folder")
+    r = CliRunner().invoke(calibrate_command, [str(FX / "fnc1"), "--format", "jsonl", "--out",
+                                               str(tmp_path / "p.json")])
+    _one_line_error(r, "fnc1: format jsonl reads a file, not a folder")
+
+
+@pytest.mark.parametrize("option,value", [("--predictions", "f/p.jsonl"), ("--report", "f/rep"),
+                                          ("--convert", "f/x.jsonl")])
+def test_eval_refuses_an_unwritable_output_before_scoring(stub_scoring, tmp_path, option, value):
+    (tmp_path / "f").write_text("a file, not a folder\n")
+    r = CliRunner().invoke(eval_command, [str(FX / "generic.jsonl"), "--silent", option, str(tmp_path / value)])
+    _one_line_error(r, f"Error: {tmp_path / value}: ")
+    assert "is a file, not a folder" in r.output
+    assert "load_scorer" not in stub_scoring  # refused before the scorer was loaded
+
+
+def test_calibrate_refuses_an_unwritable_out_before_fitting(stub_scoring, tmp_path):
+    (tmp_path / "f").write_text("a file, not a folder\n")
+    out = tmp_path / "f" / "p.json"
+    r = CliRunner().invoke(calibrate_command, [str(FX / "generic.jsonl"), "--out", str(out), "--silent"])
+    _one_line_error(r, f"Error: {out}: {tmp_path / 'f'} is a file, not a folder")
+    assert "calibrate" not in stub_scoring
+
+
+def test_calibrate_keeps_a_finished_fit_when_the_write_fails(stub_scoring, tmp_path, monkeypatch):
+    import eval.commands as commands
+
+    monkeypatch.setattr(commands, "_check_output", lambda path, folder=False: None)  # the path turns bad mid-fit
+    (tmp_path / "f").write_text("a file, not a folder\n")
+    r = CliRunner().invoke(calibrate_command, [str(FX / "generic.jsonl"), "--out", str(tmp_path / "f" / "p.json"),
+                                               "--silent"])
+    _one_line_error(r, "the fitted parameters were saved to ")
+    saved = r.output.strip().rsplit(" ", 1)[1]
+    assert json.loads(open(saved, encoding="utf-8").read())["n_pairs"] == 4
+    import os
+
+    os.remove(saved)
+
+
+def test_eval_split_with_no_pairs_on_that_side(stub_scoring, tmp_path):
+    # the fixture's two FNC-1 bodies both fall on the fit side
+    out = tmp_path / "dev.jsonl"
+    r = CliRunner().invoke(eval_command, [str(FX / "fnc1"), "--split", "dev", "--convert", str(out)])
+    _one_line_error(r, "fnc1: no pairs on the dev side of the split: all 5 are on the fit side")
+    assert not out.exists()
+    r = CliRunner().invoke(eval_command, [str(FX / "fnc1"), "--split", "dev", "--json"])
+    _one_line_error(r, "no pairs on the dev side")
+
+
+def test_calibrate_refuses_pairs_without_contradicts(stub_scoring, tmp_path):
+    mine = tmp_path / "agreed.jsonl"
+    mine.write_text("".join(json.dumps(p) + "\n" for p in (
+        {"id": "a", "text_a": "The river flooded.", "text_b": "Floods hit the river town.", "label": "agrees"},
+        {"id": "b", "text_a": "The river flooded.", "text_b": "The mayor met farmers.", "label": "neutral"})))
+    r = CliRunner().invoke(calibrate_command, [str(mine), "--out", str(tmp_path / "p.json"), "--silent"])
+    _one_line_error(r, f"{mine}: no pair is labelled contradicts")
+    assert "calibrate" not in stub_scoring and not (tmp_path / "p.json").exists()
+
+
+@pytest.mark.parametrize("error,parts", [
+    # scikit-learn's, when a cross-validation fold trains on a single label
+    ("This solver needs samples of at least 2 classes in the data, but the data contains only one class: 1",
+     ["generic.jsonl: cannot fit on these pairs: agrees has 1 pair; contradicts has 1 pair;",
+      "each label needs at least 5 pairs"]),
+    ("no pair kind has enough labelled pairs (20, with two labels) to fit",
+     ["generic.jsonl: cannot fit on these pairs: agrees has 1 pair"]),
+])
+def test_calibrate_failure_names_the_files_and_the_rare_labels(stub_scoring, tmp_path, monkeypatch, error, parts):
+    import detector.scoring as scoring
+
+    def calibrate(*args, **kwargs):
+        raise ValueError(error)
+
+    monkeypatch.setattr(scoring, "calibrate", calibrate)
+    r = CliRunner().invoke(calibrate_command, [str(FX / "generic.jsonl"), "--out", str(tmp_path / "p.json"),
+                                               "--silent"])
+    _one_line_error(r, *parts)
+
+
+def test_calibrate_failure_without_rare_labels_still_names_the_files(stub_scoring, tmp_path, monkeypatch):
+    import detector.scoring as scoring
+
+    def calibrate(*args, **kwargs):
+        raise ValueError("need at least 20 labelled pairs to fit, got 9")
+
+    monkeypatch.setattr(scoring, "calibrate", calibrate)
+    from eval import shipped
+
+    monkeypatch.setattr(shipped, "MIN_PER_LABEL", 1)
+    r = CliRunner().invoke(calibrate_command, [str(FX / "generic.jsonl"), str(FX / "emergent"), "--out",
+                                               str(tmp_path / "p.json"), "--silent"])
+    _one_line_error(r, f"Error: {FX / 'generic.jsonl'}, {FX / 'emergent'}/url-versions-2015-06-14-clean-train.csv",
+                    "need at least 20 labelled pairs to fit, got 9")
+
+
+@pytest.mark.parametrize("args,problem", [
+    (["generic.jsonl", "generic.jsonl"], "generic.jsonl: given twice; give each file once"),
+    (["fnc1", "fnc1/train_stances.csv"], "fnc1/train_stances.csv: reads "),
+])
+def test_calibrate_refuses_a_file_given_twice(stub_scoring, tmp_path, args, problem):
+    r = CliRunner().invoke(calibrate_command, [*(str(FX / a) for a in args), "--out", str(tmp_path / "p.json")])
+    _one_line_error(r, problem)
+    assert "calibrate" not in stub_scoring
+
+
+def test_calibrate_refuses_a_recipe_file_among_pairs(stub_scoring, tmp_path, monkeypatch):
+    root = _datasets(tmp_path, {"fnc1": "fnc-1", "emergent": "emergent"})
+    monkeypatch.setenv("CROSSCLAIM_DATASETS", str(root))
+    r = CliRunner().invoke(calibrate_command, ["--recipe", "news", str(root / "emergent"), "--out",
+                                               str(tmp_path / "p.json"), "--silent"])
+    _one_line_error(r, "is one of the recipe's files already")
+
+
+def test_calibrate_never_fits_on_the_dev_side(stub_scoring, tmp_path):
+    r = CliRunner().invoke(calibrate_command, [str(FX / "generic.jsonl"), "--split", "dev", "--out",
+                                               str(tmp_path / "p.json")])
+    assert r.exit_code == 2 and "'dev' is not one of 'all', 'fit'" in r.output
+    assert "calibrate" not in stub_scoring
+
+
+def test_eval_clusters_prints_counts_as_whole_numbers(monkeypatch):
+    import detector.candidates
+    import eval.commands as commands
+
+    monkeypatch.setattr(commands, "_encode", lambda texts: np.eye(len(texts), dtype=np.float32))
+    monkeypatch.setattr(detector.candidates, "cluster_embeddings", lambda X, distance_threshold=None: np.arange(3))
+    r = run(eval_clusters_command, [str(FX / "clusters.jsonl"), "--threshold", "0.4"])
+    rows = dict(line.split() for line in r.output.splitlines())
+    assert rows["n"] == "3" and rows["n_clusters"] == "3" and rows["gold_n_clusters"] == "2"
+    assert rows["threshold"] == "0.4000"

@@ -34,3 +34,11 @@ def test_write_report(tmp_path):
 
 def test_threshold_table_one_class():
     assert "only one class" in threshold_table(np.array([False, False]), np.array([0.2, 0.4]))[0]
+
+
+def test_threshold_table_labels_the_best_f1_threshold():
+    y = np.array([True, True, False, False])
+    rows = threshold_table(y, np.array([0.9, 0.6, 0.4, 0.1]))
+    # flagging at p >= 0.6 catches both contradictions and nothing else
+    assert rows[-1] == "| 0.600 (best-F1 threshold) | 1.000 | 1.000 | 1.000 | 2 |"
+    assert not any("best F1:" in r for r in rows)
