@@ -120,7 +120,10 @@ def eval_command(pairs_path, fmt, scorer, params, calibration, nli_name, embedde
         if limit is not None:
             pairs = sample_pairs(pairs, limit, seed=seed)
         if convert:
-            write_pairs(pairs, convert)
+            try:
+                write_pairs(pairs, convert)
+            except OSError as e:  # a write that failed although the path was checked
+                raise click.ClickException(_os_message(e, convert)) from None
             click.echo(f"wrote {len(pairs)} pairs to {convert}", err=True)
             return
         from detector import scoring
@@ -157,8 +160,6 @@ def eval_command(pairs_path, fmt, scorer, params, calibration, nli_name, embedde
             metrics["calibration"] = getattr(model, "calibration", calibration)
     except (CrossclaimError, ValueError) as e:
         raise click.ClickException(str(e)) from None
-    except OSError as e:  # --convert: a write that failed although the path was checked
-        raise click.ClickException(_os_message(e, convert)) from None
 
     try:
         if predictions:
