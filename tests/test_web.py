@@ -539,7 +539,8 @@ def test_different_figures_means_any_label_unless_one_is_chosen(client, demo):
 
 def test_search_ignores_case_beyond_ascii_on_the_web(client, demo):
     with Database(demo[0]) as db, db.atomic() as conn:
-        conn.execute("UPDATE claims SET speaker = 'Außenministerium Chinas' WHERE speaker = 'China''s Foreign Ministry'")
+        conn.execute("UPDATE claims SET speaker = 'Außenministerium Chinas' WHERE speaker = ?",
+                     ("China's Foreign Ministry",))
     want = _rows(client.get("/?q=au%C3%9Fenministerium").text)  # außenministerium
     assert len(want) == 2
     for q in ("AU%C3%9FENMINISTERIUM", "AUSSENMINISTERIUM", "Au%C3%9Fenministerium+CHINAS"):
