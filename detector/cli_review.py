@@ -94,7 +94,9 @@ def serve(db_path, host, port, token, reviewer, get_path):
         from starlette.testclient import TestClient
 
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        with TestClient(app) as client:
+        # a server error is answered (500, in the error shape) and exits 1, as any other error status; not a
+        # traceback
+        with TestClient(app, raise_server_exceptions=False) as client:
             resp = client.get(get_path, headers=headers)
         click.echo(resp.text)
         if resp.status_code >= 400:
@@ -121,6 +123,8 @@ def _plain(s: str | None) -> str:
 
 
 def _show(it, i: int, n: int) -> None:
+    from .review import reason_detail
+
     p = it.pair
     click.echo()
     own = p.probs.get(p.label)  # None for echo: a relay is not scored
@@ -137,11 +141,25 @@ def _show(it, i: int, n: int) -> None:
         if len(c.relay) > 1:
             click.echo("     relay: " + " -> ".join(_plain(x) for x in c.relay))
         click.echo(f"     “{_plain(c.text)}”")
-    for r in p.reasons:
-        side = f" [{r.side.upper()}]" if r.side else ""
-        click.echo(f"  - {_plain(r.kind)}{side}: {_plain(r.detail)}")
+    # one line per distinct reason: a cue word that occurs twice gives two reasons that read the same
+    lines = dict.fromkeys(
+        f"  - {_plain(r.kind)}{f' [{r.side.upper()}]' if r.side else ''}: {_plain(reason_detail(r))}" for r in p.reasons
+    )
+    for line in lines:
+        click.echo(line)
+    if it.verdict:
+        click.echo(f"  verdict: {it.verdict.status} by {_plain(it.verdict.reviewer) or 'anonymous'}")
     if it.verdict and it.verdict.note:
         click.echo(f"  note: {_plain(it.verdict.note)}")
+
+
+def _changed(it, was) -> str:
+    """What another reviewer did to the pair: ``it`` as it is now, ``was`` its verdict as last shown."""
+    v = it.verdict
+    if v is None:
+        return f"its verdict ({was.status}) was removed"
+    who = _plain(v.reviewer) or "anonymous"
+    return f"{who} set it to {v.status}" + (f" with the note “{_plain(v.note)}”" if v.note else "")
 
 
 @click.command()
@@ -166,7 +184,7 @@ def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differ
 
     Example: crossclaim review --db news.db --reviewer ana
     """
-    from .review import QueueFilter, queue, set_verdict
+    from .review import QueueFilter, StaleVerdict, get_item, queue, set_verdict
 
     reviewer = reviewer or getpass.getuser()
     label = label or ("any" if differs else "contradicts")
@@ -178,23 +196,43 @@ def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differ
             click.echo("Nothing to review with these filters.")
             return
         n_done = 0
-        for i, it in enumerate(items, 1):
-            _show(it, i, len(items))
-            key = click.prompt(
-                "Verdict: [c]onfirmed [f]alse alarm [t]emporal update [n]eeds more [s]kip [q]uit",
-                type=click.Choice(["c", "f", "t", "n", "s", "q"], case_sensitive=False), show_choices=False,
-            ).lower()
-            if key == "q":
+        quit_ = False
+        for i, listed in enumerate(items, 1):
+            # others may review at the same time (the web queue, another terminal): show the pair as it is now,
+            # and write only over the verdict shown (``set_verdict(expect=...)``), else show the change and ask again
+            it = get_item(db, listed.pair_id) or listed
+            if (it.verdict and it.verdict.version) != (listed.verdict and listed.verdict.version):
+                if f.status == "unreviewed" and it.verdict is not None:
+                    click.secho(f"\n[{i}/{len(items)}] skipped: since this list was loaded, "
+                                f"{_changed(it, listed.verdict)}.", fg="yellow")
+                    continue
+                click.secho(f"\n  Changed since this list was loaded: {_changed(it, listed.verdict)}.", fg="yellow")
+            while True:
+                _show(it, i, len(items))
+                key = click.prompt(
+                    "Verdict: [c]onfirmed [f]alse alarm [t]emporal update [n]eeds more [s]kip [q]uit",
+                    type=click.Choice(["c", "f", "t", "n", "s", "q"], case_sensitive=False), show_choices=False,
+                ).lower()
+                if key in ("q", "s"):
+                    quit_ = key == "q"
+                    break
+                note = click.prompt("Note (Enter for none)", default="", show_default=False)
+                shown = it.verdict.version if it.verdict else 0
+                try:
+                    set_verdict(db, it.pair_key, _KEYS[key], note=note, reviewer=reviewer, expect=shown)
+                except StaleVerdict:
+                    was = it.verdict
+                    it = get_item(db, it.pair_id) or it
+                    click.secho(f"  Not saved: while you were deciding, {_changed(it, was)}. Here it is again.",
+                                fg="yellow")
+                    continue
+                except CrossclaimError as exc:
+                    raise click.ClickException(str(exc)) from exc
+                n_done += 1
+                click.secho(f"  -> {_KEYS[key]}", fg="green")
                 break
-            if key == "s":
-                continue
-            note = click.prompt("Note (Enter for none)", default="", show_default=False)
-            try:
-                set_verdict(db, it.pair_key, _KEYS[key], note=note, reviewer=reviewer)
-            except CrossclaimError as exc:
-                raise click.ClickException(str(exc)) from exc
-            n_done += 1
-            click.secho(f"  -> {_KEYS[key]}", fg="green")
+            if quit_:
+                break
         click.echo(f"Recorded {n_done} verdict{'' if n_done == 1 else 's'} as {reviewer}.")
 
 

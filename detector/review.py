@@ -6,7 +6,13 @@ pair ids, so it survives re-ingest and re-scan (issue 4). ``verdicts`` holds the
 transaction, so several reviewers on one file queue up instead of losing writes; a writer that still finds the
 file busy retries with backoff.
 
-The queue is plain SQL over ``pairs`` + ``claims`` + ``verdicts`` so filters, counts and paging stay in SQLite.
+Two reviewers on one pair must not silently overwrite each other: a verdict's ``version`` is the id of its last
+``verdict_log`` row (0 = never reviewed). A writer that passes the version it showed (``set_verdict(...,
+expect=...)``) is refused with ``StaleVerdict`` when someone changed the pair since.
+
+The queue is plain SQL over ``pairs`` + ``claims`` + ``verdicts`` so filters, counts and paging stay in SQLite. It
+shows each pair once: an updated article (a new document whose claims repeat the old one's) gives pairs with the
+same ``pair_key`` as the old document's, and the queue keeps the likeliest row per key, as ``export`` does.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from dataclasses import dataclass, field
 from .errors import CrossclaimError
 from .figures import FigureGroup, drifting_figures
 from .models import ECHO, LABELS, Claim, Reason, ScoredPair
-from .store import Database, tie_break_sql
+from .store import Database, fold, tie_break_sql
 
 __all__ = [
     "VERDICTS",
@@ -34,8 +40,10 @@ __all__ = [
     "QueueItem",
     "ClusterView",
     "ReviewError",
+    "StaleVerdict",
     "set_verdict",
     "get_verdict",
+    "verdict_version",
     "verdict_log",
     "queue",
     "queue_ids",
@@ -47,6 +55,8 @@ __all__ = [
     "facets",
     "figure_differences",
     "context_of",
+    "reason_detail",
+    "describe_reason",
 ]
 
 VERDICTS: tuple[str, ...] = ("confirmed", "false_alarm", "temporal_update", "needs_more")
@@ -63,13 +73,35 @@ class ReviewError(CrossclaimError):
     """A verdict or queue request that cannot be honoured (unknown status, unknown pair...)."""
 
 
+class StaleVerdict(ReviewError):
+    """A verdict written against a state of the pair that someone else has changed since.
+
+    ``current`` is the pair's verdict now (None if it was cleared), ``expected`` the version the writer showed.
+    """
+
+    def __init__(self, pair_key: str, expected: int, current: Verdict | None):
+        self.pair_key, self.expected, self.current = pair_key, expected, current
+        if current is None:
+            now = "unreviewed"
+        else:
+            now = f"{current.status} by {current.reviewer or 'anonymous'}"
+            if current.note:
+                now += f" (note: {current.note!r})"
+        super().__init__(f"this pair changed while you were looking at it: it is now {now}; reload it, or send "
+                         f"version {current.version if current else 0} to overwrite that")
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
+    """A pair's current verdict. ``version`` is the id of its last ``verdict_log`` row: what a writer passes as
+    ``expect`` to ``set_verdict`` so it does not overwrite a change it has not seen."""
+
     pair_key: str
     status: str
     note: str | None
     reviewer: str | None
     updated_at: float
+    version: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +181,32 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in msg or "busy" in msg
 
 
+def _check_text(name: str, value: str | None) -> None:
+    """Refuse text SQLite cannot store as UTF-8 (a lone surrogate such as JSON's "\\ud800")."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ReviewError(f"{name} is not valid text: character {exc.start + 1} is a lone surrogate "
+                          f"({value[exc.start]!a})") from None
+
+
+def verdict_version(db: Database, pair_key: str) -> int:
+    """The pair's verdict version: the id of its last ``verdict_log`` row, 0 if it was never reviewed."""
+    return db.conn.execute("SELECT coalesce(max(id), 0) FROM verdict_log WHERE pair_key = ?", (pair_key,)).fetchone()[0]
+
+
 def set_verdict(
-    db: Database, pair_key: str, status: str, *, note: str | None = None, reviewer: str | None = None
+    db: Database, pair_key: str, status: str, *, note: str | None = None, reviewer: str | None = None,
+    expect: int | None = None,
 ) -> LogEntry:
-    """Record a verdict and its audit-log row in one transaction; returns the log row.
+    """Record a verdict and its audit-log row in one transaction; returns the log row (its ``id`` is the verdict's
+    new version).
+
+    ``expect``: the version of the verdict the reviewer saw (``Verdict.version``, 0 for an unreviewed pair). When
+    given and the pair has changed since, nothing is written and ``StaleVerdict`` is raised, so a second reviewer
+    does not silently overwrite the first. None writes whatever the pair's state (last writer wins).
 
     Retries with jittered backoff when the file stays busy past SQLite's own busy timeout, so a burst of
     concurrent reviewers loses nothing (tests/test_concurrency.py).
@@ -161,6 +215,8 @@ def set_verdict(
         raise ReviewError(f"unknown verdict {status!r}; use one of {', '.join(VERDICTS)}")
     if not pair_key:
         raise ReviewError("empty pair key")
+    _check_text("note", note)
+    _check_text("reviewer", reviewer)
     note = (note or "").strip() or None
     reviewer = (reviewer or "").strip() or None
     delay = 0.01
@@ -168,6 +224,9 @@ def set_verdict(
         try:
             with db.atomic() as conn:
                 now = time.time()
+                # read under the write lock (BEGIN IMMEDIATE), so no other writer can slip in between check and write
+                if expect is not None and verdict_version(db, pair_key) != expect:
+                    raise StaleVerdict(pair_key, expect, get_verdict(db, pair_key))
                 row = conn.execute("SELECT status FROM verdicts WHERE pair_key = ?", (pair_key,)).fetchone()
                 previous = row[0] if row else None
                 conn.execute(
@@ -192,8 +251,10 @@ def set_verdict(
 
 
 def get_verdict(db: Database, pair_key: str) -> Verdict | None:
-    r = db.conn.execute("SELECT * FROM verdicts WHERE pair_key = ?", (pair_key,)).fetchone()
-    return None if r is None else Verdict(r["pair_key"], r["status"], r["note"], r["reviewer"], r["updated_at"])
+    r = db.conn.execute(f"SELECT v.*, {_VERSION_SQL} AS version FROM verdicts v WHERE v.pair_key = ?",
+                        (pair_key,)).fetchone()
+    return None if r is None else Verdict(r["pair_key"], r["status"], r["note"], r["reviewer"], r["updated_at"],
+                                          r["version"])
 
 
 def verdict_log(db: Database, pair_key: str | None = None) -> list[LogEntry]:
@@ -205,15 +266,22 @@ def verdict_log(db: Database, pair_key: str | None = None) -> list[LogEntry]:
 
 
 # -- the queue ---------------------------------------------------------------------------------------------------
-_SELECT = """
-    SELECT p.*, v.status AS v_status, v.note AS v_note, v.reviewer AS v_reviewer, v.updated_at AS v_at
+_VERSION_SQL = "(SELECT coalesce(max(l.id), 0) FROM verdict_log l WHERE l.pair_key = v.pair_key)"
+_SELECT = f"""
+    SELECT p.*, v.status AS v_status, v.note AS v_note, v.reviewer AS v_reviewer, v.updated_at AS v_at,
+           {_VERSION_SQL} AS v_version
     FROM pairs p
     JOIN claims a ON a.claim_id = p.a_id
     JOIN claims b ON b.claim_id = p.b_id
     LEFT JOIN verdicts v ON v.pair_key = p.pair_key
 """
 # Highest contradiction probability first: the desk looks at the likeliest conflicts first (issue 4).
-_ORDER = f" ORDER BY p.p_contradicts DESC, p.score DESC, {tie_break_sql('p')}, p.pair_id"
+_RANK = f"p.p_contradicts DESC, p.score DESC, {tie_break_sql('p')}, p.pair_id"
+_ORDER = " ORDER BY " + _RANK
+_FROM = """
+    FROM pairs p JOIN claims a ON a.claim_id = p.a_id JOIN claims b ON b.claim_id = p.b_id
+    LEFT JOIN verdicts v ON v.pair_key = p.pair_key
+"""
 
 
 _DIFFERS_SQL = "p.differs = 1"
@@ -253,12 +321,28 @@ def _where(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:
         params += [lo, hi, lo, hi]
     if f.differs:
         where.append(_DIFFERS_SQL)
-    if f.q:
-        needle = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        cols = ["a.text", "b.text", "a.speaker", "b.speaker", "a.outlet", "b.outlet"]
-        where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in cols) + ")")
-        params += [needle] * len(cols)
+    if f.q and fold(f.q).strip():
+        # SQLite's LIKE folds ASCII only (MÜLLER would miss Müller): compare Python-folded text instead
+        # (``store.fold``, registered on every connection). One call per row: the six columns joined by a
+        # separator no search can contain.
+        cols = " || char(31) || ".join(f"coalesce({c}, '')" for c in (
+            "a.text", "b.text", "a.speaker", "b.speaker", "a.outlet", "b.outlet"))
+        where.append(f"instr(fold({cols}), ?) > 0")
+        params.append(fold(f.q).strip())
     return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def _shown(f: QueueFilter, *, with_status: bool = True) -> tuple[str, list]:
+    """SQL for the rows the queue shows under ``f``: ``pair_id`` and ``v_status`` of one row per ``pair_key``.
+
+    An updated article is a new document, so its claims pair up again with the same texts and speakers: the same
+    ``pair_key`` (and verdict) as the old document's pairs. Like ``export`` (and ``scan``'s output, which keeps one
+    row per pair of sources), the queue keeps the likeliest matching row per key, in queue order.
+    """
+    where, params = _where(f, with_status=with_status)
+    sql = (f"SELECT pair_id, v_status FROM (SELECT p.pair_id, v.status AS v_status, "
+           f"row_number() OVER (PARTITION BY p.pair_key ORDER BY {_RANK}) AS n_key {_FROM}{where}) WHERE n_key = 1")
+    return sql, params
 
 
 def _claims_by_id(db: Database, ids: Iterable[str]) -> dict[str, Claim]:
@@ -283,16 +367,16 @@ def _items(db: Database, rows: list[sqlite3.Row]) -> list[QueueItem]:
         )
         verdict = None
         if r["v_status"] is not None:
-            verdict = Verdict(r["pair_key"], r["v_status"], r["v_note"], r["v_reviewer"], r["v_at"])
+            verdict = Verdict(r["pair_key"], r["v_status"], r["v_note"], r["v_reviewer"], r["v_at"], r["v_version"])
         out.append(QueueItem(pair_id=r["pair_id"], pair=pair, verdict=verdict))
     return out
 
 
 def queue(db: Database, f: QueueFilter = QueueFilter(), *, limit: int | None = None,
           offset: int = 0) -> list[QueueItem]:
-    """Pairs matching ``f``, likeliest conflicts first."""
-    where, params = _where(f)
-    sql = _SELECT + where + _ORDER
+    """Pairs matching ``f``, one per ``pair_key``, likeliest conflicts first."""
+    shown, params = _shown(f)
+    sql = _SELECT + f" WHERE p.pair_id IN (SELECT pair_id FROM ({shown}))" + _ORDER
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [int(limit), int(offset)]
@@ -301,26 +385,22 @@ def queue(db: Database, f: QueueFilter = QueueFilter(), *, limit: int | None = N
 
 def queue_ids(db: Database, f: QueueFilter = QueueFilter()) -> list[str]:
     """Pair ids of the queue in order (cheap: for next/previous navigation)."""
-    where, params = _where(f)
-    sql = "SELECT p.pair_id FROM pairs p JOIN claims a ON a.claim_id = p.a_id JOIN claims b ON b.claim_id = p.b_id"
-    sql += " LEFT JOIN verdicts v ON v.pair_key = p.pair_key" + where + _ORDER
+    shown, params = _shown(f)
+    sql = f"SELECT p.pair_id FROM pairs p WHERE p.pair_id IN (SELECT pair_id FROM ({shown}))" + _ORDER
     return [r[0] for r in db.conn.execute(sql, params)]
 
 
 def count_queue(db: Database, f: QueueFilter = QueueFilter()) -> int:
-    where, params = _where(f)
-    sql = "SELECT count(*) FROM pairs p JOIN claims a ON a.claim_id = p.a_id JOIN claims b ON b.claim_id = p.b_id"
-    sql += " LEFT JOIN verdicts v ON v.pair_key = p.pair_key" + where
-    return db.conn.execute(sql, params).fetchone()[0]
+    """How many pairs ``queue(db, f)`` lists."""
+    shown, params = _shown(f)
+    return db.conn.execute(f"SELECT count(*) FROM ({shown})", params).fetchone()[0]
 
 
 def status_counts(db: Database, f: QueueFilter = QueueFilter()) -> dict[str, int]:
-    """How many pairs under ``f`` (ignoring its status) have each status, plus ``all``."""
-    where, params = _where(f, with_status=False)
-    sql = (
-        "SELECT coalesce(v.status, ?) AS s, count(*) FROM pairs p JOIN claims a ON a.claim_id = p.a_id "
-        "JOIN claims b ON b.claim_id = p.b_id LEFT JOIN verdicts v ON v.pair_key = p.pair_key" + where + " GROUP BY s"
-    )
+    """How many pairs under ``f`` (ignoring its status) have each status, plus ``all``; counted as the queue lists
+    them (one per ``pair_key``)."""
+    shown, params = _shown(f, with_status=False)
+    sql = f"SELECT coalesce(v_status, ?) AS s, count(*) FROM ({shown}) GROUP BY s"
     counts = {s: 0 for s in STATUSES}
     for s, n in db.conn.execute(sql, [UNREVIEWED, *params]):
         counts[s] = counts.get(s, 0) + n
@@ -364,11 +444,9 @@ def cluster_view(db: Database, cluster: int) -> ClusterView | None:
 def figure_differences(db: Database) -> tuple[int, int]:
     """How many pairs on one subject give different figures (``models.gives_different_figures``), and how many of
     those are relays (``echo``) whose two copies differ: numbers that drift between sources, and misquotes or updates
-    between outlets."""
-    n, n_echo = db.conn.execute(
-        f"SELECT count(*), coalesce(sum(p.label = ?), 0) FROM pairs p WHERE {_DIFFERS_SQL}", (ECHO,),
-    ).fetchone()
-    return n, n_echo
+    between outlets. Counted as the queue lists them (``?label=any&differs=1``: one per ``pair_key``)."""
+    return (count_queue(db, QueueFilter(labels=(), differs=True)),
+            count_queue(db, QueueFilter(labels=(ECHO,), differs=True)))
 
 
 def facets(db: Database) -> dict[str, list]:
@@ -380,6 +458,19 @@ def facets(db: Database) -> dict[str, list]:
         "clusters": [r[0] for r in q("SELECT DISTINCT cluster FROM pairs WHERE cluster IS NOT NULL ORDER BY cluster")],
         "labels": [r[0] for r in q("SELECT DISTINCT label FROM pairs ORDER BY label")],
     }
+
+
+# -- reasons as shown ----------------------------------------------------------------------------------------------
+def reason_detail(r: Reason) -> str:
+    """A reason's detail without a leading "kind: " (cue reasons carry it: ``negation: “not”``), for showing next to
+    the kind."""
+    head = f"{r.kind}:"
+    return r.detail[len(head):].lstrip() if r.detail.startswith(head) else r.detail
+
+
+def describe_reason(r: Reason) -> str:
+    """``kind: detail`` with the kind once (``denial: “denied”``, not ``denial: denial: “denied”``)."""
+    return f"{r.kind}: {reason_detail(r)}"
 
 
 # -- context -----------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,16 @@ from pathlib import Path
 from .errors import StoreError
 from .models import Claim, Document, Reason, ScoredPair, gives_different_figures
 
-__all__ = ["Database", "SCHEMA_VERSION", "tie_break_sql"]
+__all__ = ["Database", "SCHEMA_VERSION", "tie_break_sql", "fold"]
+
+
+def fold(text: str | None) -> str | None:
+    """``text`` for case-insensitive matching: NFKC-normalised and case-folded ("MÜLLER", "Müller" -> "müller";
+    "STRASSE", "Straße" -> "strasse"). SQLite's own LIKE and lower() fold ASCII letters only.
+
+    Registered on every connection as the SQL function ``fold(x)``.
+    """
+    return None if text is None else unicodedata.normalize("NFKC", text).casefold()
 
 
 def _script(conn: sqlite3.Connection, sql: str) -> None:
@@ -190,6 +200,7 @@ class Database:
         try:
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
+            self.conn.create_function("fold", 1, fold, deterministic=True)
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not memory:
                 self._wal(timeout)

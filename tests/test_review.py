@@ -1,5 +1,6 @@
 """Verdicts, their audit trail, the review queue's filters and counts, and the terminal `review` command."""
 
+import dataclasses
 import re
 import sqlite3
 import threading
@@ -15,6 +16,7 @@ from detector.review import (
     STATUSES,
     QueueFilter,
     ReviewError,
+    StaleVerdict,
     cluster_view,
     context_of,
     count_queue,
@@ -272,3 +274,182 @@ def test_review_command_needs_an_existing_db(tmp_path):
     result = CliRunner().invoke(review, ["--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1
     assert "no database at" in result.output and "crossclaim scan" in result.output
+
+
+# -- concurrent reviewers ----------------------------------------------------------------------------------------
+def test_a_verdict_written_over_an_unseen_change_is_refused(db):
+    key = queue(db)[0].pair_key
+    assert get_item(db, queue(db)[0].pair_id).verdict is None  # version 0: never reviewed
+    first = set_verdict(db, key, "confirmed", note="two wires agree", reviewer="carol", expect=0)
+    assert get_verdict(db, key).version == first.id
+    # alice's page still shows the pair unreviewed (version 0)
+    with pytest.raises(StaleVerdict, match="confirmed by carol") as caught:
+        set_verdict(db, key, "false_alarm", reviewer="alice", expect=0)
+    assert caught.value.current.note == "two wires agree" and caught.value.expected == 0
+    v = get_verdict(db, key)
+    assert (v.status, v.note, v.reviewer) == ("confirmed", "two wires agree", "carol")
+    assert len(verdict_log(db, key)) == 1
+    # having seen carol's verdict, alice may overwrite it; without expect, the write is unconditional
+    second = set_verdict(db, key, "false_alarm", reviewer="alice", expect=v.version)
+    assert second.previous == "confirmed" and get_verdict(db, key).version == second.id
+    set_verdict(db, key, "needs_more", reviewer="dan")
+    assert [e.reviewer for e in verdict_log(db, key)] == ["carol", "alice", "dan"]
+
+
+def test_a_note_that_is_not_text_is_refused(db):
+    with pytest.raises(ReviewError, match="note is not valid text: character 6 is a lone surrogate"):
+        set_verdict(db, queue(db)[0].pair_key, "confirmed", note="seen \ud800")
+    assert verdict_log(db) == []
+
+
+def _scripted_prompts(monkeypatch, answers, hook=None):
+    """Replace click.prompt with scripted answers; ``hook(n)`` runs before the n-th answer (0-based) is given."""
+    import click
+
+    seen = []
+
+    def prompt(text, **kw):
+        n = len(seen)
+        seen.append(text)
+        if hook:
+            hook(n)
+        return answers[n]
+
+    monkeypatch.setattr(click, "prompt", prompt)
+    return seen
+
+
+def test_review_command_never_overwrites_a_verdict_it_did_not_show(tmp_path, monkeypatch):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        first, second, third = queue(db)[:3]
+
+    def someone_else(n):
+        with Database(path) as other:
+            if n == 0:  # while bob looks at pair 1, alice reviews pair 2 on the web
+                set_verdict(other, second.pair_key, "confirmed", note="checked with the ministry", reviewer="alice")
+            if n == 1:  # and while bob types his note on pair 1, carol answers pair 1
+                set_verdict(other, first.pair_key, "temporal_update", note="newer news", reviewer="carol")
+
+    _scripted_prompts(monkeypatch, ["f", "his note", "c", "bob again", "q"], someone_else)
+    result = CliRunner().invoke(review, ["--db", str(path), "--reviewer", "bob"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert ("  Not saved: while you were deciding, carol set it to temporal_update with the note “newer news”. "
+            "Here it is again.\n\n[1/4] contradicts 91%") in out
+    assert "  verdict: temporal_update by carol\n  note: newer news\n" in out
+    # pair 2 is not shown as unreviewed any more: the default queue (unreviewed) skips it and says why
+    assert ("[2/4] skipped: since this list was loaded, alice set it to confirmed with the note "
+            "“checked with the ministry”.\n") in out
+    assert "[3/4] contradicts 77%" in out and out.endswith("Recorded 1 verdict as bob.\n")
+    with Database(path) as db:
+        assert [(e.status, e.reviewer, e.previous) for e in verdict_log(db, first.pair_key)] == [
+            ("temporal_update", "carol", None), ("confirmed", "bob", "temporal_update")]
+        v = get_verdict(db, second.pair_key)
+        assert (v.status, v.note, v.reviewer) == ("confirmed", "checked with the ministry", "alice")
+        assert get_verdict(db, third.pair_key) is None
+
+
+def test_review_command_shows_a_change_to_a_reviewed_pair_before_asking(tmp_path, monkeypatch):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        first, second = queue(db)[:2]
+        set_verdict(db, second.pair_key, "needs_more", reviewer="ana")
+
+    def someone_else(n):
+        if n == 0:
+            with Database(path) as other:
+                set_verdict(other, second.pair_key, "false_alarm", reviewer="alice")
+
+    _scripted_prompts(monkeypatch, ["s", "q"], someone_else)
+    result = CliRunner().invoke(review, ["--db", str(path), "--status", "any"])
+    assert result.exit_code == 0, result.output
+    assert ("  Changed since this list was loaded: alice set it to false_alarm.\n\n"
+            "[2/4] contradicts 84%  P(contradicts) 84%  cluster 1  status false_alarm\n") in result.output
+
+
+# -- an updated article --------------------------------------------------------------------------------------------
+def _add_updated_cnn_article(db: Database) -> None:
+    """The CNN story again with one sentence appended: a new document whose claims pair up as before."""
+    docs, pairs, clusters = demo_records()
+    cnn, old_claims = next((d, cs) for d, cs in docs if d.outlet == "CNN")
+    text = cnn.text + " The ministry repeated its position on Tuesday."
+    new = Document(doc_id=Document.make_id(text), text=text, source="cnn-updated.txt", outlet=cnn.outlet,
+                   url=cnn.url, published="2023-02-28", title=cnn.title)
+    moved = {c.claim_id: Claim(**{**{f: getattr(c, f) for f in c.__slots__}, "doc_id": new.doc_id,
+                                  "claim_id": Claim.make_id(new.doc_id, c.span), "published": new.published})
+             for c in old_claims}
+    db.add_document(new, list(moved.values()))
+    again = [ScoredPair(a=moved.get(p.a.claim_id, p.a), b=moved.get(p.b.claim_id, p.b), label=p.label,
+                        probs={k: v - 0.01 for k, v in p.probs.items()}, reasons=p.reasons, cluster=p.cluster)
+             for p in pairs if p.a.claim_id in moved or p.b.claim_id in moved]
+    assert len(again) == 5 and all(p.pair_key in {q.pair_key for q in pairs} for p in again)
+    db.add_pairs(again, scorer="test")
+
+
+def test_an_updated_article_does_not_list_its_pairs_twice(tmp_path, db):
+    before = [it.pair_id for it in queue(db, QueueFilter(labels=()))]
+    _add_updated_cnn_article(db)
+    assert db.count("pairs") == 12
+    # one row per pair key, the likeliest (the old document's here), as `export` keeps
+    assert [it.pair_id for it in queue(db, QueueFilter(labels=()))] == before
+    assert count_queue(db, QueueFilter(labels=())) == 7 and count_queue(db) == 4
+    assert status_counts(db)["all"] == status_counts(db)["unreviewed"] == 4
+    assert len(queue(db, QueueFilter(outlet="CNN"))) == 3
+    # a verdict hangs on the key: it counts once
+    set_verdict(db, queue(db)[0].pair_key, "confirmed")
+    assert status_counts(db) == {**{s: 0 for s in STATUSES}, "unreviewed": 3, "confirmed": 1, "all": 4}
+    assert count_queue(db, QueueFilter(status="unreviewed")) == 3
+    # a filter only the new document matches still finds the pair, once
+    newer = queue(db, QueueFilter(date_from="2023-02-28"))
+    assert len(newer) == 4 and len({it.pair_key for it in newer}) == 4
+
+
+def test_review_command_lists_an_updated_articles_pairs_once(tmp_path):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        _add_updated_cnn_article(db)
+    result = CliRunner().invoke(review, ["--db", str(path)], input="q\n")
+    assert "[1/4] contradicts 91%" in result.output
+
+
+# -- search --------------------------------------------------------------------------------------------------------
+def test_search_ignores_case_beyond_ascii(tmp_path):
+    text = "Thomas Müller said the Straße was closed. ÉLYSÉE officials denied it."
+    doc = Document(doc_id=Document.make_id(text), text=text, source="m.txt", outlet="Tagesblatt")
+    claims = []
+    for sentence, speaker in (("Thomas Müller said the Straße was closed.", "Thomas Müller"),
+                              ("ÉLYSÉE officials denied it.", "Élysée")):
+        start = text.index(sentence)
+        span = (start, start + len(sentence))
+        claims.append(Claim(claim_id=Claim.make_id(doc.doc_id, span), doc_id=doc.doc_id, text=sentence, span=span,
+                            assertion=sentence, context=sentence, speaker=speaker, outlet=doc.outlet))
+    with Database(tmp_path / "u.db") as db:
+        db.add_document(doc, claims)
+        db.add_pairs([ScoredPair(a=claims[0], b=claims[1], label="contradicts",
+                                 probs={"contradicts": 0.8, "agrees": 0.1, "neutral": 0.05, "unrelated": 0.05})], "x")
+        for q in ("MÜLLER", "müller", "Müller", "STRASSE", "straße", "élysée officials", "Tagesblatt"):
+            assert count_queue(db, QueueFilter(q=q)) == 1 == len(queue(db, QueueFilter(q=q))), q
+        for q in ("mueller", "Müllers", "officials denied it. Thomas"):
+            assert count_queue(db, QueueFilter(q=q)) == 0, q
+    result = CliRunner().invoke(review, ["--db", str(tmp_path / "u.db"), "--search", "MÜLLER"], input="q\n")
+    assert "[1/1] contradicts 80%" in result.output
+
+
+# -- reasons as shown ------------------------------------------------------------------------------------------------
+def test_reasons_name_their_kind_once_and_repeat_no_line(tmp_path):
+    docs, pairs, _ = demo_records()
+    p = pairs[2]  # Zerohedge vs the Foreign Ministry
+    cue = Reason("negation", "negation: “never”", "b", (p.b.text.index("never"), p.b.text.index("never") + 5))
+    twice = dataclasses.replace(cue, span=(0, 5))  # the same cue word found a second time
+    pair = dataclasses.replace(p, reasons=(cue, twice, Reason("nli", "NLI contradiction 0.9 (a→b)")))
+    title = re.search(r'title="([^"]*)"', str(highlight(pair.b.text, pair.reasons, "b"))).group(1)
+    assert title == str(escape("negation: “never”"))
+    path = tmp_path / "r.db"
+    with Database(path) as db:
+        for doc, claims in docs:
+            db.add_document(doc, claims)
+        db.add_pairs([pair], "x")
+    out = CliRunner().invoke(review, ["--db", str(path)], input="q\n").output
+    assert out.count("  - negation [B]: “never”\n") == 1 and "negation: negation" not in out
+    assert "  - nli: NLI contradiction 0.9 (a→b)\n" in out

@@ -86,7 +86,7 @@ def test_queue_points_at_pairs_whose_figures_differ(demo):
     assert len(differ) == 2
     with TestClient(create_app(path)) as c:
         assert ('<p class="notice" id="figure-differences">2 pairs on one subject give different figures, '
-                'whatever their label: <a href="/?label=any&amp;differs=1">see them</a></p>') in c.get("/").text
+                'whatever their label: <a href="/?differs=1">see them</a></p>') in c.get("/").text
         t = c.get("/?label=any&differs=1").text
         assert _rows(t) == differ
         assert 'id="figure-differences"' not in t  # already looking at them
@@ -241,13 +241,13 @@ def test_api(client, demo):
     assert r.status_code == 200
     assert r.json() | {"updated_at": 0} == {"pair_id": ids[0], "pair_key": keys[0], "status": "temporal_update",
                                             "note": "newer news", "reviewer": "desk", "previous": None,
-                                            "updated_at": 0}
+                                            "updated_at": 0, "version": 1}
     assert client.get(f"/api/pairs/{ids[0]}").json()["log"][0]["status"] == "temporal_update"
     assert_error(client.post(f"/api/pairs/{ids[0]}/verdict", headers={"X-CSRF-Token": csrf},
                              json={"status": "perhaps"}), 400, "unknown verdict 'perhaps'")
     assert_error(client.post(f"/api/pairs/{ids[0]}/verdict", headers={"X-CSRF-Token": csrf}, content=b"[1"),
                  400, "JSON object")
-    assert_error(client.get("/api/pairs?limit=x"), 400, "integers")
+    assert_error(client.get("/api/pairs?limit=x"), 400, "limit must be an integer from 1 to 1000, got 'x'")
 
 
 # -- errors ------------------------------------------------------------------------------------------------------
@@ -308,6 +308,10 @@ def test_token_is_required_for_every_request(demo):
         r = c.get("/?token=s3cret-token&outlet=CNN", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/?outlet=CNN"
         assert "crossclaim_token=" in r.headers["set-cookie"] and "s3cret-token" not in r.headers["set-cookie"]
+        # Lax, so a ?token= link opened from another site (mail, chat) still works after the redirect; CSRF
+        # tokens, not SameSite, keep cross-site POSTs out (below)
+        token_cookie = next(h for h in r.headers.get_list("set-cookie") if h.startswith("crossclaim_token="))
+        assert "SameSite=lax" in token_cookie and "HttpOnly" in token_cookie
         page = c.get("/?outlet=CNN")
         assert page.status_code == 200 and c.get("/static/review.js").status_code == 200
         # the token does not replace CSRF
@@ -410,3 +414,155 @@ def test_serve_needs_an_existing_db(tmp_path, monkeypatch):
     result = CliRunner().invoke(serve, ["--db", str(tmp_path / "missing.db")])
     assert result.exit_code == 1 and "no database at" in result.output
     assert not (tmp_path / "missing.db").exists()
+
+
+# -- two reviewers on one pair -----------------------------------------------------------------------------------
+def test_a_verdict_over_a_change_the_page_did_not_show_is_refused(demo):
+    path, ids, keys = demo
+    app = create_app(path)
+    with TestClient(app) as alice, TestClient(app) as carol:
+        for c, name in ((alice, "alice"), (carol, "carol")):
+            c.post("/reviewer", data={"name": name, "csrf": csrf_of(c.get("/").text)})
+        stale = alice.get(f"/pair/{ids[1]}?page=2").text  # alice opens the pair first...
+        assert 'name="version" value="0"' in stale
+        page = carol.get(f"/pair/{ids[1]}").text
+        r = carol.post(f"/pair/{ids[1]}/verdict", data={"status": "confirmed", "note": "two sources confirm",
+                                                       "version": "0", "csrf": csrf_of(page)})
+        assert r.status_code == 200 and "Saved." in r.text
+        # ...and answers on her stale page: refused, with what carol did and the way out
+        r = alice.post(f"/pair/{ids[1]}/verdict?page=2", headers=HTML,
+                       data={"status": "false_alarm", "note": "", "version": "0", "advance": "1",
+                             "csrf": csrf_of(stale)})
+        assert r.status_code == 409 and 'id="conflict"' in r.text
+        box = re.search(r'<div class="conflict".*?</div>', r.text, re.S).group(0)
+        said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", box)).strip()
+        assert said.startswith("Not saved: this pair changed while you were looking at it. carol set it to Confirmed (")
+        assert ") with the note “two sources confirm”. You chose False alarm. Apply mine anyway" in said
+        with Database(path) as db:
+            v = get_verdict(db, keys[1])
+            assert (v.status, v.note, v.reviewer) == ("confirmed", "two sources confirm", "carol")
+            version = v.version
+        assert f'href="/pair/{ids[1]}?page=2">Keep theirs and reload</a>' in box
+        # "Apply mine anyway" sends the version alice has now seen
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">',
+                                 re.search(r'<form[^>]*id="apply-anyway-form">.*?</form>', box, re.S).group(0)))
+        assert fields | {"csrf": ""} == {"csrf": "", "version": str(version), "status": "false_alarm", "note": "",
+                                        "advance": "1"}
+        r = alice.post(f"/pair/{ids[1]}/verdict?page=2", data=fields, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/pair/{ids[2]}?page=2"
+        with Database(path) as db:
+            assert [(e.status, e.reviewer) for e in verdict_log(db, keys[1])] == [
+                ("confirmed", "carol"), ("false_alarm", "alice")]
+
+
+def test_the_json_api_refuses_a_stale_version_with_409(client, demo):
+    path, ids, keys = demo
+    csrf = client.get("/api/csrf").json()["csrf"]
+    post = lambda body: client.post(f"/api/pairs/{ids[0]}/verdict", headers={"X-CSRF-Token": csrf}, json=body)  # noqa: E731
+    shown = client.get(f"/api/pairs/{ids[0]}").json()
+    assert shown["version"] == 0 and shown["verdict"] is None
+    first = post({"status": "confirmed", "note": "seen on two wires", "version": 0}).json()
+    assert first["version"] > 0
+    r = post({"status": "false_alarm", "version": 0})
+    assert_error_409 = r.status_code == 409 and set(r.json()) == {"error", "current"}
+    assert assert_error_409, r.text
+    assert r.json()["error"]["status"] == 409 and "now confirmed by desk" in r.json()["error"]["message"]
+    assert r.json()["current"] | {"updated_at": 0} == {"status": "confirmed", "note": "seen on two wires",
+                                                       "reviewer": "desk", "updated_at": 0,
+                                                       "version": first["version"]}
+    assert_error(post({"status": "false_alarm", "version": "1"}), 400, "version must be")
+    assert_error(post({"status": "false_alarm", "version": True}), 400, "version must be")
+    assert post({"status": "false_alarm", "version": first["version"]}).status_code == 200
+    # a client that sends no version writes whatever the state (documented)
+    assert post({"status": "needs_more"}).json()["previous"] == "false_alarm"
+    with Database(path) as db:
+        assert [e.status for e in verdict_log(db, keys[0])] == ["confirmed", "false_alarm", "needs_more"]
+
+
+# -- bad input ---------------------------------------------------------------------------------------------------
+def test_huge_integers_get_a_client_error_in_the_error_shape(client):
+    huge = "99999999999999999999999"
+    assert_error(client.get(f"/api/pairs?offset={huge}"), 400, f"offset must be an integer from 0 to {2**63 - 1}")
+    assert_error(client.get(f"/api/pairs?limit={huge}"), 400, "limit must be an integer from 1 to 1000")
+    assert_error(client.get(f"/cluster/{huge}"), 404, f"no cluster {huge}")
+    assert_error(client.get(f"/cluster/-{huge}"), 404)
+    r = client.get(f"/?page={huge}")  # past the end: the last page
+    assert r.status_code == 200 and len(re.findall(r'<tr class="row"', r.text)) == 4
+
+
+def test_serve_get_reports_errors_as_the_app_answers_them(demo, monkeypatch):
+    monkeypatch.delenv("CROSSCLAIM_TOKEN", raising=False)
+    result = CliRunner().invoke(serve, ["--db", str(demo[0]), "--get", "/cluster/99999999999999999999999"])
+    assert result.exit_code == 1 and '"status":404' in result.stdout and "Traceback" not in result.output
+
+    import detector.web.app as web_app
+
+    def broken(db):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(web_app, "facets", broken)
+    result = CliRunner().invoke(serve, ["--db", str(demo[0]), "--get", "/"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stdout == ('{"error":{"status":500,"message":"internal error (RuntimeError); '
+                             'see the server log"}}\n')
+
+
+def test_a_note_that_is_not_text_gets_a_400(client, demo):
+    path, ids, _ = demo
+    csrf = client.get("/api/csrf").json()["csrf"]
+    r = client.post(f"/api/pairs/{ids[0]}/verdict", headers={"X-CSRF-Token": csrf, "content-type": "application/json"},
+                    content=b'{"status": "confirmed", "note": "seen \\ud800"}')
+    assert_error(r, 400, "note is not valid text: character 6 is a lone surrogate")
+    r = client.post(f"/api/pairs/{ids[0]}/verdict", headers={"X-CSRF-Token": csrf, "content-type": "application/json"},
+                    content=b'{"status": "confirmed", "reviewer": "\\udfff"}')
+    assert_error(r, 400, "reviewer is not valid text")
+    with Database(path) as db:
+        assert verdict_log(db) == []
+
+
+# -- filters -----------------------------------------------------------------------------------------------------
+def test_different_figures_means_any_label_unless_one_is_chosen(client, demo):
+    with Database(demo[0]) as db, db.atomic() as conn:  # one of the two pairs whose figures differ: not a conflict
+        conn.execute("UPDATE pairs SET label = 'neutral' WHERE pair_id = (SELECT min(pair_id) FROM pairs "
+                     "WHERE differs = 1)")
+    link = _rows(client.get("/?label=any&differs=1").text)
+    assert len(link) == 2
+    # what the form sends when the box is ticked and the label left at its default
+    page = client.get("/?label=&differs=1").text
+    assert _rows(page) == link == _rows(client.get("/?differs=1").text)
+    assert '<option value="" selected id="f-label-default"' in page and ">any label (default)</option>" in page
+    assert {p["pair_id"] for p in client.get("/api/pairs?differs=1").json()["pairs"]} == link
+    # a label chosen explicitly still narrows it
+    assert len(_rows(client.get("/?label=contradicts&differs=1").text)) == 1
+    assert ">contradicts (default)</option>" in client.get("/").text
+
+
+def test_search_ignores_case_beyond_ascii_on_the_web(client, demo):
+    with Database(demo[0]) as db, db.atomic() as conn:
+        conn.execute("UPDATE claims SET speaker = 'Außenministerium Chinas' WHERE speaker = ?",
+                     ("China's Foreign Ministry",))
+    want = _rows(client.get("/?q=au%C3%9Fenministerium").text)  # außenministerium
+    assert len(want) == 2
+    for q in ("AU%C3%9FENMINISTERIUM", "AUSSENMINISTERIUM", "Au%C3%9Fenministerium+CHINAS"):
+        assert _rows(client.get(f"/?q={q}").text) == want, q
+        assert {p["pair_id"] for p in client.get(f"/api/pairs?q={q}").json()["pairs"]} == want, q
+
+
+# -- paging and navigation ---------------------------------------------------------------------------------------
+def test_paging_past_the_end_and_back_from_a_pair(demo, monkeypatch):
+    import detector.web.app as web_app
+
+    monkeypatch.setattr(web_app, "PAGE_SIZE", 2)
+    path, ids, _ = demo
+    with TestClient(create_app(path)) as c:
+        last = c.get("/?label=any&page=9").text  # 7 pairs, 2 a page: page 4 is the last
+        assert "7 pairs, showing 7–7" in last and "page 4 of 4" in last and "No pairs match" not in last
+        assert '<a class="btn ghost" href="/?label=any&amp;page=3">← newer</a>' in last
+        page2 = c.get("/?page=2").text
+        assert re.findall(r'<tr class="row" data-href="/pair/([0-9a-f]+)\?page=2"', page2) == ids[2:4]
+        pair = c.get(f"/pair/{ids[2]}?page=2").text
+        assert '<a class="btn ghost" id="back" href="/?page=2"' in pair
+        # next/previous keep the way back to the page that holds the pair
+        nxt = re.search(r'id="next" rel="next" href="([^"]+)"', pair).group(1).replace("&amp;", "&")
+        assert nxt == f"/pair/{ids[3]}?page=2"
+        assert '<a class="btn ghost" id="back" href="/"' in c.get(f"/pair/{ids[1]}?page=2").text  # it is on page 1

@@ -177,8 +177,8 @@ def test_different_figures_filter_in_the_browser(browser, tmp_path):
     path = build_demo_db(tmp_path / "demo.db")
     with Database(path) as db:
         want = [f"/pair/{it.pair_id}" for it in queue(db, QueueFilter(labels=(), differs=True))]
-        n_any = count_queue(db, QueueFilter(labels=()))
-    assert len(want) == 2 < n_any
+        n_default = count_queue(db, QueueFilter())
+    assert len(want) == 2 and n_default == 4
     with LiveServer(create_app(path, reviewer="desk")) as srv:
         ctx, page, dialogs = _page(browser)
         try:
@@ -189,11 +189,22 @@ def test_different_figures_filter_in_the_browser(browser, tmp_path):
             assert _queue_ids(page) == want
             assert page.is_checked("input[name=differs]")
             assert page.locator("#figure-differences").count() == 0  # already looking at them
-            # untick the box and filter again: every label's pairs come back
+            # untick the box and filter again: the default queue (contradictions) comes back
             page.uncheck("input[name=differs]")
             page.click(".filters button[type=submit]")
             page.wait_for_url(lambda url: "differs" not in url)
-            assert len(_queue_ids(page)) == n_any
+            assert len(_queue_ids(page)) == n_default
+            # ticking the box in the form gives what the notice's link gives, not only the contradictions among them
+            page.check("input[name=differs]")
+            assert page.text_content("#f-label-default") == "any label (default)"
+            page.click(".filters button[type=submit]")
+            page.wait_for_url("**differs=1*")
+            assert _queue_ids(page) == want
+            # a label chosen explicitly still counts
+            page.select_option("#f-label", "echo")
+            page.click(".filters button[type=submit]")
+            page.wait_for_url("**label=echo*")
+            assert len(_queue_ids(page)) == 0  # the demo's relay gives the same figures
             assert dialogs == []
         finally:
             ctx.close()
@@ -253,3 +264,71 @@ def test_hostile_scraped_text_never_executes(browser, tmp_path):
             assert dialogs == []
         finally:
             ctx.close()
+
+
+def test_a_stale_page_does_not_overwrite_another_reviewers_verdict(browser, tmp_path):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        pair = queue(db)[2]
+    with LiveServer(create_app(path)) as srv:
+        (actx, alice, adialogs), (cctx, carol, cdialogs) = _page(browser), _page(browser)
+        try:
+            for page, name in ((alice, "alice"), (carol, "carol")):
+                page.goto(srv.url + f"/pair/{pair.pair_id}")
+                page.fill("#reviewer-name", name)
+                with page.expect_navigation():
+                    page.click("form.who button")
+            carol.fill("#note", "carol: two sources confirm")
+            with carol.expect_navigation():
+                carol.click("#v-confirmed")
+            # alice's page was loaded before carol's verdict: "f" is refused, and she is told what carol did
+            with alice.expect_navigation():
+                alice.keyboard.press("f")
+            said = " ".join(alice.text_content("#conflict").split())  # as written, not as styled (upper case)
+            assert said.startswith("Not saved: this pair changed while you were looking at it. carol set it to "
+                                   "Confirmed (")
+            assert "with the note “carol: two sources confirm”. You chose False alarm." in said
+            assert alice.text_content("#current-status") == "Confirmed"
+            with Database(path) as db:
+                v = get_verdict(db, pair.pair_key)
+                assert (v.status, v.note, v.reviewer) == ("confirmed", "carol: two sources confirm", "carol")
+            # she decides to apply hers anyway
+            with alice.expect_navigation():
+                alice.click("#apply-anyway")
+            alice.wait_for_url("**saved=false_alarm")
+            assert alice.text_content("#current-status") == "False alarm"
+            assert adialogs == cdialogs == []
+        finally:
+            actx.close()
+            cctx.close()
+
+
+def test_a_token_link_opened_from_another_site_lets_the_reviewer_in(browser, tmp_path):
+    import http.server
+
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        first = queue(db)[0]
+    with LiveServer(create_app(path, token="s3cret", reviewer="desk")) as srv:
+        # a chat or mail page on another site (localhost is not the same site as 127.0.0.1)
+        (tmp_path / "site").mkdir()
+        (tmp_path / "site" / "index.html").write_text(
+            f'<!doctype html><a id="link" href="{srv.url}/pair/{first.pair_id}?token=s3cret">the pair</a>')
+        handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path / "site"))  # noqa: E731
+        site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=site.serve_forever, daemon=True).start()
+        ctx, page, dialogs = _page(browser)
+        try:
+            page.goto(f"http://localhost:{site.server_address[1]}/index.html")
+            page.click("#link")
+            page.wait_for_url(f"{srv.url}/pair/{first.pair_id}")  # the token left the address bar
+            assert page.text_content("#current-status") == "Unreviewed"
+            page.reload()
+            assert page.text_content("#current-status") == "Unreviewed"
+            page.keyboard.press("c")
+            page.wait_for_url("**saved=confirmed")
+            assert page.text_content("#current-status") == "Confirmed" and dialogs == []
+        finally:
+            ctx.close()
+            site.shutdown()
+            site.server_close()

@@ -4,6 +4,10 @@ Pages (server-rendered, Jinja2 with autoescape on): ``/`` the queue, ``/pair/{id
 ``/cluster/{n}`` a cluster grouped by source. JSON: ``/api/pairs``, ``/api/pairs/{id}``, ``POST
 /api/pairs/{id}/verdict``. Errors are ``{"error": {"status": ..., "message": ...}}`` (an HTML page for browsers).
 
+Lost updates: the verdict form and the JSON API send the verdict ``version`` they showed (``review.Verdict``); a
+write over a change the reviewer has not seen gets a 409 (the page shows who changed it to what, and offers to
+reload or to apply anyway). A JSON client that sends no ``version`` writes whatever the pair's state.
+
 Security (issue 4): every POST carries a CSRF token tied to the session cookie (HMAC with a per-process secret);
 with ``token`` set, every request must present it (``?token=`` once, which sets a cookie, or ``Authorization:
 Bearer``); responses carry a strict Content-Security-Policy, so only our own script and style load.
@@ -30,6 +34,8 @@ from ..review import (
     QueueFilter,
     QueueItem,
     ReviewError,
+    StaleVerdict,
+    Verdict,
     cluster_view,
     context_of,
     count_queue,
@@ -39,6 +45,7 @@ from ..review import (
     get_verdict,
     neighbours,
     queue,
+    reason_detail,
     set_verdict,
     status_counts,
     verdict_log,
@@ -64,6 +71,7 @@ VERDICT_KEYS = {"confirmed": "c", "false_alarm": "f", "temporal_update": "t", "n
 _FILTER_KEYS = ("label", "status", "outlet", "speaker", "cluster", "from", "to", "q", "differs")
 _ID = re.compile(r"^[0-9a-f]{1,64}$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SQL_INT = 2**63 - 1  # SQLite's INTEGER: a bigger Python int cannot even be bound (OverflowError)
 _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -139,7 +147,9 @@ def _filter_params(params) -> dict[str, str]:
 
 
 def _make_filter(fp: dict[str, str]) -> QueueFilter:
-    label = fp.get("label", "contradicts")
+    # no label chosen: contradictions, or with "different figures" any label (as `crossclaim review --differs`):
+    # such pairs are often not labelled contradicts (relays, agreeing reports with drifting numbers)
+    label = fp.get("label") or ("any" if fp.get("differs") == "1" else "contradicts")
     status = fp.get("status")
     return QueueFilter(
         labels=() if label == "any" else (label,),
@@ -158,6 +168,28 @@ def _links(db: Database, items: list[QueueItem]) -> dict[str, tuple[str | None, 
     return db.document_links(c.doc_id for it in items for c in (it.pair.a, it.pair.b))
 
 
+def _int_param(params, name: str, default: int, lo: int, hi: int = _SQL_INT) -> int:
+    """An integer query parameter in [lo, hi]; anything else is a 400 saying what is allowed."""
+    from starlette.exceptions import HTTPException
+
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        v = int(raw)
+    except ValueError:
+        v = None
+    if v is None or not lo <= v <= hi:
+        raise HTTPException(400, f"{name} must be an integer from {lo} to {hi}, got {raw[:40]!r}")
+    return v
+
+
+def _verdict_json(v: Verdict | None) -> dict | None:
+    return None if v is None else {
+        "status": v.status, "note": v.note, "reviewer": v.reviewer, "updated_at": v.updated_at, "version": v.version,
+    }
+
+
 def _item_json(it: QueueItem, links: dict[str, tuple[str | None, str | None]]) -> dict:
     """One pair for the JSON API. Each side's ``url`` and ``ref`` are its document's, as ingested (None if absent)."""
     def side(c):
@@ -174,10 +206,7 @@ def _item_json(it: QueueItem, links: dict[str, tuple[str | None, str | None]]) -
         "p_contradicts": it.p_contradicts, "p_model": it.pair.p_model, "probs": it.pair.probs,
         "cluster": it.pair.cluster, "differs": gives_different_figures(it.pair.label, it.pair.reasons),
         "a": side(it.pair.a), "b": side(it.pair.b), "reasons": [r.to_dict() for r in it.pair.reasons],
-        "status": it.status,
-        "verdict": None if v is None else {
-            "status": v.status, "note": v.note, "reviewer": v.reviewer, "updated_at": v.updated_at,
-        },
+        "status": it.status, "version": v.version if v else 0, "verdict": _verdict_json(v),
     }
 
 
@@ -213,6 +242,7 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
         LABEL_CHOICES=(*LABELS, ECHO), pct=pct, safe_url=safe_url, kind_class=kind_class,
     )
     env.filters["when"] = lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(t)) if t else ""
+    env.globals["reason_detail"] = reason_detail
 
     @asynccontextmanager
     async def lifespan(app):
@@ -227,11 +257,13 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
     def _wants_html(request: Request) -> bool:
         return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
-    def error_response(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+    def error_response(request: Request, status: int, message: str, headers: dict | None = None,
+                       extra: dict | None = None) -> Response:
         if _wants_html(request):
             html = env.get_template("error.html").render(status=status, message=message, reviewer=None, csrf="")
             return HTMLResponse(html, status_code=status, headers=headers)
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
+        body = {"error": {"status": status, "message": message}, **(extra or {})}
+        return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):
@@ -244,6 +276,16 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
     @app.exception_handler(ReviewError)
     async def _review_error(request: Request, exc: ReviewError):
         return error_response(request, 400, str(exc))
+
+    @app.exception_handler(StaleVerdict)
+    async def _stale_verdict(request: Request, exc: StaleVerdict):
+        # the error shape, plus the verdict that is there now, so a client can show it and decide
+        return error_response(request, 409, str(exc), extra={"current": _verdict_json(exc.current)})
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception):
+        # a bug still answers in the documented shape, not Starlette's plain-text page (the error is still logged)
+        return _secure(error_response(request, 500, f"internal error ({type(exc).__name__}); see the server log"))
 
     # -- middleware: token, session cookie, security headers ----------------------------------------------------
     @app.middleware("http")
@@ -286,8 +328,10 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
         return _secure(response)
 
     def _set_cookie(resp: Response, name: str, value: str, max_age: int | None = None) -> None:
-        resp.set_cookie(name, value, httponly=True, samesite="strict" if name == TOKEN_COOKIE else "lax",
-                        path="/", max_age=max_age)
+        # Lax, not Strict, for the token cookie too: a ?token= link opened from another site (mail, chat) must
+        # still carry it after the redirect and on reload. Lax cookies are not sent on cross-site POSTs, and every
+        # POST also needs the session's CSRF token, so Lax gives cross-site requests nothing they can write with.
+        resp.set_cookie(name, value, httponly=True, samesite="lax", path="/", max_age=max_age)
 
     def _secure(resp: Response) -> Response:
         resp.headers["Content-Security-Policy"] = _CSP
@@ -325,11 +369,13 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
         db = conns.get()
         fp = _filter_params(request.query_params)
         f = _make_filter(fp)
+        total = count_queue(db, f)
+        n_pages = max(1, -(-total // PAGE_SIZE))
         try:
-            page = max(1, int(request.query_params.get("page", "1")))
+            page = int(request.query_params.get("page", "1"))
         except ValueError:
             page = 1
-        total = count_queue(db, f)
+        page = min(max(1, page), n_pages)  # past the end (a queue that shrank, or ?page=99999...): its last page
         items = queue(db, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         qs = urlencode(fp)
         tabs = []
@@ -338,9 +384,11 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
             tabs.append((s, urlencode(p)))
         return render(
             request, "queue.html", items=items, fp=fp, qs=qs, counts=status_counts(db, f), tabs=tabs,
-            facets=facets(db), page=page, total=total, n_pages=max(1, -(-total // PAGE_SIZE)),
+            facets=facets(db), page=page, total=total, n_pages=n_pages,
             figure_differences=figure_differences(db),
             page_qs=lambda n: urlencode({**fp, "page": n}), rank0=(page - 1) * PAGE_SIZE,
+            # a pair opened from page 2 leads back to page 2 (``pair_page``)
+            pair_qs=urlencode({**fp, "page": page}) if page > 1 else qs,
         )
 
     def pair_context(db: Database, it: QueueItem) -> dict:
@@ -354,22 +402,39 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
             }
         return sides
 
-    @app.get("/pair/{pair_id}", response_class=HTMLResponse)
-    def pair_page(request: Request, pair_id: str):
-        db = conns.get()
-        it = find_item(db, pair_id)
-        fp = _filter_params(request.query_params)
-        prev_id, next_id, pos, total = neighbours(db, pair_id, _make_filter(fp))
+    def render_pair(request: Request, db: Database, it: QueueItem, fp: dict[str, str], *, status_code: int = 200,
+                    conflict: dict | None = None) -> HTMLResponse:
+        """The pair page; ``conflict`` = the reviewer's refused verdict ({status, note, advance}) when someone else
+        changed the pair first (409)."""
+        prev_id, next_id, pos, total = neighbours(db, it.pair_id, _make_filter(fp))
         n_cluster = 0
         if it.pair.cluster is not None:
             n_cluster = db.conn.execute(
                 "SELECT count(*) FROM clusters WHERE cluster = ?", (it.pair.cluster,)
             ).fetchone()[0]
-        return render(
-            request, "pair.html", it=it, sides=pair_context(db, it), fp=fp, qs=urlencode(fp), prev_id=prev_id,
-            next_id=next_id, pos=pos, total=total, log=list(reversed(verdict_log(db, it.pair_key))),
-            n_cluster=n_cluster, saved=request.query_params.get("saved") in VERDICTS,
+        # back to the queue page that holds this pair; when it has left the queue (reviewed under ?status=
+        # unreviewed), to the page it was opened from
+        try:
+            opened_from = max(1, min(int(request.query_params.get("page", "1")), 10**6))
+        except ValueError:
+            opened_from = 1
+        back_page = (pos - 1) // PAGE_SIZE + 1 if pos else opened_from
+        back_qs = urlencode({**fp, "page": back_page}) if back_page > 1 else urlencode(fp)
+        nav_qs = urlencode({**fp, "page": opened_from}) if opened_from > 1 else urlencode(fp)
+        reasons = list(dict.fromkeys((r.kind, r.side, reason_detail(r)) for r in it.pair.reasons))
+        resp = render(
+            request, "pair.html", it=it, sides=pair_context(db, it), fp=fp, qs=nav_qs, back_qs=back_qs,
+            prev_id=prev_id, next_id=next_id, pos=pos, total=total, log=list(reversed(verdict_log(db, it.pair_key))),
+            n_cluster=n_cluster, saved=request.query_params.get("saved") in VERDICTS, reasons=reasons,
+            conflict=conflict,
         )
+        resp.status_code = status_code
+        return resp
+
+    @app.get("/pair/{pair_id}", response_class=HTMLResponse)
+    def pair_page(request: Request, pair_id: str):
+        db = conns.get()
+        return render_pair(request, db, find_item(db, pair_id), _filter_params(request.query_params))
 
     @app.post("/pair/{pair_id}/verdict")
     async def post_verdict(request: Request, pair_id: str):
@@ -380,6 +445,12 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
             raise HTTPException(400, f"unknown verdict {status!r}; use one of {', '.join(VERDICTS)}")
         note = str(form.get("note", ""))[:4000]
         advance = form.get("advance") == "1"
+        # the version of the verdict the page showed; a form without one (a page from before this field) writes as
+        # before, whatever the pair's state
+        raw_version = str(form.get("version", "")).strip()
+        if raw_version and not re.fullmatch(r"\d{1,18}", raw_version):
+            raise HTTPException(400, f"version must be a whole number, got {raw_version[:40]!r}")
+        expect = int(raw_version) if raw_version else None
         fp = _filter_params(request.query_params)
         who = current_reviewer(request)
 
@@ -387,20 +458,30 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
             db = conns.get()
             it = find_item(db, pair_id)
             _, next_id, _, _ = neighbours(db, pair_id, _make_filter(fp))  # before the verdict moves it
-            set_verdict(db, it.pair_key, status, note=note, reviewer=who)
-            return next_id
+            try:
+                set_verdict(db, it.pair_key, status, note=note, reviewer=who, expect=expect)
+            except StaleVerdict:
+                # someone else changed it since this page was loaded: show theirs next to ours, and let the reviewer
+                # reload or apply anyway (the form there carries the new version)
+                fresh = find_item(db, pair_id)
+                return None, render_pair(request, db, fresh, fp, status_code=409,
+                                         conflict={"status": status, "note": note, "advance": advance})
+            return next_id, None
 
         from starlette.concurrency import run_in_threadpool
 
-        next_id = await run_in_threadpool(work)
+        next_id, conflict_page = await run_in_threadpool(work)
+        if conflict_page is not None:
+            return conflict_page
         target = next_id if advance and next_id else pair_id
-        qs = urlencode({**fp, "saved": status}) if target == pair_id else urlencode(fp)
+        keep = {k: v for k, v in request.query_params.items() if k == "page"}
+        qs = urlencode({**fp, **keep, "saved": status}) if target == pair_id else urlencode({**fp, **keep})
         return RedirectResponse(f"/pair/{target}" + (f"?{qs}" if qs else ""), status_code=303)
 
     @app.get("/cluster/{cluster}", response_class=HTMLResponse)
     def cluster_page(request: Request, cluster: int):
         db = conns.get()
-        view = cluster_view(db, cluster)
+        view = cluster_view(db, cluster) if -_SQL_INT - 1 <= cluster <= _SQL_INT else None
         if view is None:
             raise HTTPException(404, f"no cluster {cluster} in this database")
         labels: dict[str, list] = {}
@@ -432,11 +513,8 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
         db = conns.get()
         fp = _filter_params(request.query_params)
         f = _make_filter(fp)
-        try:
-            limit = min(1000, max(1, int(request.query_params.get("limit", "100"))))
-            offset = max(0, int(request.query_params.get("offset", "0")))
-        except ValueError:
-            raise HTTPException(400, "limit and offset must be integers") from None
+        limit = _int_param(request.query_params, "limit", 100, 1, 1000)
+        offset = _int_param(request.query_params, "offset", 0, 0)
         items = queue(db, f, limit=limit, offset=offset)
         links = _links(db, items)
         return {
@@ -464,25 +542,29 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
             raise HTTPException(400, "send a JSON object {\"status\": ..., \"note\": ...}") from None
         if not isinstance(body, dict):
             raise HTTPException(400, "send a JSON object {\"status\": ..., \"note\": ...}")
-        status, note = body.get("status"), body.get("note")
+        status, note, expect = body.get("status"), body.get("note"), body.get("version")
         if status not in VERDICTS:
             raise HTTPException(400, f"unknown verdict {status!r}; use one of {', '.join(VERDICTS)}")
         if note is not None and not isinstance(note, str):
             raise HTTPException(400, "note must be a string")
+        if expect is not None and (isinstance(expect, bool) or not isinstance(expect, int) or expect < 0):
+            raise HTTPException(400, f"version must be the verdict version you showed (a whole number, 0 for an "
+                                f"unreviewed pair), got {expect!r}")
         who = _clean_name(body.get("reviewer") if isinstance(body.get("reviewer"), str) else None)
         who = who or current_reviewer(request)
 
         def work():
             db = conns.get()
             it = find_item(db, pair_id)
-            entry = set_verdict(db, it.pair_key, status, note=note, reviewer=who)
+            entry = set_verdict(db, it.pair_key, status, note=note, reviewer=who, expect=expect)
             return it, get_verdict(db, it.pair_key), entry
 
         from starlette.concurrency import run_in_threadpool
 
         it, v, entry = await run_in_threadpool(work)
         return {"pair_id": pair_id, "pair_key": it.pair_key, "status": v.status, "note": v.note,
-                "reviewer": v.reviewer, "previous": entry.previous, "updated_at": v.updated_at}
+                "reviewer": v.reviewer, "previous": entry.previous, "updated_at": v.updated_at,
+                "version": v.version}
 
     @app.get("/api/csrf")
     def api_csrf(request: Request):

@@ -12,6 +12,7 @@ import re
 from markupsafe import Markup, escape
 
 from ..models import Reason
+from ..review import describe_reason
 
 __all__ = ["highlight", "pct", "kind_class"]
 
@@ -46,7 +47,7 @@ def highlight(text: str, reasons: tuple[Reason, ...] | list[Reason], side: str) 
             out.append(escape(seg))
             continue
         classes = " ".join(sorted({kind_class(r.kind) for r in cover}))
-        title = "; ".join(dict.fromkeys(f"{r.kind}: {r.detail}" for r in cover))
+        title = "; ".join(dict.fromkeys(describe_reason(r) for r in cover))
         out.append(Markup('<mark class="hl {}" title="{}">{}</mark>').format(classes, title, seg))
     return Markup("").join(out)
 

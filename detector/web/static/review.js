@@ -34,6 +34,16 @@
     row.addEventListener("mouseenter", function () { if (sel !== i) { select(i); } });
   });
 
+  // queue filters: with "Different figures" ticked, the default label is any label (the server decides; this only
+  // keeps the option's text honest before the form is sent)
+  var differs = document.getElementById("f-differs");
+  var labelDefault = document.getElementById("f-label-default");
+  if (differs && labelDefault) {
+    differs.addEventListener("change", function () {
+      labelDefault.textContent = labelDefault.getAttribute(differs.checked ? "data-differs" : "data-plain");
+    });
+  }
+
   var help = document.getElementById("help");
   var helpToggle = document.getElementById("help-toggle");
   if (helpToggle && help) helpToggle.addEventListener("click", function () { help.hidden = !help.hidden; });
