@@ -441,6 +441,20 @@ def select_calibration(d: dict, name: str | None = None) -> tuple[str, dict]:
     return name, cals[name]
 
 
+def _fingerprint(calibration: str, params: dict, embedder, nli) -> str:
+    """What a stored pair's probabilities depend on: the calibration's parameters, the embedder and the NLI backend.
+
+    A scan re-scores the pairs a store holds under another fingerprint, so a refitted file or another model is
+    never mixed silently with scores from the old one.
+    """
+    import hashlib
+
+    emb = getattr(embedder, "name", None) or DEFAULT_EMBEDDER
+    nli_name = getattr(nli, "name", None) or DEFAULT_NLI
+    blob = json.dumps([calibration, params, emb, nli_name], sort_keys=True, ensure_ascii=False)
+    return f"pipeline:{calibration}:{hashlib.sha256(blob.encode('utf-8')).hexdigest()[:12]}"
+
+
 class PipelineScorer:
     """The shipped scorer: NLI + similarity + checks through the fitted classifier (one head per pair kind).
 
@@ -491,6 +505,7 @@ class PipelineScorer:
                 f"the parameters were fitted with NLI backend {fitted_nli!r}, not {nli.name!r}; "
                 "refit them with `crossclaim calibrate --nli ...`"
             )
+        self.fingerprint = _fingerprint(self.calibration, d, embedder, nli)
 
     def head(self, body: bool) -> PairClassifier:
         want = "body" if body else "sentence"
