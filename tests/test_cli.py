@@ -283,6 +283,34 @@ def test_scan_with_another_parameter_file_rescores_the_store(scanned, tmp_path):
 
 
 @pytest.mark.slow
+def test_eval_on_exported_verdicts_scores_as_the_scan_did(scanned, tmp_path):
+    """The desk's verdicts measure the scorer whose flags they reviewed: `eval` on the export gives every pair the
+    probability the scan stored, the rebuttal rule on juxtaposed claims included (it raised the demo's top pair)."""
+    import shutil
+
+    from detector.review import QueueFilter, queue, set_verdict
+
+    db = tmp_path / "copy.db"
+    shutil.copy(scanned[0], db)
+    with Database(db) as store:
+        items = [it for it in queue(store, QueueFilter(labels=())) if it.pair.label != "echo"]
+        for i, it in enumerate(items):
+            set_verdict(store, it.pair_key, "confirmed" if i % 2 == 0 else "false_alarm", reviewer="t")
+        stored = {it.pair_key: it.pair.probs["contradicts"] for it in items}
+        raised = [k for k, it in ((it.pair_key, it) for it in items)
+                  if it.pair.p_model is not None and it.pair.p_model < it.pair.probs["contradicts"] - 0.1]
+    assert raised, "the demo's top pair rests on the rebuttal rule"
+    out, pred = tmp_path / "verdicts.jsonl", tmp_path / "pred.jsonl"
+    assert invoke("export", "--db", str(db), "--format", "jsonl", "-o", str(out)).exit_code == 0
+    assert any(r["same_story"] for r in jsonl_rows(out.read_text("utf-8")))
+    r = invoke("eval", str(out), "--predictions", str(pred), "--silent")
+    assert r.exit_code == 0, r.output
+    got = {x["id"]: x["p_contradicts"] for x in jsonl_rows(pred.read_text("utf-8"))}
+    assert set(got) <= set(stored) and set(raised) <= set(got)
+    assert all(got[k] == pytest.approx(stored[k], abs=1e-6) for k in got)
+
+
+@pytest.mark.slow
 def test_rescan_scores_no_new_pairs(scanned, examples_dir):
     db, first = scanned
     with Database(db) as store:
