@@ -273,7 +273,10 @@ def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder
             click.echo(
                 f"{rep.n_documents} documents ({rep.n_new} new), {rep.n_claims_total} claims, {rep.n_clusters} "
                 f"clusters, {rep.n_candidates} candidate pairs of {rep.n_cross_source} cross-source pairs, "
-                f"{rep.n_scored} newly scored, {rep.n_echoes} relays"
+                f"{rep.n_scored} newly scored, "
+                + (f"{rep.n_rescored} re-scored (the store's scores came from another parameter file or model), "
+                   if rep.n_rescored else "")
+                + f"{rep.n_echoes} relays"
                 + _figures_note(rep.n_figure_differences, rep.n_relay_differences), err=True,
             )
         _print_pairs(db, fmt, top, min_score, wanted, group=not all_pairs, differs=differs)

@@ -1,9 +1,9 @@
 """Hand reviewed pairs on: ClaimReview drafts for confirmed conflicts, labelled pairs for ``crossclaim eval``.
 
 Labelled pairs use the interchange format of the evaluation issue (issue 3): ``id, text_a, text_b, label,
-source_a, source_b, date_a, date_b, group``, followed by ``url_a, url_b, ref_a, ref_b`` (each side's document URL
-and the input's own record id, ``Document.ref``) so that a desk can map verdicts back to its records; the eval
-reader ignores those. A verdict becomes a label like this (docs/REVIEW.md):
+source_a, source_b, date_a, date_b, group, same_story``, followed by ``url_a, url_b, ref_a, ref_b`` (each side's
+document URL and the input's own record id, ``Document.ref``) so that a desk can map verdicts back to its
+records; the eval reader ignores those. A verdict becomes a label like this (docs/REVIEW.md):
 
 - ``confirmed`` -> ``contradicts``
 - ``false_alarm`` -> the scorer's most likely label other than ``contradicts`` (its second label when it flagged
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO
 
 from .errors import CrossclaimError
-from .models import LABELS, Claim
+from .models import LABELS, Claim, juxtaposed
 from .outlets import is_outlet
 from .review import VERDICTS, QueueFilter, QueueItem, queue
 from .store import Database
@@ -42,7 +42,8 @@ __all__ = [
 ]
 
 FORMATS = ("claimreview", "jsonl", "csv")
-PAIR_COLUMNS = ("id", "text_a", "text_b", "label", "source_a", "source_b", "date_a", "date_b", "group")
+PAIR_COLUMNS = ("id", "text_a", "text_b", "label", "source_a", "source_b", "date_a", "date_b", "group",
+                "same_story")
 DOC_COLUMNS = ("url_a", "url_b", "ref_a", "ref_b")  # optional extras: not part of the interchange format
 EXPORT_COLUMNS = (*PAIR_COLUMNS, *DOC_COLUMNS)
 DEFAULT_STATUSES = {
@@ -116,6 +117,7 @@ def labelled_pairs(db: Database, statuses: Iterable[str] = DEFAULT_STATUSES["jso
     items = _reviewed(db, [s for s in st if s != "needs_more"])
     links = {d: (url or None, ref or None)
              for d, (url, ref) in db.document_links(c.doc_id for it in items for c in (it.pair.a, it.pair.b)).items()}
+    clusters = db.clusters()
     rows = []
     for it in items:
         label = label_for(it.status, it.pair.probs)
@@ -129,6 +131,7 @@ def labelled_pairs(db: Database, statuses: Iterable[str] = DEFAULT_STATUSES["jso
                 "source_a": _source(a), "source_b": _source(b), "date_a": a.published or "",
                 "date_b": b.published or "",
                 "group": f"cluster-{it.pair.cluster}" if it.pair.cluster is not None else it.pair_key,
+                "same_story": juxtaposed(a, b, clusters),
                 "url_a": url_a, "url_b": url_b, "ref_a": ref_a, "ref_b": ref_b,
             }
         )

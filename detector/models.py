@@ -175,3 +175,9 @@ def pair_key(a: Claim, b: Claim) -> str:
     """
     sides = sorted([(" ".join(a.text.split()), a.speaker or ""), (" ".join(b.text.split()), b.speaker or "")])
     return sha(sides[0][0], sides[0][1], sides[1][0], sides[1][1], n=24)
+
+
+def juxtaposed(a: Claim, b: Claim, clusters: dict[str, int] | None) -> bool:
+    """Whether one page or one topic cluster put the two claims side by side (the rebuttal rule's ``same_story``)."""
+    return a.doc_id == b.doc_id or (clusters is not None and clusters.get(a.claim_id) is not None
+                                    and clusters.get(a.claim_id) == clusters.get(b.claim_id))

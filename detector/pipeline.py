@@ -42,6 +42,7 @@ class ScanReport(IngestReport):
     n_candidates: int = 0
     n_cross_source: int = 0
     n_scored: int = 0
+    n_rescored: int = 0  # stored pairs scored again: another parameter file or model had scored them (not in n_scored)
     n_echoes: int = 0
     n_relay_differences: int = 0  # relays whose two copies give different figures or dates
     n_figure_differences: int = 0  # new pairs giving different figures, relays included (gives_different_figures)
@@ -130,14 +131,19 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     rep.n_clusters = len(set(cands.clusters.values()))
     done = db.scored_pair_ids()
     todo = [(a, b) for a, b in cands.pairs if _pid(a, b) not in done]
+    name = getattr(scorer, "fingerprint", None) or getattr(scorer, "name", "pipeline")
+    by_id = {c.claim_id: c for c in claims}
+    stale = [(by_id[a], by_id[b]) for a, b in db.pairs_scored_otherwise(name) if a in by_id and b in by_id]
+    todo += stale  # scored by another parameter file or model: scored again, so the store holds one scorer's view
+    rep.n_rescored = len(stale)
     t3 = time.perf_counter()
     rep.seconds["candidates"] = t3 - t2
     scored = score_claim_pairs(todo, scorer, clusters=cands.clusters, show_progress=show_progress) if todo else []
     echoes = [_echo(a, b, cands.clusters) for a, b in cands.echoes if _pid(a, b) not in done]
-    db.add_pairs(scored, scorer=getattr(scorer, "name", "pipeline"))
+    db.add_pairs(scored, scorer=name)
     db.add_pairs(echoes, scorer="relay")
     db.set_clusters(cands.clusters)
-    rep.n_scored = len(scored)
+    rep.n_scored = len(scored) - len(stale)
     rep.n_echoes = len(echoes)
     rep.n_relay_differences = sum(gives_different_figures(e.label, e.reasons) for e in echoes)
     rep.n_figure_differences = rep.n_relay_differences + sum(gives_different_figures(p.label, p.reasons)

@@ -26,7 +26,7 @@ from embeddings.base import DEFAULT_MODEL as DEFAULT_EMBEDDER
 
 from .checks import CHECK_FEATURES, days_between, run_checks
 from .errors import ParamsError
-from .models import LABELS, Claim, Reason, ScoredPair
+from .models import LABELS, Claim, Reason, ScoredPair, juxtaposed
 from .nli import DEFAULT_NLI, NliBackend, cached, contradiction_column, load_nli
 
 __all__ = [
@@ -357,12 +357,17 @@ def lexical_features(pairs: Sequence[TextPair]) -> np.ndarray:
     return np.array(rows, dtype=np.float64).reshape(len(pairs), len(LEXICAL_FEATURES))
 
 
-def rebuttal_pattern(X: np.ndarray, min_cos: float, same_story: np.ndarray | None = None) -> np.ndarray:
+def rebuttal_pattern(X: np.ndarray, min_cos: float, same_story: np.ndarray | None = None,
+                     min_nli: float | None = None) -> np.ndarray:
     """Rows of sentence-pair features showing the rebuttal pattern on one subject: similarity at least ``min_cos``,
-    or ``same_story`` (one page or topic cluster juxtaposed them)."""
+    or ``same_story`` (one page or topic cluster juxtaposed them) where the NLI model sees at least ``min_nli`` of
+    conflict in one direction (no ``min_nli``: juxtaposition alone, as parameter files before 2026-12-03 had it)."""
     on_topic = X[:, PIPELINE_FEATURES.index("cos")] >= min_cos
     if same_story is not None:
-        on_topic = on_topic | np.asarray(same_story, dtype=bool)
+        juxtaposed = np.asarray(same_story, dtype=bool)
+        if min_nli is not None:
+            juxtaposed = juxtaposed & (X[:, PIPELINE_FEATURES.index("nli_max")] >= min_nli)
+        on_topic = on_topic | juxtaposed
     return (X[:, PIPELINE_FEATURES.index("rebuttal")] > 0) & on_topic
 
 
@@ -375,7 +380,10 @@ def rebuttal_rule(fb: FeatureBatch, y: np.ndarray) -> dict:
     it: ``precision`` is the share of labelled pairs showing the pattern that are contradictions (Laplace-smoothed),
     and ``min_cos`` is the 25th percentile of similarity among related (not "unrelated") pairs, so the rule only
     speaks about pairs on one subject. In a scan, two claims quoted on one page, or in one topic cluster, are on
-    one subject whatever their similarity: the page itself juxtaposed them.
+    one subject whatever their similarity (the page itself juxtaposed them) if the NLI model sees at least
+    ``min_nli`` of conflict: the 25th percentile of ``nli_max`` among the labelled contradictions. A page juxtaposes
+    claims on many subjects (a minister's denial and the death toll), and the labelled data has no juxtaposed pairs
+    to measure the rule on, so it asks of them the NLI evidence that three in four real contradictions show.
     """
     sent = ~fb.body
     cos = fb.X[:, PIPELINE_FEATURES.index("cos")]
@@ -386,6 +394,9 @@ def rebuttal_rule(fb: FeatureBatch, y: np.ndarray) -> dict:
     fires = sent & rebuttal_pattern(fb.X, min_cos)
     n, n_c = int(fires.sum()), int((fires & (y == "contradicts")).sum())
     out = {"n": n, "n_contradicts": n_c, "min_cos": round(min_cos, 4)}
+    contra = sent & (y == "contradicts")
+    if contra.any():
+        out["min_nli"] = round(float(np.percentile(fb.X[contra, PIPELINE_FEATURES.index("nli_max")], 25)), 4)
     if n >= RULE_MIN_SUPPORT:  # fewer labelled pairs do not measure a precision: the rule stays off
         out["precision"] = round((n_c + 1) / (n + 2), 4)
     return out
@@ -441,6 +452,20 @@ def select_calibration(d: dict, name: str | None = None) -> tuple[str, dict]:
     return name, cals[name]
 
 
+def _fingerprint(calibration: str, params: dict, embedder, nli) -> str:
+    """What a stored pair's probabilities depend on: the calibration's parameters, the embedder and the NLI backend.
+
+    A scan re-scores the pairs a store holds under another fingerprint, so a refitted file or another model is
+    never mixed silently with scores from the old one.
+    """
+    import hashlib
+
+    emb = getattr(embedder, "name", None) or DEFAULT_EMBEDDER
+    nli_name = getattr(nli, "name", None) or DEFAULT_NLI
+    blob = json.dumps([calibration, params, emb, nli_name], sort_keys=True, ensure_ascii=False)
+    return f"pipeline:{calibration}:{hashlib.sha256(blob.encode('utf-8')).hexdigest()[:12]}"
+
+
 class PipelineScorer:
     """The shipped scorer: NLI + similarity + checks through the fitted classifier (one head per pair kind).
 
@@ -491,6 +516,7 @@ class PipelineScorer:
                 f"the parameters were fitted with NLI backend {fitted_nli!r}, not {nli.name!r}; "
                 "refit them with `crossclaim calibrate --nli ...`"
             )
+        self.fingerprint = _fingerprint(self.calibration, d, embedder, nli)
 
     def head(self, body: bool) -> PairClassifier:
         want = "body" if body else "sentence"
@@ -526,7 +552,7 @@ class PipelineScorer:
         """Rows of sentence-pair features where the measured rebuttal rule applies."""
         if not self.rule or "precision" not in self.rule:
             return np.zeros(len(X), dtype=bool)
-        return rebuttal_pattern(X, self.rule["min_cos"], same_story)
+        return rebuttal_pattern(X, self.rule["min_cos"], same_story, self.rule.get("min_nli"))
 
     def _apply_rule(self, X: np.ndarray, P: np.ndarray, rows: np.ndarray, same_story=None) -> None:
         """Where the rule fires, p(contradicts) is at least the rule's measured precision: p = max(p_classifier,
@@ -548,10 +574,14 @@ class PipelineScorer:
         fb = self.featurizer.transform(pairs, show_progress=show_progress)
         return self.proba_from_features(fb)[0]
 
-    def predict_labelled(self, pairs: Sequence[TextPair], *, show_progress: bool = False
-                         ) -> tuple[np.ndarray, list[str]]:
-        """Probabilities (n, 4) and the scorer's own labels (each head's fitted contradiction threshold)."""
-        return self.proba_from_features(self.featurizer.transform(pairs, show_progress=show_progress))
+    def predict_labelled(self, pairs: Sequence[TextPair], *, show_progress: bool = False,
+                         same_story: Sequence[bool] | None = None) -> tuple[np.ndarray, list[str]]:
+        """Probabilities (n, 4) and the scorer's own labels (each head's fitted contradiction threshold).
+
+        ``same_story`` marks the pairs one page or topic cluster juxtaposed (``juxtaposed``), as a scan knows them.
+        """
+        story = None if same_story is None else np.asarray(same_story, dtype=bool)
+        return self.proba_from_features(self.featurizer.transform(pairs, show_progress=show_progress), story)
 
     def predict(self, pairs, *, show_progress=False) -> list[str]:
         fb = self.featurizer.transform(pairs, show_progress=show_progress)
@@ -673,9 +703,7 @@ def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScor
         ordered.append((a, b))
     tps = [TextPair(a.context, b.context, a.published, b.published) for a, b in ordered]
     fb = scorer.featurizer.transform(tps, show_progress=show_progress, bodies=False)
-    story = np.array([a.doc_id == b.doc_id or (clusters is not None and clusters.get(a.claim_id) is not None
-                                               and clusters.get(a.claim_id) == clusters.get(b.claim_id))
-                      for a, b in ordered], dtype=bool)
+    story = np.array([juxtaposed(a, b, clusters) for a, b in ordered], dtype=bool)
     P, labels = scorer.proba_from_features(fb, story)
     c = LABELS.index("contradicts")
     p_model = scorer.proba_from_features(fb, story, rule=False)[0][:, c]

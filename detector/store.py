@@ -382,6 +382,11 @@ class Database:
     def scored_pair_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT pair_id FROM pairs")}
 
+    def pairs_scored_otherwise(self, scorer: str) -> list[tuple[str, str]]:
+        """(a_id, b_id) of the stored pairs a scorer other than ``scorer`` scored (relays are scored by no model)."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT a_id, b_id FROM pairs WHERE scorer != ? AND scorer != 'relay' ORDER BY pair_id", (scorer,))]
+
     def add_pairs(self, pairs: Iterable[ScoredPair], scorer: str) -> int:
         rows = []
         now = time.time()

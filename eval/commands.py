@@ -148,7 +148,10 @@ def eval_command(pairs_path, fmt, scorer, params, calibration, nli_name, embedde
         text_pairs = [scoring.TextPair(p.text_a, p.text_b, p.date_a, p.date_b) for p in pairs]
         start = time.perf_counter()
         if hasattr(model, "predict_labelled"):  # the scorer's own decision rule (fitted thresholds)
-            proba, predicted = model.predict_labelled(text_pairs, show_progress=not silent)
+            story = {}
+            if scorer == "pipeline" and any(p.same_story for p in pairs):  # the rebuttal rule as a scan applied it
+                story = {"same_story": [bool(p.same_story) for p in pairs]}
+            proba, predicted = model.predict_labelled(text_pairs, show_progress=not silent, **story)
         else:
             proba = model.predict_proba(text_pairs, show_progress=not silent)
             predicted = None

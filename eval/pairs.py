@@ -48,6 +48,7 @@ class LabelledPair:
     date_a: str | None = None
     date_b: str | None = None
     group: str | None = None
+    same_story: bool | None = None  # one page or topic cluster juxtaposed the texts (exports from a scan say so)
 
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(LabelledPair))
@@ -319,7 +320,24 @@ def _generic_pair(d: dict, source: str, line: int) -> LabelledPair:
         raise InputError(source, f"missing or empty {', '.join(missing)}", line)
     if d["label"] not in LABELS:
         raise InputError(source, f"label {d['label']!r} is not one of {', '.join(LABELS)}", line)
-    return LabelledPair(**{k: (str(d[k]) if k in REQUIRED else _clean(d.get(k))) for k in COLUMNS})
+    story = _flag(d.get("same_story"), source, line)
+    return LabelledPair(**{k: (str(d[k]) if k in REQUIRED else _clean(d.get(k))) for k in COLUMNS if k != "same_story"},
+                        same_story=story)
+
+
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+
+def _flag(value, source: str, line: int) -> bool | None:
+    """An optional true/false column (JSON booleans, or true/false, 1/0, yes/no in any case); empty is unknown."""
+    if value is None or isinstance(value, bool):
+        return value
+    v = str(value).strip().lower()
+    if not v:
+        return None
+    if v in _TRUE or v in _FALSE:
+        return v in _TRUE
+    raise InputError(source, f"same_story {value!r} is not true or false", line)
 
 
 JSON_LINES_HINT = "JSON Lines is expected: one JSON object per line"

@@ -246,6 +246,71 @@ def test_scan_differs_lists_sources_giving_different_figures(tmp_path):
 
 
 @pytest.mark.slow
+def test_scan_with_another_parameter_file_rescores_the_store(scanned, tmp_path):
+    """A refitted file must not be mixed silently with the old file's scores: every stored pair is scored again."""
+    import shutil
+
+    from detector.scoring import load_params
+
+    db = tmp_path / "copy.db"
+    shutil.copy(scanned[0], db)
+    params = load_params()
+    rule = params["calibrations"]["news"]["pipeline"]["rebuttal_rule"]
+    rule["precision"] = 0.99  # the demo's top pairs rest on this rule: they must move to 0.99
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps(params), "utf-8")
+    with Database(db) as store:
+        n_pairs = store.count("pairs", "scorer != 'relay'")
+        shipped = {r[0]: r[1] for r in store.conn.execute("SELECT pair_id, p_contradicts FROM pairs")}
+
+    r = invoke("scan", "--db", str(db), "--params", str(mine), "--format", "jsonl", "--top", "200")
+    assert r.exit_code == 0, r.output
+    assert f"0 newly scored, {n_pairs} re-scored" in r.stderr
+    with Database(db) as store:
+        mine_p = {r[0]: r[1] for r in store.conn.execute("SELECT pair_id, p_contradicts FROM pairs")}
+        assert store.count("pairs", "scorer LIKE 'pipeline:news:%'") == n_pairs
+    raised = [k for k in shipped if abs(mine_p[k] - 0.99) < 1e-9]
+    assert raised and all(shipped[k] < 0.99 for k in raised)
+    assert jsonl_rows(r.stdout)[0]["score"] == pytest.approx(0.99)
+
+    r = invoke("scan", "--db", str(db), "--format", "jsonl", "--top", "200")  # back to the shipped file
+    assert "re-scored" in r.stderr
+    with Database(db) as store:
+        back = {r[0]: r[1] for r in store.conn.execute("SELECT pair_id, p_contradicts FROM pairs")}
+    assert all(back[k] == pytest.approx(shipped[k]) for k in shipped)
+    r = invoke("scan", "--db", str(db), "--format", "jsonl", "--top", "200")  # same file again: nothing to do
+    assert ", 0 newly scored, 0 relays" in r.stderr
+
+
+@pytest.mark.slow
+def test_eval_on_exported_verdicts_scores_as_the_scan_did(scanned, tmp_path):
+    """The desk's verdicts measure the scorer whose flags they reviewed: `eval` on the export gives every pair the
+    probability the scan stored, the rebuttal rule on juxtaposed claims included (it raised the demo's top pair)."""
+    import shutil
+
+    from detector.review import QueueFilter, queue, set_verdict
+
+    db = tmp_path / "copy.db"
+    shutil.copy(scanned[0], db)
+    with Database(db) as store:
+        items = [it for it in queue(store, QueueFilter(labels=())) if it.pair.label != "echo"]
+        for i, it in enumerate(items):
+            set_verdict(store, it.pair_key, "confirmed" if i % 2 == 0 else "false_alarm", reviewer="t")
+        stored = {it.pair_key: it.pair.probs["contradicts"] for it in items}
+        raised = [k for k, it in ((it.pair_key, it) for it in items)
+                  if it.pair.p_model is not None and it.pair.p_model < it.pair.probs["contradicts"] - 0.1]
+    assert raised, "the demo's top pair rests on the rebuttal rule"
+    out, pred = tmp_path / "verdicts.jsonl", tmp_path / "pred.jsonl"
+    assert invoke("export", "--db", str(db), "--format", "jsonl", "-o", str(out)).exit_code == 0
+    assert any(r["same_story"] for r in jsonl_rows(out.read_text("utf-8")))
+    r = invoke("eval", str(out), "--predictions", str(pred), "--silent")
+    assert r.exit_code == 0, r.output
+    got = {x["id"]: x["p_contradicts"] for x in jsonl_rows(pred.read_text("utf-8"))}
+    assert set(got) <= set(stored) and set(raised) <= set(got)
+    assert all(got[k] == pytest.approx(stored[k], abs=1e-6) for k in got)
+
+
+@pytest.mark.slow
 def test_rescan_scores_no_new_pairs(scanned, examples_dir):
     db, first = scanned
     with Database(db) as store:

@@ -289,14 +289,14 @@ def test_export_csv_has_the_labelled_pairs_columns(db, tmp_path):
         (KYIV_URL, "KI-2023-0223-07", CNN_URL, 'CNN, "kirby" 7731'),
         (ZH_URL, "", CNN_URL, 'CNN, "kirby" 7731'),  # ZeroHedge's page had no id: an empty cell
     ]
-    assert body.splitlines()[0].endswith(",group,url_a,url_b,ref_a,ref_b")
+    assert body.splitlines()[0].endswith(",group,same_story,url_a,url_b,ref_a,ref_b")
     eval_pairs = pytest.importorskip("eval.pairs")
     path = tmp_path / "v.csv"
     path.write_text(body)
     pairs = eval_pairs.read_pairs(path)
     assert [p.label for p in pairs] == ["contradicts", "neutral"]
-    assert [(p.id, p.source_b, p.date_b, p.group) for p in pairs] == [
-        (r["id"], r["source_b"], r["date_b"], r["group"]) for r in rows]
+    assert [(p.id, p.source_b, p.date_b, p.group, str(p.same_story)) for p in pairs] == [
+        (r["id"], r["source_b"], r["date_b"], r["group"], r["same_story"]) for r in rows]
 
 
 def test_export_without_refs_leaves_the_extra_columns_empty(tmp_path):

@@ -293,6 +293,36 @@ def test_rebuttal_rule_raises_p_to_its_precision_and_never_lowers_it():
     assert np.allclose(P.sum(1), 1) and np.allclose(P3.sum(1), 1)
 
 
+def test_juxtaposed_pairs_need_the_nli_evidence_of_real_contradictions():
+    """A page juxtaposes claims on many subjects: a minister's denial and the death toll. Below ``min_cos`` the rule
+    only speaks about juxtaposed pairs where the NLI model sees as much conflict as most labelled contradictions."""
+    scorer = PipelineScorer.__new__(PipelineScorer)
+    scorer.rule = {"n": 24, "n_contradicts": 21, "min_cos": 0.5, "min_nli": 0.7, "precision": 0.85}
+    X = np.zeros((4, len(PIPELINE_FEATURES)))
+    X[:, PIPELINE_FEATURES.index("rebuttal")] = 1
+    X[:, PIPELINE_FEATURES.index("cos")] = [0.2, 0.2, 0.2, 0.9]
+    X[:, PIPELINE_FEATURES.index("nli_max")] = [0.03, 0.95, 0.95, 0.03]
+    story = np.array([True, True, False, False])
+    assert scorer.rule_fires(X, story).tolist() == [False, True, False, True]  # cosine alone still suffices
+    del scorer.rule["min_nli"]  # a file from before min_nli: juxtaposition alone, as it was
+    assert scorer.rule_fires(X, story).tolist() == [True, True, False, True]
+
+
+def test_rebuttal_rule_measures_min_nli_on_the_labelled_contradictions():
+    n = 40
+    X = np.zeros((n, len(PIPELINE_FEATURES)))
+    X[:, PIPELINE_FEATURES.index("cos")] = 0.8
+    X[:, PIPELINE_FEATURES.index("nli_max")] = np.linspace(0, 1, n)
+    y = np.array(["neutral"] * n, dtype=object)
+    y[-8:] = "contradicts"
+    body = np.zeros(n, bool)
+    body[-1] = True  # a body pair's score is not a sentence pair's: left out
+    rule = rebuttal_rule(FeatureBatch(X, np.zeros((n, 2)), body), y)
+    assert rule["min_nli"] == pytest.approx(np.percentile(np.linspace(0, 1, n)[-8:-1], 25), abs=1e-4)
+    rule = rebuttal_rule(FeatureBatch(X, np.zeros((n, 2)), body), np.array(["neutral"] * n, dtype=object))
+    assert "min_nli" not in rule  # no contradiction to measure it on
+
+
 def test_sample_weights_undo_oversampling_of_a_rare_label():
     # the same data twice: once as drawn, once with the rare label copied 10x and weighted back by 1/10
     rng = np.random.default_rng(1)
