@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO
 
 from .errors import CrossclaimError
-from .models import LABELS, Claim, juxtaposed
+from .models import ECHO, LABELS, Claim, juxtaposed
 from .outlets import is_outlet
 from .review import VERDICTS, QueueFilter, QueueItem, queue
 from .store import Database
@@ -189,6 +189,33 @@ def _describe(c: Claim) -> str:
     return ", ".join([who, *where])
 
 
+_URL_FIELDS = ("key", "pair_key", "side")
+
+
+def _check_url_template(template: str) -> None:
+    """A URL template names only ``{key}``, ``{pair_key}`` and ``{side}``, and tells every draft apart."""
+    import string
+
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ExportError(f"--url-template {template!r}: {exc} (write a literal brace as {{{{ or }}}})") from None
+    fields = set()
+    for _, name, spec, conv in parsed:
+        if name is None:
+            continue
+        if spec or conv or name not in _URL_FIELDS:
+            shown = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+            raise ExportError(f"--url-template {template!r}: unknown placeholder {shown}; "
+                              "use {key}, or {pair_key} and {side}")
+        fields.add(name)
+    if "key" not in fields and not {"pair_key", "side"} <= fields:
+        raise ExportError(f"--url-template {template!r} must contain {{key}} (or {{pair_key}} and {{side}}): "
+                          "each draft needs its own URL")
+    if not safe_url(template.format(key="k", pair_key="k", side="a")):
+        raise ExportError(f"--url-template must be an http(s) URL with {{key}}, got {template!r}")
+
+
 def claimreview_drafts(
     db: Database,
     *,
@@ -208,8 +235,8 @@ def claimreview_drafts(
     requires one, so a draft without it must get one before it goes live.
     """
     st = _check_statuses(statuses, ("confirmed",))
-    if url_template is not None and not safe_url(url_template.format(key="k", pair_key="k", side="a")):
-        raise ExportError(f"--url-template must be an http(s) URL with {{key}}, got {url_template!r}")
+    if url_template is not None:
+        _check_url_template(url_template)
     if org_url is not None and not safe_url(org_url):
         raise ExportError(f"--org-url must be an http(s) URL, got {org_url!r}")
     today = today or _dt.date.today().isoformat()
@@ -235,11 +262,11 @@ def claimreview_drafts(
                 if claim.outlet:
                     appearance["publisher"] = {"@type": "Organization", "name": claim.outlet}
                 item["appearance"] = [appearance]
-            rating: dict = {
-                "@type": "Rating",
-                "textualRating": "Disputed",
-                "alternateName": f"Contradicted by {_describe(other)}",
-            }
+            if it.pair.label == ECHO:  # one source, two outlets' versions of it: a misquote or an update
+                against = f"Relayed differently by {other.outlet or 'another outlet'}"
+            else:
+                against = f"Contradicted by {_describe(other)}"
+            rating: dict = {"@type": "Rating", "textualRating": "Disputed", "alternateName": against}
             if note:
                 rating["ratingExplanation"] = note
             review: dict = {

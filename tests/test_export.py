@@ -18,7 +18,7 @@ from detector.export import (
     labelled_pairs,
     safe_url,
 )
-from detector.review import queue, set_verdict
+from detector.review import QueueFilter, queue, set_verdict
 from detector.store import Database
 from tests._review_fixtures import build_demo_db, build_xss_db
 
@@ -325,12 +325,30 @@ def test_export_claimreview_command(db):
     assert [validate_claimreview(d, google=True) for d in drafts] == [[], []]
 
 
+def test_a_confirmed_relay_is_reported_as_relayed_differently(tmp_path):
+    """A relay pair has one source in two outlets' versions: its draft must not say the source contradicts itself."""
+    with Database(build_demo_db(tmp_path / "demo.db")) as d:
+        echo = next(it for it in queue(d, QueueFilter(labels=())) if it.pair.label == "echo")
+        set_verdict(d, echo.pair_key, "confirmed", reviewer="ana")
+        drafts = claimreview_drafts(d, today="2023-03-02")
+    names = {x["itemReviewed"]["appearance"][0]["publisher"]["name"]: x["reviewRating"]["alternateName"]
+             for x in drafts}
+    assert names == {"The Kyiv Independent": "Relayed differently by ZeroHedge",
+                     "ZeroHedge": "Relayed differently by The Kyiv Independent"}
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
         (["--format", "claimreview", "--status", "false_alarm"], "use confirmed"),
         (["--format", "jsonl", "--status", "bogus"], "unknown or unusable status 'bogus'"),
         (["--format", "claimreview", "--url-template", "ftp://x/{key}"], "--url-template must be an http(s) URL"),
+        (["--format", "claimreview", "--url-template", "https://x.example/{id}"], "unknown placeholder {id}"),
+        (["--format", "claimreview", "--url-template", "https://x.example/{}"], "unknown placeholder {}"),
+        (["--format", "claimreview", "--url-template", "https://x.example/{key.x}"], "unknown placeholder {key.x}"),
+        (["--format", "claimreview", "--url-template", "https://x.example/{key"], "expected '}' before end"),
+        (["--format", "claimreview", "--url-template", "https://x.example/all"], "each draft needs its own URL"),
+        (["--format", "claimreview", "--url-template", "https://x.example/{side}"], "each draft needs its own URL"),
     ],
 )
 def test_export_errors_are_one_line(db, args, message):
