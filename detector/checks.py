@@ -180,9 +180,15 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")(?=\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*))", text,
                          re.I):
         unit = _casualty_before(text, m.start()) or _unit(m.group(2), text[m.end(2) :])
+        no = _NO_ONE.search(text, 0, m.start()) if m.group(1).lower() == "one" else None
+        if no:  # "no one died" is a toll of none, not of one
+            out.append(Quantity(0.0, unit, (no.start(), m.end(1)), text[no.start() : m.end(1)]))
+            continue
         out.append(Quantity(float(_WORDNUM[m.group(1).lower()]), unit, m.span(1), m.group(1)))
     return tuple(out)
 
+
+_NO_ONE = re.compile(r"\bno[\s-]+$", re.IGNORECASE)
 
 _SELF_DESCRIBING = frozenset({"percent", "usd", "eur", "gbp"})  # units the figure's own text already shows
 

@@ -105,6 +105,16 @@ def test_the_dead_are_the_object_of_the_killing_not_its_subject():
     r = run_checks("The 3 men who killed 40 people were arrested.", "Forty people died in the attack.")
     assert (r.features["num_match"], r.features["num_mismatch"]) == (1.0, 0.0)
 
+def test_no_one_is_a_toll_of_none():
+    assert [(x.value, x.unit, x.text) for x in quantities("The ferry sank and no one died, the coast guard said.")] == [
+        (0.0, "death", "no one")]
+    assert [(x.value, x.unit) for x in quantities("One passenger died when the ferry sank.")] == [(1.0, "death")]
+    a, b = "Police said the ferry sank and no one died.", "Officials said the ferry sank and 40 people died."
+    r = run_checks(a, b)
+    assert {x.detail for x in reasons_of(r, "number")} == {"no one vs 40 (death)"}
+    assert_spans_point_at_cues(r, a, b)
+
+
 def test_same_numbers_match():
     r = run_checks("The factory will deliver 100 drones.", "Officials said 100 drones would be delivered.")
     assert (r.features["num_match"], r.features["num_mismatch"]) == (1.0, 0.0)
