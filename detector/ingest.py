@@ -60,6 +60,7 @@ WRONG_TYPE = "field '{name}' must be a string, got {kind}"
 NO_TEXT_COLUMN = "no 'text' or 'html' column in the CSV header (found: {found})"
 BAD_CSV = "malformed CSV ({msg})"
 EXTRA_FIELDS = "row has {n} fields, the header has {m}"
+UNCLOSED_QUOTE = "a quoted field opens on this line and never closes; read to the end of the line"
 NO_ROWS = "no rows under the CSV header"
 NOT_A_FILE = "not a regular file"
 
@@ -448,25 +449,18 @@ class _Reader:
 
     def read_csv(self, text: str, name: str) -> int:
         csv.field_size_limit(max(self.max_bytes, 131072))
+        rows = self._csv_rows(text, name)
         try:
-            dialect = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        try:
-            header = next(reader)
+            _, header = next(rows)
         except StopIteration:
             self.problem(name, NO_TEXT)
-            return 0
-        except csv.Error as exc:
-            self.problem(name, BAD_CSV.format(msg=exc), 1)
             return 0
         columns = [h.strip().lstrip("\ufeff").lower() for h in header]
         if "text" not in columns and "html" not in columns:
             self.problem(name, NO_TEXT_COLUMN.format(found=", ".join(c or "''" for c in columns) or "nothing"))
             return 0
         n_rows = 0
-        for line_no, cells in self._csv_rows(reader, name):
+        for line_no, cells in rows:
             if not any(c.strip() for c in cells):
                 continue
             n_rows += 1
@@ -483,18 +477,55 @@ class _Reader:
             self.problem(name, NO_ROWS)
         return n_rows
 
-    def _csv_rows(self, reader, name: str) -> Iterator[tuple[int, list[str]]]:
-        """Rows with the line each starts on (a quoted field may span lines); a broken row ends the file."""
-        while True:
-            start = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                self.problem(name, BAD_CSV.format(msg=exc), start)
-                return
-            yield start, cells
+    def _csv_rows(self, text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+        """The rows of a CSV file (header first) with the line each starts on; a quoted field may span lines.
+
+        RFC 4180 quoting (``""`` inside a quoted field is one quote); the delimiter (comma, semicolon or tab) is
+        sniffed from the header line. A quoted field that never closes would swallow the rest of the file: it is
+        reported and read up to the end of its line, and reading resumes on the next. A row the csv module cannot
+        read ends the file.
+        """
+        lines = list(io.StringIO(text, newline=""))  # physical lines, ends kept (\n, \r\n or \r)
+        delimiter = _csv_delimiter(lines[0] if lines else "")
+        i = 0  # the line the next row starts on (0-based)
+        while i < len(lines):
+            pos = i
+
+            def feed():
+                nonlocal pos
+                while pos < len(lines):
+                    pos += 1
+                    yield lines[pos - 1]
+
+            # One reader per stretch of the file: after a broken row, a fresh one starts on the next line.
+            reader = csv.reader(feed(), delimiter=delimiter)
+            while True:
+                start = i
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    self.problem(name, BAD_CSV.format(msg=exc), start + 1)
+                    return
+                i = pos
+                if i - start > 1:
+                    raw = lines[start:i]
+                    if "".join(raw).count('"') % 2:  # quotes come in pairs unless one never closes
+                        self.problem(name, UNCLOSED_QUOTE, start + 1)
+                        cells = next(csv.reader([raw[0].rstrip("\r\n") + '"'], delimiter=delimiter))
+                        i = start + 1
+                        yield start + 1, cells
+                        break
+                yield start + 1, cells
+
+
+def _csv_delimiter(header: str) -> str:
+    """The header line's delimiter: comma, semicolon or tab (comma when it names one column only)."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def _json_kind(v) -> str:

@@ -137,6 +137,31 @@ def test_csv_semicolon_delimited(tmp_path):
     assert d.outlet == "BBC" and d.text == "The council approved the plan on Monday."
 
 
+def test_csv_doubled_quotes_are_one_quote(tmp_path):
+    # RFC 4180: "" inside a quoted field is one quote, whatever the header line looks like.
+    p = write(tmp_path / "rows.csv", 'outlet,text\nHarbour Post,"The board called it ""a dead end"" on Monday."\n')
+    (d,) = read_inputs([p]).documents
+    assert d.text == 'The board called it "a dead end" on Monday.'
+
+
+def test_csv_quote_that_never_closes_is_reported_and_the_rows_after_it_read(tmp_path):
+    p = write(tmp_path / "rows.csv", (
+        "id,text\n"
+        "a,The ferry left on time on Monday.\n"
+        'b,"The pier will reopen in May, the council said.\n'
+        "c,The harbour master said the crane was repaired.\n"
+    ))
+    r = read_inputs([p])
+    assert [str(x) for x in r.problems] == [
+        f"{p}:3: a quoted field opens on this line and never closes; read to the end of the line"]
+    assert [(d.ref, d.text) for d in r.documents] == [
+        ("a", "The ferry left on time on Monday."),
+        ("b", "The pier will reopen in May, the council said."),
+        ("c", "The harbour master said the crane was repaired."),
+    ]
+    assert r.documents[2].source == f"{p}:4"
+
+
 # -- stdin -----------------------------------------------------------------------------------------------------------
 
 def test_stdin_text():
