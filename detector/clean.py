@@ -155,7 +155,8 @@ MIN_SPLIT_WORDS = 30
 def normalize_text(text: str) -> str:
     """NFC, Unix newlines, no zero-width or non-breaking spaces, single spaces inside lines, stripped lines."""
     text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n\n")
+    text = re.sub("[\u2028\x85]", "\n", text)  # line separators a JSON string may carry unescaped
     text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
     text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\f\v]+", " ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()

@@ -54,6 +54,8 @@ BINARY = "binary file, not text"
 NOT_UTF8 = "not valid UTF-8 (byte 0x{byte:02x} at offset {offset}); save it as UTF-8"
 BAD_HTML = "no article text found in the HTML (truncated, malformed or not an article page)"
 BAD_JSON = "invalid JSON ({msg}, column {col})"
+DEEP_JSON = "invalid JSON (nested too deeply)"
+NOT_UTF8_LINE = "not valid UTF-8 (byte 0x{byte:02x} at column {col}); save the file as UTF-8"
 NOT_OBJECT = "expected a JSON object, got {kind}"
 NO_TEXT_FIELD = "no 'text' or 'html' field"
 WRONG_TYPE = "field '{name}' must be a string, got {kind}"
@@ -226,8 +228,12 @@ def _htmldate(html: str) -> str | None:
 
 # -- decoding -------------------------------------------------------------------------------------------------------
 
-def _decode(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM) or UTF-16/32 with a BOM. Anything else is a ``_Problem``."""
+def _decode(data: bytes, *, lenient: bool = False) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16/32 with a BOM. Anything else is a ``_Problem``.
+
+    ``lenient`` (JSONL, where one line is one record): bytes that are not UTF-8 become lone surrogates
+    (``surrogateescape``) for the reader to report on their own line, instead of rejecting the whole file.
+    """
     if not data:
         raise _Problem(EMPTY)
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -240,7 +246,7 @@ def _decode(data: bytes) -> str:
     if b"\x00" in data[:65536] or _looks_binary(data):
         raise _Problem(BINARY)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8", "surrogateescape" if lenient else "strict")
     except UnicodeDecodeError as exc:
         raise _Problem(NOT_UTF8.format(byte=data[exc.start], offset=exc.start)) from None
 
@@ -250,6 +256,8 @@ def _looks_binary(data: bytes) -> bool:
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return control > max(2, len(head) // 100)
 
+
+_LONE_SURROGATE = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8, kept by surrogateescape
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
@@ -362,8 +370,9 @@ class _Reader:
                 return
             data, text = raw, None
         if text is None:
+            first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
             try:
-                text = _decode_html(data) if data.lstrip()[:1] == b"<" else _decode(data)
+                text = _decode_html(data) if first == b"<" else _decode(data, lenient=first == b"{")
             except _Problem as p:
                 self.problem(STDIN_NAME, p.problem)
                 return
@@ -373,7 +382,7 @@ class _Reader:
 
     def read_bytes(self, data: bytes, name: str, kind: str) -> None:
         try:
-            text = _decode_html(data) if kind == "html" else _decode(data)
+            text = _decode_html(data) if kind == "html" else _decode(data, lenient=kind == "jsonl")
         except _Problem as p:
             self.problem(name, p.problem)
             return
@@ -431,15 +440,22 @@ class _Reader:
 
     def read_jsonl(self, text: str, name: str) -> int:
         n_rows = 0
-        for line_no, line in enumerate(text.splitlines(), start=1):
+        # Lines end at \n only: U+2028, U+2029 and U+0085 may stand unescaped inside a JSON string.
+        for line_no, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
             if not line.strip():
                 continue
             n_rows += 1
             try:
+                bad = _LONE_SURROGATE.search(line)
+                if bad:
+                    raise _Problem(NOT_UTF8_LINE.format(byte=ord(bad.group()) - 0xDC00, col=bad.start() + 1), line_no)
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise _Problem(BAD_JSON.format(msg=exc.msg, col=exc.colno), line_no) from None
+                except RecursionError:  # '[[[[...' thousands deep: the parser gives up, the file carries on
+                    raise _Problem(DEEP_JSON, line_no) from None
                 if not isinstance(obj, dict):
                     raise _Problem(NOT_OBJECT.format(kind=_json_kind(obj)), line_no)
                 self.read_row(obj, name, line_no)

@@ -240,3 +240,33 @@ def test_fifo_is_not_read(tmp_path):
     os.mkfifo(fifo)
     p = only_problem(read_with_good(tmp_path, fifo))
     assert p.problem == "not a regular file"
+
+
+def test_jsonl_bad_byte_rejects_its_line_only(tmp_path):
+    good = json.dumps({"text": GOOD}).encode()
+    bad = json.dumps({"text": "The caf\u00e9 closed."}, ensure_ascii=False).encode("latin-1")  # é as one Latin-1 byte
+    path = write(tmp_path / "rows.jsonl", b"\n".join([good, bad, good.replace(b"spring", b"autumn")]) + b"\n")
+    r = read_inputs([path])
+    assert [d.source for d in r.documents] == [f"{path}:1", f"{path}:3"]
+    message = "not valid UTF-8 (byte 0xe9 at column 18); save the file as UTF-8"
+    assert r.problems == [InputProblem(str(path), message, 2)]
+    r = read_inputs(["-"], stdin=io.BytesIO(path.read_bytes()))  # the same on stdin
+    assert [d.source for d in r.documents] == ["<stdin>:1", "<stdin>:3"] and [p.line for p in r.problems] == [2]
+
+
+def test_jsonl_lines_end_at_newline_only(tmp_path):
+    # U+2028, U+2029 and U+0085 may stand unescaped inside a JSON string; CRLF line ends are fine.
+    rows = [{"text": "The ferry was late.\u2028It left at noon."},
+            {"text": "The pier\u0085opens in May.\u2029Fares rise."}]
+    path = write(tmp_path / "rows.jsonl", "\r\n".join(json.dumps(x, ensure_ascii=False) for x in rows) + "\r\n")
+    r = read_inputs([path])
+    assert r.problems == []
+    assert [d.text for d in r.documents] == ["The ferry was late.\n\nIt left at noon.",
+                                             "The pier opens in May.\n\nFares rise."]
+
+
+def test_jsonl_line_nested_too_deeply(tmp_path):
+    path = write(tmp_path / "rows.jsonl", "[" * 100_000 + "]" * 100_000 + "\n" + json.dumps({"text": GOOD}) + "\n")
+    r = read_inputs([path])
+    assert [d.source for d in r.documents] == [f"{path}:2"]
+    assert r.problems == [InputProblem(str(path), "invalid JSON (nested too deeply)", 1)]
