@@ -65,6 +65,7 @@ EXTRA_FIELDS = "row has {n} fields, the header has {m}"
 UNCLOSED_QUOTE = "a quoted field opens on this line and never closes; read to the end of the line"
 NO_ROWS = "no rows under the CSV header"
 NOT_A_FILE = "not a regular file"
+DUPLICATE = "same text as {first}; stored once, as that document ({outlet})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +287,7 @@ class _Reader:
         self.documents: list[Document] = []
         self.problems: list[InputProblem] = []
         self.n_inputs = 0
-        self._seen: set[str] = set()
+        self._seen: dict[str, Document] = {}
 
     def problem(self, source: str, problem: str, line: int | None = None) -> None:
         log.info("%s%s: %s", source, f":{line}" if line is not None else "", problem)
@@ -294,9 +295,13 @@ class _Reader:
 
     def add(self, docs: list[Document]) -> None:
         for d in docs:
-            if d.doc_id not in self._seen:
-                self._seen.add(d.doc_id)
+            first = self._seen.get(d.doc_id)
+            if first is None:
+                self._seen[d.doc_id] = d
                 self.documents.append(d)
+            elif d.source != first.source:
+                # The id is a hash of the text, so a syndicated copy is one document: say so, and under whom.
+                self.problem(d.source, DUPLICATE.format(first=first.source, outlet=first.outlet or "no outlet"))
 
     def read_input(self, item: str | os.PathLike) -> None:
         if str(item) == "-":

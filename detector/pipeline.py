@@ -21,6 +21,8 @@ __all__ = ["ingest", "scan", "extract", "IngestReport", "ScanReport"]
 
 log = logging.getLogger("crossclaim")
 
+STORED_UNDER = "already stored from {source} under {outlet}; kept as it is (outlet {new} not applied)"
+
 
 @dataclass
 class IngestReport:
@@ -70,7 +72,15 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
 
     res = _read(inputs, outlet, stdin)
     rep = IngestReport(n_inputs=res.n_inputs, n_documents=len(res.documents), problems=list(res.problems))
-    new = [d for d in res.documents if not db.has_document(d.doc_id)]
+    new = []
+    for d in res.documents:
+        stored = db.document(d.doc_id)
+        if stored is None:
+            new.append(d)
+        elif d.outlet and d.outlet != stored.outlet:
+            # Same text, so the same id: the stored document (and its claims) stay as they are.
+            rep.problems.append(InputProblem(d.source, STORED_UNDER.format(outlet=stored.outlet or "no outlet",
+                                                                          source=stored.source, new=d.outlet)))
     if not new:
         return rep
     ex = extractor or ClaimExtractor()

@@ -212,7 +212,9 @@ def test_duplicates_dropped_in_input_order(tmp_path):
     b = write(tmp_path / "b.txt", "  " + STORY.replace("\n\n", "\n\n\n") + "\n")
     r = read_inputs([a, b, a])
     assert [d.source for d in r.documents] == [str(a)]
-    assert r.n_inputs == 3 and r.problems == []
+    assert r.n_inputs == 3
+    # b is a copy of a under another name; a read twice is not a copy of itself
+    assert [str(x) for x in r.problems] == [f"{b}: same text as {a}; stored once, as that document (no outlet)"]
 
 
 # -- outlet precedence -----------------------------------------------------------------------------------------------
@@ -247,3 +249,27 @@ def test_html_saved_as_txt_is_read_as_html(tmp_path):
     html = (FIXTURES / "harbour_article.html").read_text("utf-8")
     (d,) = read_inputs([write(tmp_path / "saved.txt", "\n" + html)]).documents
     assert d.outlet == "Coastal Ledger" and "<p>" not in d.text and d.text.startswith("The regional port")
+
+
+# -- the same text twice -----------------------------------------------------------------------------------------------
+
+def test_syndicated_copy_is_stored_once_with_a_warning(tmp_path):
+    rows = [{"id": "s1", "outlet": "Harbour Post", "text": STORY},
+            {"id": "s2", "outlet": "Coastal Ledger", "text": STORY}]
+    p = write(tmp_path / "rows.jsonl", "\n".join(json.dumps(x) for x in rows) + "\n")
+    r = read_inputs([p])
+    (d,) = r.documents
+    assert (d.outlet, d.ref) == ("Harbour Post", "s1")
+    assert [str(x) for x in r.problems] == [f"{p}:2: same text as {p}:1; stored once, as that document (Harbour Post)"]
+
+
+def test_reingest_under_another_outlet_says_the_stored_one_is_kept(tmp_path, fresh_db, extractor):
+    from detector.pipeline import ingest
+
+    p = write(tmp_path / "story.txt", STORY)
+    assert ingest([p], fresh_db, outlet="Harbour Post", extractor=extractor).problems == []
+    rep = ingest([p], fresh_db, outlet="Coastal Ledger", extractor=extractor)
+    assert rep.n_new == 0
+    assert [str(x) for x in rep.problems] == [
+        f"{p}: already stored from {p} under Harbour Post; kept as it is (outlet Coastal Ledger not applied)"]
+    assert ingest([p], fresh_db, outlet="Harbour Post", extractor=extractor).problems == []
