@@ -273,3 +273,17 @@ def test_reingest_under_another_outlet_says_the_stored_one_is_kept(tmp_path, fre
     assert [str(x) for x in rep.problems] == [
         f"{p}: already stored from {p} under Harbour Post; kept as it is (outlet Coastal Ledger not applied)"]
     assert ingest([p], fresh_db, outlet="Harbour Post", extractor=extractor).problems == []
+
+
+def test_ambiguous_outlet_name_is_kept_as_given(tmp_path):
+    # "The Times" is London's or New York's: given explicitly, it stays as given, wherever it is given.
+    rows = write(tmp_path / "rows.csv", f'outlet,text\nThe Times,"{STORY}"\nNYT,The mayor said the pier reopens.\n')
+    page = write(tmp_path / "page.html", (
+        '<html><head><meta property="og:site_name" content="The Times"></head><body><article><p>The harbour '
+        "master said on Monday that the new pier would open in the spring, a year later than planned.</p><p>The "
+        "council said the delay had cost 2 million pounds.</p></article></body></html>"))
+    story = write(tmp_path / "story.txt", "The mayor said the ferry would run again in June.")
+    r = read_inputs([rows, page])
+    assert [d.outlet for d in r.documents] == ["The Times", "The New York Times", "The Times"]
+    (d,) = read_inputs([story], outlet="The Times").documents
+    assert d.outlet == "The Times"
