@@ -260,7 +260,8 @@ def find_date(text: str) -> str | None:
 
 
 def parse_date_value(value: str) -> str | None:
-    """A metadata date value ("2023-02-24T06:03:00Z", "Feb 24, 2023") as ``YYYY-MM-DD``; None if unreadable."""
+    """A metadata date value ("2023-02-24T06:03:00Z", "Feb 24, 2023") as ``YYYY-MM-DD``; None if unreadable or
+    relative ("yesterday")."""
     value = value.strip()
     if not value:
         return None
@@ -275,8 +276,10 @@ def parse_date_value(value: str) -> str | None:
         return found
     import dateparser
 
+    # No relative dates ("yesterday", "2 hours ago"): there is no clock to read them against but the ingest's own.
+    settings = {"REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["custom-formats", "absolute-time"]}
     try:
-        d = dateparser.parse(value, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
+        d = dateparser.parse(value, settings=settings)
     except Exception:
         return None
     return d.date().isoformat() if d is not None else None

@@ -27,6 +27,7 @@ import sys
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .clean import parse_date_value, split_stories
@@ -65,6 +66,8 @@ EXTRA_FIELDS = "row has {n} fields, the header has {m}"
 UNCLOSED_QUOTE = "a quoted field opens on this line and never closes; read to the end of the line"
 NO_ROWS = "no rows under the CSV header"
 NOT_A_FILE = "not a regular file"
+BAD_DATE = "published '{value}' is not a date (relative dates such as 'yesterday' are not read); left empty"
+BAD_EPOCH = "published {value} is neither a Unix time from 1990 on nor a YYYYMMDD date; left empty"
 DUPLICATE = "same text as {first}; stored once, as that document ({outlet})"
 
 
@@ -420,6 +423,18 @@ class _Reader:
     # -- rows ----------------------------------------------------------------------------------------------------
     def read_row(self, row: dict, name: str, line: int) -> None:
         """One JSONL object or CSV row (already a dict of fields)."""
+        row = dict(row)
+        ref = row.get("id")
+        if isinstance(ref, int | float) and not isinstance(ref, bool):  # a numeric record id: 42
+            row["id"] = str(int(ref)) if float(ref).is_integer() else str(ref)
+        published = row.get("published")
+        if isinstance(published, int | float) and not isinstance(published, bool):
+            row["published"] = _epoch_date(published)
+            if row["published"] is None:
+                self.problem(name, BAD_EPOCH.format(value=published), line)
+        elif isinstance(published, str) and published.strip() and not parse_date_value(published):
+            self.problem(name, BAD_DATE.format(value=" ".join(published.split())[:80]), line)
+            row["published"] = None
         for f in _FIELDS:
             v = row.get(f)
             if v is not None and not isinstance(v, str):
@@ -547,6 +562,25 @@ def _csv_delimiter(header: str) -> str:
         return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
     except csv.Error:
         return ","
+
+
+def _epoch_date(value: float) -> str | None:
+    """A Unix time (seconds, or milliseconds when it is that large) as ``YYYY-MM-DD`` (UTC), or a date written as
+    the number YYYYMMDD (20240314, which as seconds would be in 1970); None for anything else."""
+    from datetime import UTC, datetime
+
+    if float(value).is_integer() and 19900101 <= value <= 21001231:
+        try:
+            return date(int(value) // 10000, int(value) // 100 % 100, int(value) % 100).isoformat()
+        except ValueError:
+            return None
+
+    seconds = value / 1000 if abs(value) >= 1e11 else value
+    try:
+        d = datetime.fromtimestamp(seconds, UTC).date()
+    except (OverflowError, OSError, ValueError):
+        return None
+    return d.isoformat() if 1990 <= d.year <= date.today().year + 1 else None
 
 
 def _json_kind(v) -> str:

@@ -150,7 +150,7 @@ def test_malformed_jsonl_lines_reported_good_lines_kept(tmp_path):
         "[1, 2, 3]",  # 3 not an object
         json.dumps({"title": "No body here"}),  # 4 no text/html
         json.dumps({"text": 42}),  # 5 wrong type
-        json.dumps({"text": GOOD.replace("spring", "winter"), "published": 20240314}),  # 6 wrong type
+        json.dumps({"text": 42}),  # 6 wrong type
         "",  # 7 blank: skipped silently
         json.dumps({"text": "   "}),  # 8 empty text
         json.dumps({"html": "<html><body></body></html>"}),  # 9 html with no article
@@ -167,7 +167,7 @@ def test_malformed_jsonl_lines_reported_good_lines_kept(tmp_path):
     assert got[3] == "expected a JSON object, got an array"
     assert got[4] == "no 'text' or 'html' field"
     assert got[5] == "field 'text' must be a string, got int"
-    assert got[6] == "field 'published' must be a string, got int"
+    assert got[6] == "field 'text' must be a string, got int"
     assert got[8] == "no text"
     assert got[9].startswith("no article text found in the HTML")
     assert got[11] == "expected a JSON object, got null"
@@ -270,3 +270,34 @@ def test_jsonl_line_nested_too_deeply(tmp_path):
     r = read_inputs([path])
     assert [d.source for d in r.documents] == [f"{path}:2"]
     assert r.problems == [InputProblem(str(path), "invalid JSON (nested too deeply)", 1)]
+
+
+def test_numeric_id_and_published_are_read(tmp_path):
+    rows = [
+        {"id": 42, "text": GOOD, "published": 1714608000},  # Unix seconds: 2024-05-02 UTC
+        {"id": 43, "text": GOOD.replace("spring", "autumn"), "published": 1714608000000},  # milliseconds
+        {"id": 44.0, "text": GOOD.replace("spring", "summer"), "published": 20240314},  # YYYYMMDD
+        {"id": "a7", "text": GOOD.replace("spring", "winter"), "published": 12},  # neither: row kept, date not
+    ]
+    path = write(tmp_path / "rows.jsonl", "\n".join(json.dumps(x) for x in rows) + "\n")
+    r = read_inputs([path])
+    assert [(d.ref, d.published) for d in r.documents] == [
+        ("42", "2024-05-02"), ("43", "2024-05-02"), ("44", "2024-03-14"), ("a7", None)]
+    assert r.problems == [InputProblem(
+        str(path), "published 12 is neither a Unix time from 1990 on nor a YYYYMMDD date; left empty", 4)]
+
+
+def test_relative_or_unreadable_published_is_left_empty_with_a_warning(tmp_path):
+    path = write(tmp_path / "rows.csv", (
+        "published,text\n"
+        f'yesterday,"{GOOD}"\n'
+        f'3 hours ago,"{GOOD.replace("spring", "autumn")}"\n'
+        f'not a date,"{GOOD.replace("spring", "summer")}"\n'
+        f'"March 5, 2024","{GOOD.replace("spring", "winter")}"\n'
+    ))
+    r = read_inputs([path])
+    assert [d.published for d in r.documents] == [None, None, None, "2024-03-05"]
+    note = "is not a date (relative dates such as 'yesterday' are not read); left empty"
+    assert [str(p) for p in r.problems] == [f"{path}:2: published 'yesterday' {note}",
+                                            f"{path}:3: published '3 hours ago' {note}",
+                                            f"{path}:4: published 'not a date' {note}"]
