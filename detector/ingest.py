@@ -6,7 +6,8 @@ text becomes an ``InputProblem`` naming the file (and line), and the other input
 
 Formats: ``.txt``; ``.html``/``.htm`` (trafilatura, with its metadata); ``.jsonl`` (one object per line with
 ``text`` or ``html`` and optional ``outlet``, ``url``, ``published``, ``title``, ``id``); ``.csv`` (the same
-columns, header row); folders (recursive, sorted); ``-`` for stdin (JSONL, HTML or text, by its first character).
+columns, header row); folders (recursive, sorted); ``-`` for stdin (JSONL, HTML, CSV
+or text: by its first character, or a first line that is a CSV header naming a ``text`` or ``html`` column).
 
 Who published a story, first match wins: the ``outlet=`` override; the input's own metadata (``outlet`` field,
 the HTML page's site name); the domain of its URL; signatures in the text (byline, "Author:" line, a closing
@@ -385,7 +386,7 @@ class _Reader:
                 self.problem(STDIN_NAME, p.problem)
                 return
         first = text.lstrip("\ufeff \t\r\n")[:1]
-        kind = "jsonl" if first == "{" else "html" if first == "<" else "txt"
+        kind = "jsonl" if first == "{" else "html" if first == "<" else "csv" if _is_csv_header(text) else "txt"
         self.read_text(text, STDIN_NAME, kind)
 
     def read_bytes(self, data: bytes, name: str, kind: str) -> None:
@@ -554,6 +555,17 @@ class _Reader:
                         yield start + 1, cells
                         break
                 yield start + 1, cells
+
+
+def _is_csv_header(text: str) -> bool:
+    """Whether the first line of ``text`` is a CSV header naming a ``text`` or ``html`` column among others."""
+    line = text.lstrip("\ufeff \t\r\n").split("\n", 1)[0].rstrip("\r")
+    try:
+        columns = [c.strip().lower() for c in next(csv.reader([line], delimiter=_csv_delimiter(line)))]
+    except (csv.Error, StopIteration):
+        return False
+    # column names are single words; "Text, html and more" is a sentence
+    return len(columns) >= 2 and bool({"text", "html"} & set(columns)) and all(len(c.split()) <= 1 for c in columns)
 
 
 def _csv_delimiter(header: str) -> str:

@@ -184,6 +184,16 @@ def test_stdin_html():
     assert d.outlet == "Coastal Ledger" and d.source == "<stdin>"
 
 
+def test_stdin_csv_is_read_by_its_header():
+    data = 'id;outlet;text\nr1;Harbour Post;"The pier opens in May; fares stay the same."\n'
+    (d,) = read_inputs(["-"], stdin=io.BytesIO(data.encode())).documents
+    assert (d.source, d.ref, d.outlet, d.text) == (
+        "<stdin>:2", "r1", "Harbour Post", "The pier opens in May; fares stay the same.")
+    prose = "Text, html and images were lost when the archive server failed, the library said on Monday."
+    (d,) = read_inputs(["-"], stdin=io.StringIO(prose)).documents  # a sentence is no header
+    assert d.source == "<stdin>" and d.text == prose
+
+
 def test_stdin_utf16_with_bom():
     (d,) = read_inputs(["-"], stdin=io.BytesIO(STORY.encode("utf-16"))).documents
     assert d.text == STORY
