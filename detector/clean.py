@@ -69,6 +69,11 @@ _TERMINAL_PHRASES = frozenset(
     """.split("|")
 )
 
+# A link to another story inside or under this one ("Related: ..."): furniture, and an outlet it names is that
+# story's, not this one's.
+_TEASER_PREFIX = r"^(?:(?:read|see) (?:more|also)|related|more on this(?: story)?)\s*:"
+_TEASER = re.compile(_TEASER_PREFIX, re.IGNORECASE)
+
 # Parts of lines that make the whole line furniture (searched case-insensitively).
 _FURNITURE_PATTERNS = re.compile(
     "|".join(
@@ -95,7 +100,8 @@ _FURNITURE_PATTERNS = re.compile(
             r"^(?:©|\(c\)|copyright\b|all rights reserved)",
             r"\bcookies?\b.{0,60}\b(?:accept|consent|policy|settings)\b",
             r"^(?:click|tap) here\b",
-            r"^(?:read|see) (?:more|also)\s*:",  # inline related links
+            _TEASER_PREFIX,  # inline related links
+            r"^(?:this|the) (?:article|story|piece) (?:was|is) (?:originally |first )?(?:re)?published\b.{0,60}$",
             r"^(?:share|follow) (?:on|us on|this on) ",
             r"^(?:this|the) (?:article|story) (?:was|is) (?:originally )?(?:updated|corrected)\b.{0,40}$",
         ]
@@ -488,7 +494,7 @@ def split_stories(text: str) -> list[Story]:
             continue
         if is_furniture(p):
             if cur.body or drafts:
-                mentions = find_outlet_mentions(p)
+                mentions = [] if _TEASER.match(p) else find_outlet_mentions(p)
                 if mentions and not cur.footer_outlet:
                     cur.footer_outlet = mentions[0][0]
             continue

@@ -45,6 +45,8 @@ _FIELDS = ("text", "html", "outlet", "url", "published", "title", "id")
 
 # Problem messages, in one place so the CLI and the tests see the same wording.
 NO_SUCH_FILE = "no such file or directory"
+BROKEN_LINK = "broken symbolic link (its target is missing, or it is a loop)"
+STDIN_TWICE = "stdin can be read only once; this '-' is skipped"
 UNSUPPORTED = "unsupported file type '{ext}' (use .txt, .html, .htm, .jsonl, .csv)"
 EMPTY_DIR = "no .txt, .html, .htm, .jsonl or .csv files in this directory"
 TOO_BIG = "file is {size:.1f} MB, over the {limit:g} MB limit"
@@ -292,6 +294,7 @@ class _Reader:
         self.problems: list[InputProblem] = []
         self.n_inputs = 0
         self._seen: dict[str, Document] = {}
+        self._stdin_read = False
 
     def problem(self, source: str, problem: str, line: int | None = None) -> None:
         log.info("%s%s: %s", source, f":{line}" if line is not None else "", problem)
@@ -319,7 +322,7 @@ class _Reader:
                 return
             if not path.exists():
                 self.n_inputs += 1
-                self.problem(name, NO_SUCH_FILE)
+                self.problem(name, BROKEN_LINK if path.is_symlink() else NO_SUCH_FILE)
                 return
         except OSError as exc:  # permission denied on a parent, name too long...
             self.n_inputs += 1
@@ -361,6 +364,10 @@ class _Reader:
 
     def read_stdin(self) -> None:
         self.n_inputs += 1
+        if self._stdin_read:
+            self.problem(STDIN_NAME, STDIN_TWICE)
+            return
+        self._stdin_read = True
         stream = self.stdin if self.stdin is not None else getattr(sys.stdin, "buffer", sys.stdin)
         try:
             raw = stream.read(self.max_bytes + 1)

@@ -301,3 +301,19 @@ def test_relative_or_unreadable_published_is_left_empty_with_a_warning(tmp_path)
     assert [str(p) for p in r.problems] == [f"{path}:2: published 'yesterday' {note}",
                                             f"{path}:3: published '3 hours ago' {note}",
                                             f"{path}:4: published 'not a date' {note}"]
+
+
+def test_broken_link_and_link_loop_are_named_as_such(tmp_path):
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "gone.txt")
+    r = read_inputs([loop, dangling])
+    message = "broken symbolic link (its target is missing, or it is a loop)"
+    assert r.problems == [InputProblem(str(loop), message), InputProblem(str(dangling), message)]
+
+
+def test_stdin_named_twice_is_read_once():
+    r = read_inputs(["-", "-"], stdin=io.StringIO(GOOD))
+    assert [d.source for d in r.documents] == ["<stdin>"]
+    assert r.problems == [InputProblem("<stdin>", "stdin can be read only once; this '-' is skipped")]

@@ -196,6 +196,17 @@ def test_headlines_and_one_line_paragraphs_are_not_joined():
                                          "Insurers said claims could take months."]
 
 
+def test_related_links_and_republication_notes_are_not_story_text():
+    text = ("The museum said on Monday that it would close for repairs until the autumn.\n\n"
+            "Related: Storm damage closes the harbour walk, says Reuters\n\n"
+            "Visitors with tickets would get a refund, a spokesperson said.\n\n"
+            "This article was originally published by Der Spiegel.")
+    (story,) = split_stories(text)
+    assert story.text == ("The museum said on Monday that it would close for repairs until the autumn.\n\n"
+                          "Visitors with tickets would get a refund, a spokesperson said.")
+    assert story.outlet == "Der Spiegel"  # from the republication note, not from the related link
+
+
 def test_sentence_starting_with_by_is_not_a_byline():
     text = ("By closing the road for a week, the city hopes to finish the repairs before the holiday, the mayor "
             "said on Friday.\n\nTraffic will be diverted through the old town.")
