@@ -538,12 +538,19 @@ def _checkworthy(sent) -> bool:
     return True
 
 
+MAX_TEXT_CHARS = 1_000_000
+"""Claims come from this many characters of a document at most (spaCy's own default limit); the pipeline warns
+about a longer one."""
+
+
 class ClaimExtractor:
     """Callable turning a Document into its claims. Holds the spaCy pipeline."""
 
-    def __init__(self, nlp=None, *, min_words: int = 6):
+    def __init__(self, nlp=None, *, min_words: int = 6, max_chars: int = 100_000, max_text: int = MAX_TEXT_CHARS):
         self.nlp = nlp
         self.min_words = min_words
+        self.max_chars = max_chars  # parse a longer text in pieces: spaCy's memory grows with the text's length
+        self.max_text = max_text  # claims come from this many characters of a text at most
 
     def _nlp(self):
         if self.nlp is None:
@@ -555,9 +562,17 @@ class ClaimExtractor:
 
     def extract_many(self, docs: Sequence[Document], *, batch_size: int = 32) -> list[list[Claim]]:
         nlp = self._nlp()
-        texts = [d.text[:200_000] for d in docs]
+        pieces = [_pieces(d.text[: self.max_text], self.max_chars) for d in docs]
+        parsed_pieces = nlp.pipe((p for ps in pieces for p in ps), batch_size=batch_size)
         out = []
-        for d, parsed in zip(docs, nlp.pipe(texts, batch_size=batch_size)):
+        for d, ps in zip(docs, pieces):
+            parts = [next(parsed_pieces) for _ in ps]
+            if len(parts) == 1:
+                parsed = parts[0]
+            else:  # one Doc over the whole text again, so spans and quotations run across the pieces
+                from spacy.tokens import Doc
+
+                parsed = Doc.from_docs(parts, ensure_whitespace=False)
             out.append(self._claims(d, parsed))
         return out
 
@@ -648,6 +663,24 @@ class ClaimExtractor:
                 )
             )
         return claims
+
+
+def _pieces(text: str, max_chars: int) -> list[str]:
+    """``text`` cut into pieces of at most ``max_chars`` that join back into it: at the last paragraph break before
+    the limit, else the last line break, else the last space (a piece ends with the break it was cut at)."""
+    out = []
+    start = 0
+    while len(text) - start > max_chars:
+        end = start + max_chars
+        for sep in ("\n\n", "\n", " "):
+            cut = text.rfind(sep, start + 1, end - len(sep) + 1)
+            if cut >= 0:
+                end = cut + len(sep)
+                break
+        out.append(text[start:end])
+        start = end
+    out.append(text[start:])
+    return out
 
 
 _OPENING_MARKS = ("“", '"', "``", "«", "‘", "'")

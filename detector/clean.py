@@ -69,6 +69,11 @@ _TERMINAL_PHRASES = frozenset(
     """.split("|")
 )
 
+# A link to another story inside or under this one ("Related: ..."): furniture, and an outlet it names is that
+# story's, not this one's.
+_TEASER_PREFIX = r"^(?:(?:read|see) (?:more|also)|related|more on this(?: story)?)\s*:"
+_TEASER = re.compile(_TEASER_PREFIX, re.IGNORECASE)
+
 # Parts of lines that make the whole line furniture (searched case-insensitively).
 _FURNITURE_PATTERNS = re.compile(
     "|".join(
@@ -95,7 +100,8 @@ _FURNITURE_PATTERNS = re.compile(
             r"^(?:©|\(c\)|copyright\b|all rights reserved)",
             r"\bcookies?\b.{0,60}\b(?:accept|consent|policy|settings)\b",
             r"^(?:click|tap) here\b",
-            r"^(?:read|see) (?:more|also)\s*:",  # inline related links
+            _TEASER_PREFIX,  # inline related links
+            r"^(?:this|the) (?:article|story|piece) (?:was|is) (?:originally |first )?(?:re)?published\b.{0,60}$",
             r"^(?:share|follow) (?:on|us on|this on) ",
             r"^(?:this|the) (?:article|story) (?:was|is) (?:originally )?(?:updated|corrected)\b.{0,40}$",
         ]
@@ -155,7 +161,8 @@ MIN_SPLIT_WORDS = 30
 def normalize_text(text: str) -> str:
     """NFC, Unix newlines, no zero-width or non-breaking spaces, single spaces inside lines, stripped lines."""
     text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n\n")
+    text = re.sub("[\u2028\x85]", "\n", text)  # line separators a JSON string may carry unescaped
     text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
     text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\f\v]+", " ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
@@ -259,7 +266,8 @@ def find_date(text: str) -> str | None:
 
 
 def parse_date_value(value: str) -> str | None:
-    """A metadata date value ("2023-02-24T06:03:00Z", "Feb 24, 2023") as ``YYYY-MM-DD``; None if unreadable."""
+    """A metadata date value ("2023-02-24T06:03:00Z", "Feb 24, 2023") as ``YYYY-MM-DD``; None if unreadable or
+    relative ("yesterday")."""
     value = value.strip()
     if not value:
         return None
@@ -274,8 +282,10 @@ def parse_date_value(value: str) -> str | None:
         return found
     import dateparser
 
+    # No relative dates ("yesterday", "2 hours ago"): there is no clock to read them against but the ingest's own.
+    settings = {"REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["custom-formats", "absolute-time"]}
     try:
-        d = dateparser.parse(value, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
+        d = dateparser.parse(value, settings=settings)
     except Exception:
         return None
     return d.date().isoformat() if d is not None else None
@@ -348,26 +358,62 @@ def _byline_info(p: str) -> tuple[str | None, str | None]:
 
 # -- paragraphs and stories -----------------------------------------------------------------------------------------
 
+# Words a sentence does not end on: a line ending in one was cut mid-sentence ("... said that" / "Ana Lopes ...").
+_CONTINUING_WORDS = frozenset(
+    "a an the and or but nor of to that which whose in at by for from with as than into onto between his her its "
+    "their our your my".split()
+)
+_ENDS_CLAUSE = re.compile(r"[.!?:;…\"”’)\]]$")
+
+
+def _joins(prev: str, line: str, width: int | None) -> bool:
+    """Whether ``line`` continues ``prev`` (a hard-wrapped paragraph) rather than starting a new one.
+
+    A line that ends a sentence never continues. Otherwise the next line continues it when it opens with a word in
+    lower case, or when ``prev`` stops on a comma or on a word no sentence ends on. A next line opening with a
+    capital or a figure continues it only inside a block hard-wrapped at ``width`` (see ``_wrap_width``), when the
+    next line's first word would not have fitted on ``prev``, or is a figure. Headlines, bylines, menus and lists of
+    teaser headlines stay apart: they end no sentence and are followed by a capital, and scraped pages put each
+    paragraph on one line, of any length.
+    """
+    if _ENDS_CLAUSE.search(prev) or _BYLINE.match(line) or is_furniture(prev) or is_furniture(line):
+        return False
+    if re.match(r"[a-z][\w’'-]*(?:[\s,;]|$)", line):  # a word, not a domain or URL ("example.org", "https:")
+        return True
+    if prev.endswith(",") or prev.rsplit(None, 1)[-1] in _CONTINUING_WORDS:
+        return _n_words(prev) >= 3
+    if width is None:
+        return False
+    first = line.split(None, 1)[0]
+    return first[0].isdigit() or len(prev) + 1 + len(first) > width
+
+
+_MID_SENTENCE_END = re.compile(r"[a-z][.!?][\"”’)]*\s+[\"“]?[A-Z]")
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a block of lines was hard-wrapped at (its longest line), or None if it does not look wrapped: at
+    least three lines, all but the last nearly as long as the longest, at a width editors and mailers wrap at (50
+    to 100 characters), with a sentence ending inside a line, as in running prose."""
+    if len(lines) < 3:
+        return None
+    width = max(map(len, lines))
+    if not 50 <= width <= 100 or any(len(line) < 0.7 * width for line in lines[:-1]):
+        return None
+    return width if any(_MID_SENTENCE_END.search(line) for line in lines) else None
+
+
 def _paragraphs(text: str) -> list[str]:
     """Lines of the page as paragraphs, with hard-wrapped prose lines joined back together."""
     out: list[str] = []
-    prev_blank = True
-    for line in text.split("\n"):
-        if not line:
-            prev_blank = True
-            continue
-        if (
-            out
-            and not prev_blank
-            and len(out[-1]) >= 40
-            and not re.search(r"[.!?:;…\"”’)\]]$", out[-1])
-            and re.match(r"[a-z]", line)
-            and not _BYLINE.match(line)
-        ):
-            out[-1] += " " + line
-        else:
-            out.append(line)
-        prev_blank = False
+    for block in re.split(r"\n(?:[ \t]*\n)+", text):
+        lines = [line for line in block.split("\n") if line]
+        width = _wrap_width(lines)
+        for i, line in enumerate(lines):
+            if i and _joins(lines[i - 1], line, width):
+                out[-1] += " " + line
+            else:
+                out.append(line)
     return out
 
 
@@ -448,7 +494,7 @@ def split_stories(text: str) -> list[Story]:
             continue
         if is_furniture(p):
             if cur.body or drafts:
-                mentions = find_outlet_mentions(p)
+                mentions = [] if _TEASER.match(p) else find_outlet_mentions(p)
                 if mentions and not cur.footer_outlet:
                     cur.footer_outlet = mentions[0][0]
             continue

@@ -6,7 +6,8 @@ text becomes an ``InputProblem`` naming the file (and line), and the other input
 
 Formats: ``.txt``; ``.html``/``.htm`` (trafilatura, with its metadata); ``.jsonl`` (one object per line with
 ``text`` or ``html`` and optional ``outlet``, ``url``, ``published``, ``title``, ``id``); ``.csv`` (the same
-columns, header row); folders (recursive, sorted); ``-`` for stdin (JSONL, HTML or text, by its first character).
+columns, header row); folders (recursive, sorted); ``-`` for stdin (JSONL, HTML, CSV
+or text: by its first character, or a first line that is a CSV header naming a ``text`` or ``html`` column).
 
 Who published a story, first match wins: the ``outlet=`` override; the input's own metadata (``outlet`` field,
 the HTML page's site name); the domain of its URL; signatures in the text (byline, "Author:" line, a closing
@@ -27,6 +28,7 @@ import sys
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .clean import parse_date_value, split_stories
@@ -43,6 +45,8 @@ _FIELDS = ("text", "html", "outlet", "url", "published", "title", "id")
 
 # Problem messages, in one place so the CLI and the tests see the same wording.
 NO_SUCH_FILE = "no such file or directory"
+BROKEN_LINK = "broken symbolic link (its target is missing, or it is a loop)"
+STDIN_TWICE = "stdin can be read only once; this '-' is skipped"
 UNSUPPORTED = "unsupported file type '{ext}' (use .txt, .html, .htm, .jsonl, .csv)"
 EMPTY_DIR = "no .txt, .html, .htm, .jsonl or .csv files in this directory"
 TOO_BIG = "file is {size:.1f} MB, over the {limit:g} MB limit"
@@ -54,14 +58,20 @@ BINARY = "binary file, not text"
 NOT_UTF8 = "not valid UTF-8 (byte 0x{byte:02x} at offset {offset}); save it as UTF-8"
 BAD_HTML = "no article text found in the HTML (truncated, malformed or not an article page)"
 BAD_JSON = "invalid JSON ({msg}, column {col})"
+DEEP_JSON = "invalid JSON (nested too deeply)"
+NOT_UTF8_LINE = "not valid UTF-8 (byte 0x{byte:02x} at column {col}); save the file as UTF-8"
 NOT_OBJECT = "expected a JSON object, got {kind}"
 NO_TEXT_FIELD = "no 'text' or 'html' field"
 WRONG_TYPE = "field '{name}' must be a string, got {kind}"
 NO_TEXT_COLUMN = "no 'text' or 'html' column in the CSV header (found: {found})"
 BAD_CSV = "malformed CSV ({msg})"
 EXTRA_FIELDS = "row has {n} fields, the header has {m}"
+UNCLOSED_QUOTE = "a quoted field opens on this line and never closes; read to the end of the line"
 NO_ROWS = "no rows under the CSV header"
 NOT_A_FILE = "not a regular file"
+BAD_DATE = "published '{value}' is not a date (relative dates such as 'yesterday' are not read); left empty"
+BAD_EPOCH = "published {value} is neither a Unix time from 1990 on nor a YYYYMMDD date; left empty"
+DUPLICATE = "same text as {first}; stored once, as that document ({outlet})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +235,12 @@ def _htmldate(html: str) -> str | None:
 
 # -- decoding -------------------------------------------------------------------------------------------------------
 
-def _decode(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM) or UTF-16/32 with a BOM. Anything else is a ``_Problem``."""
+def _decode(data: bytes, *, lenient: bool = False) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16/32 with a BOM. Anything else is a ``_Problem``.
+
+    ``lenient`` (JSONL, where one line is one record): bytes that are not UTF-8 become lone surrogates
+    (``surrogateescape``) for the reader to report on their own line, instead of rejecting the whole file.
+    """
     if not data:
         raise _Problem(EMPTY)
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -239,7 +253,7 @@ def _decode(data: bytes) -> str:
     if b"\x00" in data[:65536] or _looks_binary(data):
         raise _Problem(BINARY)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8", "surrogateescape" if lenient else "strict")
     except UnicodeDecodeError as exc:
         raise _Problem(NOT_UTF8.format(byte=data[exc.start], offset=exc.start)) from None
 
@@ -249,6 +263,8 @@ def _looks_binary(data: bytes) -> bool:
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return control > max(2, len(head) // 100)
 
+
+_LONE_SURROGATE = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8, kept by surrogateescape
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
@@ -277,7 +293,8 @@ class _Reader:
         self.documents: list[Document] = []
         self.problems: list[InputProblem] = []
         self.n_inputs = 0
-        self._seen: set[str] = set()
+        self._seen: dict[str, Document] = {}
+        self._stdin_read = False
 
     def problem(self, source: str, problem: str, line: int | None = None) -> None:
         log.info("%s%s: %s", source, f":{line}" if line is not None else "", problem)
@@ -285,9 +302,13 @@ class _Reader:
 
     def add(self, docs: list[Document]) -> None:
         for d in docs:
-            if d.doc_id not in self._seen:
-                self._seen.add(d.doc_id)
+            first = self._seen.get(d.doc_id)
+            if first is None:
+                self._seen[d.doc_id] = d
                 self.documents.append(d)
+            elif d.source != first.source:
+                # The id is a hash of the text, so a syndicated copy is one document: say so, and under whom.
+                self.problem(d.source, DUPLICATE.format(first=first.source, outlet=first.outlet or "no outlet"))
 
     def read_input(self, item: str | os.PathLike) -> None:
         if str(item) == "-":
@@ -301,7 +322,7 @@ class _Reader:
                 return
             if not path.exists():
                 self.n_inputs += 1
-                self.problem(name, NO_SUCH_FILE)
+                self.problem(name, BROKEN_LINK if path.is_symlink() else NO_SUCH_FILE)
                 return
         except OSError as exc:  # permission denied on a parent, name too long...
             self.n_inputs += 1
@@ -343,6 +364,10 @@ class _Reader:
 
     def read_stdin(self) -> None:
         self.n_inputs += 1
+        if self._stdin_read:
+            self.problem(STDIN_NAME, STDIN_TWICE)
+            return
+        self._stdin_read = True
         stream = self.stdin if self.stdin is not None else getattr(sys.stdin, "buffer", sys.stdin)
         try:
             raw = stream.read(self.max_bytes + 1)
@@ -361,18 +386,19 @@ class _Reader:
                 return
             data, text = raw, None
         if text is None:
+            first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
             try:
-                text = _decode_html(data) if data.lstrip()[:1] == b"<" else _decode(data)
+                text = _decode_html(data) if first == b"<" else _decode(data, lenient=first == b"{")
             except _Problem as p:
                 self.problem(STDIN_NAME, p.problem)
                 return
         first = text.lstrip("\ufeff \t\r\n")[:1]
-        kind = "jsonl" if first == "{" else "html" if first == "<" else "txt"
+        kind = "jsonl" if first == "{" else "html" if first == "<" else "csv" if _is_csv_header(text) else "txt"
         self.read_text(text, STDIN_NAME, kind)
 
     def read_bytes(self, data: bytes, name: str, kind: str) -> None:
         try:
-            text = _decode_html(data) if kind == "html" else _decode(data)
+            text = _decode_html(data) if kind == "html" else _decode(data, lenient=kind == "jsonl")
         except _Problem as p:
             self.problem(name, p.problem)
             return
@@ -405,6 +431,18 @@ class _Reader:
     # -- rows ----------------------------------------------------------------------------------------------------
     def read_row(self, row: dict, name: str, line: int) -> None:
         """One JSONL object or CSV row (already a dict of fields)."""
+        row = dict(row)
+        ref = row.get("id")
+        if isinstance(ref, int | float) and not isinstance(ref, bool):  # a numeric record id: 42
+            row["id"] = str(int(ref)) if float(ref).is_integer() else str(ref)
+        published = row.get("published")
+        if isinstance(published, int | float) and not isinstance(published, bool):
+            row["published"] = _epoch_date(published)
+            if row["published"] is None:
+                self.problem(name, BAD_EPOCH.format(value=published), line)
+        elif isinstance(published, str) and published.strip() and not parse_date_value(published):
+            self.problem(name, BAD_DATE.format(value=" ".join(published.split())[:80]), line)
+            row["published"] = None
         for f in _FIELDS:
             v = row.get(f)
             if v is not None and not isinstance(v, str):
@@ -430,15 +468,22 @@ class _Reader:
 
     def read_jsonl(self, text: str, name: str) -> int:
         n_rows = 0
-        for line_no, line in enumerate(text.splitlines(), start=1):
+        # Lines end at \n only: U+2028, U+2029 and U+0085 may stand unescaped inside a JSON string.
+        for line_no, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
             if not line.strip():
                 continue
             n_rows += 1
             try:
+                bad = _LONE_SURROGATE.search(line)
+                if bad:
+                    raise _Problem(NOT_UTF8_LINE.format(byte=ord(bad.group()) - 0xDC00, col=bad.start() + 1), line_no)
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise _Problem(BAD_JSON.format(msg=exc.msg, col=exc.colno), line_no) from None
+                except RecursionError:  # '[[[[...' thousands deep: the parser gives up, the file carries on
+                    raise _Problem(DEEP_JSON, line_no) from None
                 if not isinstance(obj, dict):
                     raise _Problem(NOT_OBJECT.format(kind=_json_kind(obj)), line_no)
                 self.read_row(obj, name, line_no)
@@ -448,25 +493,18 @@ class _Reader:
 
     def read_csv(self, text: str, name: str) -> int:
         csv.field_size_limit(max(self.max_bytes, 131072))
+        rows = self._csv_rows(text, name)
         try:
-            dialect = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        try:
-            header = next(reader)
+            _, header = next(rows)
         except StopIteration:
             self.problem(name, NO_TEXT)
-            return 0
-        except csv.Error as exc:
-            self.problem(name, BAD_CSV.format(msg=exc), 1)
             return 0
         columns = [h.strip().lstrip("\ufeff").lower() for h in header]
         if "text" not in columns and "html" not in columns:
             self.problem(name, NO_TEXT_COLUMN.format(found=", ".join(c or "''" for c in columns) or "nothing"))
             return 0
         n_rows = 0
-        for line_no, cells in self._csv_rows(reader, name):
+        for line_no, cells in rows:
             if not any(c.strip() for c in cells):
                 continue
             n_rows += 1
@@ -483,18 +521,85 @@ class _Reader:
             self.problem(name, NO_ROWS)
         return n_rows
 
-    def _csv_rows(self, reader, name: str) -> Iterator[tuple[int, list[str]]]:
-        """Rows with the line each starts on (a quoted field may span lines); a broken row ends the file."""
-        while True:
-            start = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                self.problem(name, BAD_CSV.format(msg=exc), start)
-                return
-            yield start, cells
+    def _csv_rows(self, text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+        """The rows of a CSV file (header first) with the line each starts on; a quoted field may span lines.
+
+        RFC 4180 quoting (``""`` inside a quoted field is one quote); the delimiter (comma, semicolon or tab) is
+        sniffed from the header line. A quoted field that never closes would swallow the rest of the file: it is
+        reported and read up to the end of its line, and reading resumes on the next. A row the csv module cannot
+        read ends the file.
+        """
+        lines = list(io.StringIO(text, newline=""))  # physical lines, ends kept (\n, \r\n or \r)
+        delimiter = _csv_delimiter(lines[0] if lines else "")
+        i = 0  # the line the next row starts on (0-based)
+        while i < len(lines):
+            pos = i
+
+            def feed():
+                nonlocal pos
+                while pos < len(lines):
+                    pos += 1
+                    yield lines[pos - 1]
+
+            # One reader per stretch of the file: after a broken row, a fresh one starts on the next line.
+            reader = csv.reader(feed(), delimiter=delimiter)
+            while True:
+                start = i
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    self.problem(name, BAD_CSV.format(msg=exc), start + 1)
+                    return
+                i = pos
+                if i - start > 1:
+                    raw = lines[start:i]
+                    if "".join(raw).count('"') % 2:  # quotes come in pairs unless one never closes
+                        self.problem(name, UNCLOSED_QUOTE, start + 1)
+                        cells = next(csv.reader([raw[0].rstrip("\r\n") + '"'], delimiter=delimiter))
+                        i = start + 1
+                        yield start + 1, cells
+                        break
+                yield start + 1, cells
+
+
+def _is_csv_header(text: str) -> bool:
+    """Whether the first line of ``text`` is a CSV header naming a ``text`` or ``html`` column among others."""
+    line = text.lstrip("\ufeff \t\r\n").split("\n", 1)[0].rstrip("\r")
+    try:
+        columns = [c.strip().lower() for c in next(csv.reader([line], delimiter=_csv_delimiter(line)))]
+    except (csv.Error, StopIteration):
+        return False
+    # column names are single words; "Text, html and more" is a sentence
+    return len(columns) >= 2 and bool({"text", "html"} & set(columns)) and all(len(c.split()) <= 1 for c in columns)
+
+
+def _csv_delimiter(header: str) -> str:
+    """The header line's delimiter: comma, semicolon or tab (comma when it names one column only)."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _epoch_date(value: float) -> str | None:
+    """A Unix time (seconds, or milliseconds when it is that large) as ``YYYY-MM-DD`` (UTC), or a date written as
+    the number YYYYMMDD (20240314, which as seconds would be in 1970); None for anything else."""
+    from datetime import UTC, datetime
+
+    if float(value).is_integer() and 19900101 <= value <= 21001231:
+        try:
+            return date(int(value) // 10000, int(value) // 100 % 100, int(value) % 100).isoformat()
+        except ValueError:
+            return None
+
+    seconds = value / 1000 if abs(value) >= 1e11 else value
+    try:
+        d = datetime.fromtimestamp(seconds, UTC).date()
+    except (OverflowError, OSError, ValueError):
+        return None
+    return d.isoformat() if 1990 <= d.year <= date.today().year + 1 else None
 
 
 def _json_kind(v) -> str:

@@ -22,10 +22,11 @@ def _table() -> tuple[dict[str, str], dict[str, str], re.Pattern]:
         for d in o.get("domains", []):
             by_domain[d.lower()] = o["name"]
     # Longest aliases first so "German magazine Der Spiegel" wins over "Spiegel". Short all-caps aliases
-    # (AP, FT, DW) only match in capitals, so "ap" inside words or the pronoun-like "the times" do not.
+    # (AP, FT, DW) only match in capitals, so "ap" inside words does not; a bare "Guardian" or "Telegraph" in
+    # running text is more often a word than the paper.
     alts = []
     for a in sorted(by_alias, key=len, reverse=True):
-        if a in {"the times", "guardian", "telegraph"}:
+        if a in {"guardian", "telegraph"}:
             continue
         alts.append(re.escape(a))
     pat = re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])", re.IGNORECASE)

@@ -21,6 +21,9 @@ __all__ = ["ingest", "scan", "extract", "IngestReport", "ScanReport"]
 
 log = logging.getLogger("crossclaim")
 
+TEXT_CUT = "text is {n:,} characters long; claims are read from the first {limit:,} only"
+STORED_UNDER = "already stored from {source} under {outlet}; kept as it is (outlet {new} not applied)"
+
 
 @dataclass
 class IngestReport:
@@ -61,7 +64,13 @@ def extract(inputs: Sequence[str], *, outlet: str | None = None, stdin=None, ext
     res = _read(inputs, outlet, stdin)
     ex = extractor or ClaimExtractor()
     per_doc = ex.extract_many(res.documents) if res.documents else []
-    return res.documents, per_doc, list(res.problems)
+    return res.documents, per_doc, list(res.problems) + _cut_texts(res.documents, ex)
+
+
+def _cut_texts(docs, ex: ClaimExtractor) -> list[InputProblem]:
+    """A warning for each document longer than the extractor reads."""
+    return [InputProblem(d.source, TEXT_CUT.format(n=len(d.text), limit=ex.max_text))
+            for d in docs if len(d.text) > ex.max_text]
 
 
 def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdin=None,
@@ -71,10 +80,19 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
 
     res = _read(inputs, outlet, stdin)
     rep = IngestReport(n_inputs=res.n_inputs, n_documents=len(res.documents), problems=list(res.problems))
-    new = [d for d in res.documents if not db.has_document(d.doc_id)]
+    new = []
+    for d in res.documents:
+        stored = db.document(d.doc_id)
+        if stored is None:
+            new.append(d)
+        elif d.outlet and d.outlet != stored.outlet:
+            # Same text, so the same id: the stored document (and its claims) stay as they are.
+            rep.problems.append(InputProblem(d.source, STORED_UNDER.format(outlet=stored.outlet or "no outlet",
+                                                                          source=stored.source, new=d.outlet)))
     if not new:
         return rep
     ex = extractor or ClaimExtractor()
+    rep.problems += _cut_texts(new, ex)
     bar = tqdm(total=len(new), desc="claims", unit="doc", disable=None if show_progress else True,
                file=sys.stderr, leave=False)  # None: a bar on a terminal only, none in a log file or a pipe
     for i in range(0, len(new), 32):

@@ -150,7 +150,7 @@ def test_malformed_jsonl_lines_reported_good_lines_kept(tmp_path):
         "[1, 2, 3]",  # 3 not an object
         json.dumps({"title": "No body here"}),  # 4 no text/html
         json.dumps({"text": 42}),  # 5 wrong type
-        json.dumps({"text": GOOD.replace("spring", "winter"), "published": 20240314}),  # 6 wrong type
+        json.dumps({"text": 42}),  # 6 wrong type
         "",  # 7 blank: skipped silently
         json.dumps({"text": "   "}),  # 8 empty text
         json.dumps({"html": "<html><body></body></html>"}),  # 9 html with no article
@@ -167,7 +167,7 @@ def test_malformed_jsonl_lines_reported_good_lines_kept(tmp_path):
     assert got[3] == "expected a JSON object, got an array"
     assert got[4] == "no 'text' or 'html' field"
     assert got[5] == "field 'text' must be a string, got int"
-    assert got[6] == "field 'published' must be a string, got int"
+    assert got[6] == "field 'text' must be a string, got int"
     assert got[8] == "no text"
     assert got[9].startswith("no article text found in the HTML")
     assert got[11] == "expected a JSON object, got null"
@@ -240,3 +240,80 @@ def test_fifo_is_not_read(tmp_path):
     os.mkfifo(fifo)
     p = only_problem(read_with_good(tmp_path, fifo))
     assert p.problem == "not a regular file"
+
+
+def test_jsonl_bad_byte_rejects_its_line_only(tmp_path):
+    good = json.dumps({"text": GOOD}).encode()
+    bad = json.dumps({"text": "The caf\u00e9 closed."}, ensure_ascii=False).encode("latin-1")  # é as one Latin-1 byte
+    path = write(tmp_path / "rows.jsonl", b"\n".join([good, bad, good.replace(b"spring", b"autumn")]) + b"\n")
+    r = read_inputs([path])
+    assert [d.source for d in r.documents] == [f"{path}:1", f"{path}:3"]
+    message = "not valid UTF-8 (byte 0xe9 at column 18); save the file as UTF-8"
+    assert r.problems == [InputProblem(str(path), message, 2)]
+    r = read_inputs(["-"], stdin=io.BytesIO(path.read_bytes()))  # the same on stdin
+    assert [d.source for d in r.documents] == ["<stdin>:1", "<stdin>:3"] and [p.line for p in r.problems] == [2]
+
+
+def test_jsonl_lines_end_at_newline_only(tmp_path):
+    # U+2028, U+2029 and U+0085 may stand unescaped inside a JSON string; CRLF line ends are fine.
+    rows = [{"text": "The ferry was late.\u2028It left at noon."},
+            {"text": "The pier\u0085opens in May.\u2029Fares rise."}]
+    path = write(tmp_path / "rows.jsonl", "\r\n".join(json.dumps(x, ensure_ascii=False) for x in rows) + "\r\n")
+    r = read_inputs([path])
+    assert r.problems == []
+    assert [d.text for d in r.documents] == ["The ferry was late.\n\nIt left at noon.",
+                                             "The pier opens in May.\n\nFares rise."]
+
+
+def test_jsonl_line_nested_too_deeply(tmp_path):
+    path = write(tmp_path / "rows.jsonl", "[" * 100_000 + "]" * 100_000 + "\n" + json.dumps({"text": GOOD}) + "\n")
+    r = read_inputs([path])
+    assert [d.source for d in r.documents] == [f"{path}:2"]
+    assert r.problems == [InputProblem(str(path), "invalid JSON (nested too deeply)", 1)]
+
+
+def test_numeric_id_and_published_are_read(tmp_path):
+    rows = [
+        {"id": 42, "text": GOOD, "published": 1714608000},  # Unix seconds: 2024-05-02 UTC
+        {"id": 43, "text": GOOD.replace("spring", "autumn"), "published": 1714608000000},  # milliseconds
+        {"id": 44.0, "text": GOOD.replace("spring", "summer"), "published": 20240314},  # YYYYMMDD
+        {"id": "a7", "text": GOOD.replace("spring", "winter"), "published": 12},  # neither: row kept, date not
+    ]
+    path = write(tmp_path / "rows.jsonl", "\n".join(json.dumps(x) for x in rows) + "\n")
+    r = read_inputs([path])
+    assert [(d.ref, d.published) for d in r.documents] == [
+        ("42", "2024-05-02"), ("43", "2024-05-02"), ("44", "2024-03-14"), ("a7", None)]
+    assert r.problems == [InputProblem(
+        str(path), "published 12 is neither a Unix time from 1990 on nor a YYYYMMDD date; left empty", 4)]
+
+
+def test_relative_or_unreadable_published_is_left_empty_with_a_warning(tmp_path):
+    path = write(tmp_path / "rows.csv", (
+        "published,text\n"
+        f'yesterday,"{GOOD}"\n'
+        f'3 hours ago,"{GOOD.replace("spring", "autumn")}"\n'
+        f'not a date,"{GOOD.replace("spring", "summer")}"\n'
+        f'"March 5, 2024","{GOOD.replace("spring", "winter")}"\n'
+    ))
+    r = read_inputs([path])
+    assert [d.published for d in r.documents] == [None, None, None, "2024-03-05"]
+    note = "is not a date (relative dates such as 'yesterday' are not read); left empty"
+    assert [str(p) for p in r.problems] == [f"{path}:2: published 'yesterday' {note}",
+                                            f"{path}:3: published '3 hours ago' {note}",
+                                            f"{path}:4: published 'not a date' {note}"]
+
+
+def test_broken_link_and_link_loop_are_named_as_such(tmp_path):
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "gone.txt")
+    r = read_inputs([loop, dangling])
+    message = "broken symbolic link (its target is missing, or it is a loop)"
+    assert r.problems == [InputProblem(str(loop), message), InputProblem(str(dangling), message)]
+
+
+def test_stdin_named_twice_is_read_once():
+    r = read_inputs(["-", "-"], stdin=io.StringIO(GOOD))
+    assert [d.source for d in r.documents] == ["<stdin>"]
+    assert r.problems == [InputProblem("<stdin>", "stdin can be read only once; this '-' is skipped")]

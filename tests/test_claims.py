@@ -381,3 +381,26 @@ def test_seed_quotations_without_their_own_attribution_stay_with_the_ambassador(
         (c,) = [c for c in claims if needle in c.text]
         assert "Morgulov" in c.speaker, (needle, c.speaker)
         assert c.outlet == "Global Times" and c.relay[0] == "Global Times" and c.relay[-1] == c.speaker
+
+
+def test_long_text_is_parsed_in_pieces_and_read_to_the_end(nlp):
+    from detector.claims import ClaimExtractor
+    from detector.pipeline import _cut_texts
+
+    paragraphs = [
+        "The harbour master said on Monday that the new pier would open in the spring.",
+        '"We expect the first ferries in April," Lena Moss told the Coastal Ledger. "The cranes are already here."',
+        "The council said the pier had cost 12 million pounds, two million more than planned.",
+        "Fishermen said the work had kept them from the quay for most of the winter.",
+    ] * 3
+    doc = Document(doc_id="long", text="\n\n".join(paragraphs), source="long.txt", outlet="Harbour Post")
+    whole = ClaimExtractor(nlp).extract_many([doc])[0]
+    pieces = ClaimExtractor(nlp, max_chars=200).extract_many([doc])[0]  # a piece or two paragraphs at a time
+    assert [(c.span, c.text, c.speaker) for c in pieces] == [(c.span, c.text, c.speaker) for c in whole]
+    assert pieces[-1].text == paragraphs[-1]
+    assert all(doc.text[c.span[0]:c.span[1]] == c.text for c in pieces)
+    # beyond max_text the claims stop, and the pipeline says so
+    short = ClaimExtractor(nlp, max_text=300)
+    assert max(c.span[1] for c in short.extract_many([doc])[0]) <= 300
+    assert [str(p) for p in _cut_texts([doc], short)] == [
+        f"long.txt: text is {len(doc.text):,} characters long; claims are read from the first 300 only"]

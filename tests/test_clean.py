@@ -164,6 +164,49 @@ def test_hard_wrapped_lines_are_joined_into_paragraphs():
     ]
 
 
+def test_wrapped_paragraph_opening_the_text_is_joined_across_figures_and_capitals():
+    # Wrapped at 72 columns: lines break before a figure, a name and a lower-case word; the first line is prose,
+    # not a title.
+    text = ("The harbour board said on Thursday that the storm had sunk or damaged\n"
+            "14 fishing boats and that Harbour Master Ines Okafor would meet the\n"
+            "owners on Friday. Insurers said claims could take months, and the\n"
+            "board has asked the ministry for an emergency grant to repair the\n"
+            "Western Quay before the summer.")
+    (story,) = split_stories(text)
+    assert story.title is None
+    assert story.text == " ".join(text.split("\n"))
+
+
+def test_quoted_multiline_field_is_one_sentence():
+    (story,) = split_stories("The library said the new reading room\nwould open in the spring.")
+    assert story.text == "The library said the new reading room would open in the spring."
+    assert story.title is None
+
+
+def test_headlines_and_one_line_paragraphs_are_not_joined():
+    # Scraped text: a headline, a byline, then one paragraph a line with no blank lines; a list of teasers.
+    text = ("Harbour board asks for storm grant\nBy Lena Moss\n"
+            "The harbour board said on Thursday that the storm had sunk 14 fishing boats.\n"
+            "Insurers said claims could take months.\n"
+            "More from the coast\nFerry fares to rise in April for island routes\n"
+            "12 lighthouses to be repainted this summer, council says")
+    (story,) = split_stories(text)
+    assert story.title == "Harbour board asks for storm grant"
+    assert story.text.split("\n\n") == ["The harbour board said on Thursday that the storm had sunk 14 fishing boats.",
+                                         "Insurers said claims could take months."]
+
+
+def test_related_links_and_republication_notes_are_not_story_text():
+    text = ("The museum said on Monday that it would close for repairs until the autumn.\n\n"
+            "Related: Storm damage closes the harbour walk, says Reuters\n\n"
+            "Visitors with tickets would get a refund, a spokesperson said.\n\n"
+            "This article was originally published by Der Spiegel.")
+    (story,) = split_stories(text)
+    assert story.text == ("The museum said on Monday that it would close for repairs until the autumn.\n\n"
+                          "Visitors with tickets would get a refund, a spokesperson said.")
+    assert story.outlet == "Der Spiegel"  # from the republication note, not from the related link
+
+
 def test_sentence_starting_with_by_is_not_a_byline():
     text = ("By closing the road for a week, the city hopes to finish the repairs before the holiday, the mayor "
             "said on Friday.\n\nTraffic will be diverted through the old town.")

@@ -137,6 +137,31 @@ def test_csv_semicolon_delimited(tmp_path):
     assert d.outlet == "BBC" and d.text == "The council approved the plan on Monday."
 
 
+def test_csv_doubled_quotes_are_one_quote(tmp_path):
+    # RFC 4180: "" inside a quoted field is one quote, whatever the header line looks like.
+    p = write(tmp_path / "rows.csv", 'outlet,text\nHarbour Post,"The board called it ""a dead end"" on Monday."\n')
+    (d,) = read_inputs([p]).documents
+    assert d.text == 'The board called it "a dead end" on Monday.'
+
+
+def test_csv_quote_that_never_closes_is_reported_and_the_rows_after_it_read(tmp_path):
+    p = write(tmp_path / "rows.csv", (
+        "id,text\n"
+        "a,The ferry left on time on Monday.\n"
+        'b,"The pier will reopen in May, the council said.\n'
+        "c,The harbour master said the crane was repaired.\n"
+    ))
+    r = read_inputs([p])
+    assert [str(x) for x in r.problems] == [
+        f"{p}:3: a quoted field opens on this line and never closes; read to the end of the line"]
+    assert [(d.ref, d.text) for d in r.documents] == [
+        ("a", "The ferry left on time on Monday."),
+        ("b", "The pier will reopen in May, the council said."),
+        ("c", "The harbour master said the crane was repaired."),
+    ]
+    assert r.documents[2].source == f"{p}:4"
+
+
 # -- stdin -----------------------------------------------------------------------------------------------------------
 
 def test_stdin_text():
@@ -157,6 +182,16 @@ def test_stdin_html():
     html = (FIXTURES / "harbour_article.html").read_bytes()
     (d,) = read_inputs(["-"], stdin=io.BytesIO(html)).documents
     assert d.outlet == "Coastal Ledger" and d.source == "<stdin>"
+
+
+def test_stdin_csv_is_read_by_its_header():
+    data = 'id;outlet;text\nr1;Harbour Post;"The pier opens in May; fares stay the same."\n'
+    (d,) = read_inputs(["-"], stdin=io.BytesIO(data.encode())).documents
+    assert (d.source, d.ref, d.outlet, d.text) == (
+        "<stdin>:2", "r1", "Harbour Post", "The pier opens in May; fares stay the same.")
+    prose = "Text, html and images were lost when the archive server failed, the library said on Monday."
+    (d,) = read_inputs(["-"], stdin=io.StringIO(prose)).documents  # a sentence is no header
+    assert d.source == "<stdin>" and d.text == prose
 
 
 def test_stdin_utf16_with_bom():
@@ -187,7 +222,9 @@ def test_duplicates_dropped_in_input_order(tmp_path):
     b = write(tmp_path / "b.txt", "  " + STORY.replace("\n\n", "\n\n\n") + "\n")
     r = read_inputs([a, b, a])
     assert [d.source for d in r.documents] == [str(a)]
-    assert r.n_inputs == 3 and r.problems == []
+    assert r.n_inputs == 3
+    # b is a copy of a under another name; a read twice is not a copy of itself
+    assert [str(x) for x in r.problems] == [f"{b}: same text as {a}; stored once, as that document (no outlet)"]
 
 
 # -- outlet precedence -----------------------------------------------------------------------------------------------
@@ -222,3 +259,41 @@ def test_html_saved_as_txt_is_read_as_html(tmp_path):
     html = (FIXTURES / "harbour_article.html").read_text("utf-8")
     (d,) = read_inputs([write(tmp_path / "saved.txt", "\n" + html)]).documents
     assert d.outlet == "Coastal Ledger" and "<p>" not in d.text and d.text.startswith("The regional port")
+
+
+# -- the same text twice -----------------------------------------------------------------------------------------------
+
+def test_syndicated_copy_is_stored_once_with_a_warning(tmp_path):
+    rows = [{"id": "s1", "outlet": "Harbour Post", "text": STORY},
+            {"id": "s2", "outlet": "Coastal Ledger", "text": STORY}]
+    p = write(tmp_path / "rows.jsonl", "\n".join(json.dumps(x) for x in rows) + "\n")
+    r = read_inputs([p])
+    (d,) = r.documents
+    assert (d.outlet, d.ref) == ("Harbour Post", "s1")
+    assert [str(x) for x in r.problems] == [f"{p}:2: same text as {p}:1; stored once, as that document (Harbour Post)"]
+
+
+def test_reingest_under_another_outlet_says_the_stored_one_is_kept(tmp_path, fresh_db, extractor):
+    from detector.pipeline import ingest
+
+    p = write(tmp_path / "story.txt", STORY)
+    assert ingest([p], fresh_db, outlet="Harbour Post", extractor=extractor).problems == []
+    rep = ingest([p], fresh_db, outlet="Coastal Ledger", extractor=extractor)
+    assert rep.n_new == 0
+    assert [str(x) for x in rep.problems] == [
+        f"{p}: already stored from {p} under Harbour Post; kept as it is (outlet Coastal Ledger not applied)"]
+    assert ingest([p], fresh_db, outlet="Harbour Post", extractor=extractor).problems == []
+
+
+def test_ambiguous_outlet_name_is_kept_as_given(tmp_path):
+    # "The Times" is London's or New York's: given explicitly, it stays as given, wherever it is given.
+    rows = write(tmp_path / "rows.csv", f'outlet,text\nThe Times,"{STORY}"\nNYT,The mayor said the pier reopens.\n')
+    page = write(tmp_path / "page.html", (
+        '<html><head><meta property="og:site_name" content="The Times"></head><body><article><p>The harbour '
+        "master said on Monday that the new pier would open in the spring, a year later than planned.</p><p>The "
+        "council said the delay had cost 2 million pounds.</p></article></body></html>"))
+    story = write(tmp_path / "story.txt", "The mayor said the ferry would run again in June.")
+    r = read_inputs([rows, page])
+    assert [d.outlet for d in r.documents] == ["The Times", "The New York Times", "The Times"]
+    (d,) = read_inputs([story], outlet="The Times").documents
+    assert d.outlet == "The Times"
