@@ -12,7 +12,12 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   nothing, nor does a relative clause about one noun ("the pier, which engineers say is unsafe, will close");
 - "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits; "he"/"she"
   -> first a person who is the subject earlier in the same sentence ("Brandt angered the council when she said"),
-  and before anyone has spoken, the last person named as a sentence's subject;
+  and before anyone has spoken, the last person named as a sentence's subject; "the spokesman" -> the last person
+  whose title the text gave as a spokesman ("NSC spokesman John Kirby", "Kirby, the NSC spokesman,"), and where
+  both say which post, the same one ("the health minister" is not "Transport Minister Ana Ruiz"), else the role
+  itself speaks; "the police", "the government" and plurals are groups, which "he" or "the mayor" never means;
+- a wire dateline ("LONDON (Reuters) - ", "WASHINGTON (AP) — ") names where and by whom the story was filed, not
+  who speaks in its first sentence;
 - "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
 - a quotation running over several sentences -> whoever is named where it closes, else where it opens; someone
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
@@ -33,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .clean import dateline_length
 from .errors import ModelUnavailable
 from .models import Claim, Document
 from .outlets import find_outlet_mentions
@@ -126,6 +132,7 @@ class _Speaker:
     name: str  # canonical display name
     kind: str  # "outlet", "person", "group"
     key: str  # lower-cased last word, for "Kirby said" style back-references
+    role: str = ""  # a person's title as the text gave it ("National Security Council spokesman"), for "the spokesman"
 
 
 @dataclass
@@ -255,24 +262,67 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
         existing = _by_key(state, name.split()[-1].lower())
         if existing is not None and not role:
             return existing
-        return _Speaker(full, "person", name.split()[-1].lower())
+        title = _clean_name(f"{before} {after.strip(' ,')}")  # the whole title, where ``role`` may be its org
+        return _Speaker(full, "person", name.split()[-1].lower(), role=title)
     m = ROLE_NAME.match(text)
     if m and m.group("name")[0].isupper():
         name, role = m.group("name"), _clean_name(m.group("role"))
-        return _Speaker(f"{name} ({role})", "person", name.split()[-1].lower())
-    # "the Russian diplomat", "the spokesman": a definite role description is the last person quoted
-    if re.match(rf"^the\s+(?:[\w'’-]+\s+){{0,3}}(?:{ROLE_WORDS}|diplomat|envoy)$", span.text.strip(), re.IGNORECASE):
+        return _Speaker(f"{name} ({role})", "person", name.split()[-1].lower(), role=role)
+    # "the Russian diplomat", "the spokesman": a definite role description is the last person quoted whose title
+    # fits it, else the role itself speaks ("The health minister said" after "Rebel leader Ilya Dorn said")
+    if re.match(rf"^the\s+(?:[\w'’.-]+\s+){{0,3}}(?:{ROLE_WORDS})$", span.text.strip(), re.IGNORECASE):
         for sp in reversed(state.speakers):
-            if sp.kind == "person":
+            if sp.kind == "person" and _role_fits(low, sp.role or sp.name):
                 return sp
+        return _Speaker(text, "person", low.split()[-1], role=text)
     # back-reference by surname or by head noun: "Kirby", "The official", "the officials"
     existing = _by_key(state, low.split()[-1])
     if existing is not None and (len(low.split()) == 1 or span.text.lower().startswith(("the ", "that ", "this "))):
         return existing
     if len(text.split()) > 9:
         return None
-    kind = "group" if low.split()[-1].endswith("s") else "person"
-    return _Speaker(text, kind, low.split()[-1])
+    return _Speaker(text, _kind(low), low.split()[-1])
+
+
+# nouns for a body of people: "the police said" is no one person, whom a later "he said" or "the mayor" could mean
+COLLECTIVE = frozenset(
+    """police government army military navy ministry administration council committee commission court parliament
+    congress senate department agency authority regime company firm team group office embassy board union coalition
+    organization organisation party""".split()
+)
+
+
+def _kind(low: str) -> str:
+    """A speaker that is no named person or role is a group when its head is plural or a collective noun ("the
+    police"), else a person ("a witness"). (spaCy's entity labels are no help: it takes many surnames for firms.)"""
+    last = low.split()[-1]
+    return "group" if last.endswith("s") or last in COLLECTIVE else "person"
+
+
+_SAME_ROLE = {"spokesperson": {"spokesman", "spokeswoman"}, "diplomat": {"ambassador", "envoy"}, "advisor": {"adviser"},
+              "adviser": {"advisor"}}
+# words that say when or how senior, not which post: "the former minister" may be "Minister Ana Ruiz"
+_ROLE_FILLER = frozenset("the a an former top senior then new current acting outgoing incoming same".split())
+
+
+def _role_words(text: str) -> list[str]:
+    words = re.findall(r"[\w'’-]+", text.lower().replace(".", ""))
+    return [w for w in words if w not in _ROLE_FILLER and not w.endswith(("'s", "’s"))]
+
+
+def _role_fits(description: str, title: str) -> bool:
+    """Can "the <description>" ("the spokesman", "the health minister") mean someone titled ``title`` ("NSC
+    spokesman", "Health Minister")? The title must name the description's post, and where both say which post
+    ("health minister", "transport minister"), they must share a word."""
+    words = _role_words(description)
+    if not words:
+        return False
+    head, modifiers = words[-1], set(words[:-1])
+    have = _role_words(title)
+    if head not in have and not _SAME_ROLE.get(head, set()) & set(have):
+        return False
+    others = {w for w in have if w != head and w not in _SAME_ROLE.get(head, ())} - {"of", "to", "for", "at", "and"}
+    return not modifiers or not others or bool(modifiers & others)
 
 
 def _by_key(state: _State, key: str) -> _Speaker | None:
@@ -286,16 +336,18 @@ def _by_key(state: _State, key: str) -> _Speaker | None:
     return None
 
 
-def _subject(tok):
+def _subject(tok, start: int = 0):
+    """The verb's subject, skipping any before character ``start`` (a dateline's city)."""
     for c in tok.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
+        if c.dep_ in ("nsubj", "nsubjpass") and c.idx >= start:
             return c
     return None
 
 
-def _span_of(tok):
-    # the subject's subtree without trailing relative clauses
-    sub = list(tok.subtree)
+def _span_of(tok, from_char: int = 0):
+    # the subject's subtree without trailing relative clauses, and without what comes before ``from_char`` (a
+    # dateline the parser hung on it: "WORLDWIDE - NASA has confirmed")
+    sub = [t for t in tok.subtree if t.idx >= from_char] or [tok]
     start, end = sub[0].i, sub[-1].i + 1
     doc = tok.doc
     for c in tok.children:
@@ -339,13 +391,20 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
     frame: list[tuple[int, int]] = []
     speaker = None
     content = False
+    # a wire dateline ("WASHINGTON (AP) — ") says where the story was filed and by whom, not who speaks in it;
+    # spaCy often makes its city the verb's subject
+    lead = len(text) - len(text.lstrip())
+    dateline = dateline_length(text[lead:])
+    body = base + lead + dateline  # no subject starts before this
+    if dateline:
+        frame.append((0, lead + dateline))
 
     # ", reports CNN" / "the New York Times reported" -> relay outlets
     for tok in sent:
         if tok.lemma_ in ("report", "write") and not _inside(tok.idx - base, quotes):
-            subj = _subject(tok)
+            subj = _subject(tok, body)
             if subj is not None:
-                ms = find_outlet_mentions(_span_of(subj).text)
+                ms = find_outlet_mentions(_span_of(subj, body).text)
                 if ms:
                     relays.append(ms[-1][0])
     # "according to X"
@@ -382,7 +441,7 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         # one opened by "where" or "when" goes on with the story ("to hospital, where doctors told her ...")
         if _activity(tok) or (tok.dep_ == "relcl" and not any(c.lower_ in ("where", "when") for c in tok.children)):
             continue
-        subj = _subject(tok)
+        subj = _subject(tok, body)
         # a passive reporting verb's subject is what is said, not who says it ("Godane is believed to have ...",
         # "he was denied bail"); its agent is ("the truce was announced by the army"), unless negated ("it has not
         # been confirmed by NPR" is not NPR's claim) or a poster ("a video posted by the group" says nothing)
@@ -397,7 +456,7 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
     rep.sort(key=lambda ts: (len(list(ts[0].ancestors)), ts[0].i))  # the main clause's verb first
     resolved = []
     for tok, subj in rep:
-        sp = _resolve(_span_of(subj), state, sent_ents=ents)
+        sp = _resolve(_span_of(subj, body), state, sent_ents=ents)
         if sp is not None:
             resolved.append((tok, subj, sp))
     # "X denied ..., reports CNN": an outlet reporting *after* another speaker's clause relays that speaker
@@ -408,7 +467,7 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                   and (inverted or (r[0].head == tok and r[0].dep_ == "ccomp"))]
         if sp.kind == "outlet" and tok.lemma_ in ("report", "write", "say") and others:
             # the relaying outlet's own words ("..., reports Reuters") are frame, not assertion
-            sspan = _span_of(subj)
+            sspan = _span_of(subj, body)
             frame.append((min(sspan.start_char, tok.idx) - base, max(sspan.end_char, tok.idx + len(tok.text)) - base))
             continue
         chosen = (tok, subj, sp)
@@ -431,7 +490,7 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                     if ms:
                         relays.append(ms[-1][0])
         if not content:
-            sspan = _span_of(subj)
+            sspan = _span_of(subj, body)
             fs = min(sspan.start_char, tok.idx) - base
             fe = max(tok.idx + len(tok.text), sspan.end_char) - base  # "..., says X." has its subject after
             # include particles/objects of the frame verb ("laid out", "told the Global Times")
@@ -459,9 +518,9 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                 at = m.start(g)
                 frame.append((m.start(), len(text)))
     if speaker is None:
-        subj = _subject(sent.root)
+        subj = _subject(sent.root, body)
         if subj is not None:
-            sspan = _span_of(subj)
+            sspan = _span_of(subj, body)
             ms = find_outlet_mentions(sspan.text)
             if ms and len(sspan.text.split()) <= 6:
                 speaker = _Speaker(ms[-1][0], "outlet", ms[-1][0].lower())

@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 
 from .outlets import canonical_outlet, find_outlet_mentions, outlet_from_url
 
-__all__ = ["Story", "normalize_text", "is_furniture", "find_date", "split_stories"]
+__all__ = ["Story", "normalize_text", "is_furniture", "find_date", "split_stories", "dateline_length"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +335,12 @@ def _article_url(url: str) -> str | None:
     except ValueError:
         return None
     return url if path.strip("/") else None
+
+
+def dateline_length(text: str) -> int:
+    """How many characters of ``text`` a dateline opening it takes ("LONDON (Reuters) - "), 0 without one."""
+    m = _DATELINE.match(text)
+    return m.end() - 1 if m else 0  # the pattern ends on the story's first character
 
 
 def _dateline_info(p: str) -> tuple[str | None, str | None]:

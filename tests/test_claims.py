@@ -258,6 +258,37 @@ def test_he_or_she_is_first_the_subject_earlier_in_the_same_sentence(claims_of):
     assert "Lena Brandt" in one(cs, "could not be saved").speaker
 
 
+def test_the_role_is_an_earlier_speaker_only_when_their_title_fits(claims_of):
+    cs = claims_of("Harbour authority spokesman Piet Vos said the ferry would stop running on Friday. "
+                   "The spokesman added that repairs would take a month.\n\n"
+                   "The fisheries minister said the harbour would stay open to fishing boats.\n\n"
+                   "The police said two divers had been hurt under the pier.\n\n"
+                   "The mayor said the town would pay for a new pier by 2027.\n\n"
+                   "The United Nations envoy told the BBC that aid ships could still dock in the bay.\n\n"
+                   "The housing minister said 40 families had been moved out of the harbour flats.\n\n"
+                   "The fisheries minister added that the fish market would open on Saturday.")
+    vos = one(cs, "stop running").speaker
+    assert "Piet Vos" in vos
+    assert one(cs, "take a month").speaker == vos  # "the spokesman" is the named spokesman
+    assert one(cs, "fishing boats").speaker == "fisheries minister"  # not the spokesman
+    assert one(cs, "two divers").speaker == "police"
+    assert one(cs, "new pier").speaker == "mayor"  # "the police" is no person the mayor could be
+    envoy = one(cs, "aid ships")
+    assert envoy.speaker == "United Nations envoy" and envoy.relay == (PUBLISHER, "BBC", envoy.speaker)
+    assert one(cs, "40 families").speaker == "housing minister"  # another minister than the fisheries one
+    assert one(cs, "fish market").speaker == "fisheries minister"
+
+
+@pytest.mark.parametrize("dateline", ["OSLO (Reuters) - ", "OSLO, June 3 (AP) — ", "OSLO — "])
+def test_a_wire_dateline_is_not_the_speaker(claims_of, dateline):
+    (c,) = claims_of(f"{dateline}The Bank of Norway said on Thursday it would keep interest rates at 4.5 percent.")
+    assert c.speaker == "Bank of Norway" and c.relay == (PUBLISHER, c.speaker)
+    assert "OSLO" not in c.assertion and c.assertion.endswith("it would keep interest rates at 4.5 percent.")
+    (c,) = claims_of(f"{dateline}Three ferries were moved to the west pier after the storm on Sunday.")
+    assert c.speaker == PUBLISHER
+    assert c.assertion == "Three ferries were moved to the west pier after the storm on Sunday."
+
+
 def test_a_passive_trailing_frame_and_a_subordinate_subject_name_no_one(claims_of):
     cs = claims_of("The east pier lost a third of its beams in the storm, it has been reported. "
                    "On the day Lena Brandt was appointed, a local diver released what he claims is a video of the "
