@@ -102,6 +102,13 @@ def same_source(a: Claim, b: Claim) -> bool:
     return bool(_identity_cached(sa) & _identity_cached(sb))
 
 
+def _figures_differ(a: Claim, b: Claim) -> bool:
+    """The two claims give figures for one counted thing that share no value (the number check's mismatch)."""
+    from .checks import run_checks
+
+    return run_checks(a.assertion, b.assertion).features["num_mismatch"] > 0
+
+
 def _own_voice(c: Claim) -> bool:
     return bool(c.outlet) and (c.speaker or c.outlet) == c.outlet
 
@@ -219,14 +226,17 @@ def propose_pairs(claims: Sequence[Claim], X: np.ndarray, *, k: int = 8, k_entit
     seen_echo = set()
     for (i, j), _ in sorted(proposals.items(), key=lambda kv: -kv[1]):
         pairs.append((claims[i], claims[j]))
-    # echoes: the same speaker's report on two different outlets' pages, near-identical content
+    # echoes: the same speaker's report on two different outlets' pages: near-identical content, or one story (a
+    # topic cluster) with different figures for one counted thing ("12 people had died" in one wire, "41" in the
+    # other), where the two copies read too differently for the similarity alone: a misquote, or an update
     for i in range(n):
         for d, j in zip(dist[i], idx[i]):
             if j <= i:
                 continue
             a, b = claims[i], claims[int(j)]
-            if (same_source(a, b) and a.doc_id != b.doc_id and (a.outlet or "") != (b.outlet or "")
-                    and 1 - d >= echo_cos):
+            if not (same_source(a, b) and a.doc_id != b.doc_id and (a.outlet or "") != (b.outlet or "")):
+                continue
+            if 1 - d >= echo_cos or (clusters[a.claim_id] == clusters[b.claim_id] and _figures_differ(a, b)):
                 key = (i, int(j))
                 if key not in seen_echo:
                     seen_echo.add(key)

@@ -126,6 +126,28 @@ def test_relays_of_one_report_are_echoes_not_candidates(fake_embedder):
     assert frozenset(("relay-1", "rebuttal")) in got and frozenset(("relay-2", "rebuttal")) in got
 
 
+def test_one_source_quoted_with_different_figures_by_two_outlets_is_an_echo(fake_embedder):
+    """A misquote (or an update) is what a desk wants to see: the two copies read too differently to pass as one
+    report, but they are the same source's account of one story with different figures for one thing."""
+    claims = [
+        claim("wire-1", "the harbour police chief said 12 people had died when the ferry sank at the pier.",
+              "Jürgen Müller (Police chief)", outlet="Reuters"),
+        claim("wire-2", "according to reuters the police chief said 41 people had died.",
+              "Jürgen Müller (police chief)", outlet="AP"),
+        claim("same-figure", "according to reuters the police chief said 12 people had died.",
+              "Jürgen Müller (police chief)", outlet="Harbour Post"),
+        claim("other", "the harvest of wheat was late because of the rain in the valley.", "Farm Board"),
+    ]
+    X = fake_embedder.encode([c.context for c in claims])
+    assert float(X[0] @ X[1]) < 0.75  # not similar enough to pass as one report relayed
+    cands = propose_pairs(claims, X)
+    assert cands.clusters["wire-1"] == cands.clusters["wire-2"]
+    assert frozenset(("wire-1", "wire-2")) in ids(cands.echoes)
+    assert frozenset(("wire-2", "same-figure")) in ids(cands.echoes)  # near-identical copies, as before
+    assert frozenset(("wire-1", "same-figure")) not in ids(cands.echoes)  # same figure, different wording
+    assert not {frozenset(("wire-1", "wire-2")), frozenset(("wire-1", "same-figure"))} & ids(cands.pairs)
+
+
 def test_a_page_narration_is_not_paired_with_its_own_quotes(fake_embedder):
     doc = "page-1"
     claims = [
