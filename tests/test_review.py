@@ -31,7 +31,7 @@ from detector.review import (
 )
 from detector.store import Database
 from detector.web.render import highlight
-from tests._review_fixtures import build_demo_db, demo_records
+from tests._review_fixtures import add_updated_cnn_article, build_demo_db, demo_records
 
 
 @pytest.fixture
@@ -369,27 +369,9 @@ def test_review_command_shows_a_change_to_a_reviewed_pair_before_asking(tmp_path
 
 
 # -- an updated article --------------------------------------------------------------------------------------------
-def _add_updated_cnn_article(db: Database) -> None:
-    """The CNN story again with one sentence appended: a new document whose claims pair up as before."""
-    docs, pairs, clusters = demo_records()
-    cnn, old_claims = next((d, cs) for d, cs in docs if d.outlet == "CNN")
-    text = cnn.text + " The ministry repeated its position on Tuesday."
-    new = Document(doc_id=Document.make_id(text), text=text, source="cnn-updated.txt", outlet=cnn.outlet,
-                   url=cnn.url, published="2023-02-28", title=cnn.title)
-    moved = {c.claim_id: Claim(**{**{f: getattr(c, f) for f in c.__slots__}, "doc_id": new.doc_id,
-                                  "claim_id": Claim.make_id(new.doc_id, c.span), "published": new.published})
-             for c in old_claims}
-    db.add_document(new, list(moved.values()))
-    again = [ScoredPair(a=moved.get(p.a.claim_id, p.a), b=moved.get(p.b.claim_id, p.b), label=p.label,
-                        probs={k: v - 0.01 for k, v in p.probs.items()}, reasons=p.reasons, cluster=p.cluster)
-             for p in pairs if p.a.claim_id in moved or p.b.claim_id in moved]
-    assert len(again) == 5 and all(p.pair_key in {q.pair_key for q in pairs} for p in again)
-    db.add_pairs(again, scorer="test")
-
-
 def test_an_updated_article_does_not_list_its_pairs_twice(tmp_path, db):
     before = [it.pair_id for it in queue(db, QueueFilter(labels=()))]
-    _add_updated_cnn_article(db)
+    add_updated_cnn_article(db)
     assert db.count("pairs") == 12
     # one row per pair key, the likeliest (the old document's here), as `export` keeps
     assert [it.pair_id for it in queue(db, QueueFilter(labels=()))] == before
@@ -408,9 +390,26 @@ def test_an_updated_article_does_not_list_its_pairs_twice(tmp_path, db):
 def test_review_command_lists_an_updated_articles_pairs_once(tmp_path):
     path = build_demo_db(tmp_path / "demo.db")
     with Database(path) as db:
-        _add_updated_cnn_article(db)
+        add_updated_cnn_article(db)
     result = CliRunner().invoke(review, ["--db", str(path)], input="q\n")
     assert "[1/4] contradicts 91%" in result.output
+
+
+def test_the_cluster_view_lists_an_updated_articles_pairs_and_claims_once(db):
+    before = cluster_view(db, 1)
+    add_updated_cnn_article(db)
+    view = cluster_view(db, 1)
+    # the pairs as the queue lists them: one per key, the same rows as before
+    assert [it.pair_id for it in view.items] == [it.pair_id for it in before.items]
+    assert [it.pair_id for it in view.items] == [it.pair_id for it in queue(db, QueueFilter(labels=(), cluster=1))]
+    # the new document's copy of a CNN claim (same text, speaker, outlet) is listed once, as the first published
+    assert [(k, [c.claim_id for c in cs]) for k, cs in view.groups] == [
+        (k, [c.claim_id for c in cs]) for k, cs in before.groups]
+    cnn = dict(view.groups)[("China's Foreign Ministry", "CNN")]
+    assert len(cnn) == 1 and cnn[0].published == "2023-02-27"
+    copies = [i for i, listed in view.listed_as.items() if listed == cnn[0].claim_id]
+    assert len(copies) == 2 and db.claim(next(i for i in copies if i != cnn[0].claim_id)).published == "2023-02-28"
+    assert view.figures == before.figures
 
 
 # -- search --------------------------------------------------------------------------------------------------------

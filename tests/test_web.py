@@ -13,7 +13,7 @@ from detector.models import Reason
 from detector.review import get_verdict, queue, set_verdict, verdict_log
 from detector.store import Database
 from detector.web import create_app
-from tests._review_fixtures import PWN, XSS_STRINGS, build_demo_db, build_xss_db
+from tests._review_fixtures import PWN, XSS_STRINGS, add_updated_cnn_article, build_demo_db, build_xss_db
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
 
@@ -226,6 +226,24 @@ def test_cluster_page_groups_claims_by_source(client, demo):
     assert '<span class="label label-echo">echo</span>' in r.text
     assert 'class="focus"' in r.text
     assert_error(client.get("/cluster/42"), 404, "no cluster 42")
+
+
+def test_cluster_page_lists_an_updated_articles_pairs_and_claims_once(client, demo):
+    path, ids, _ = demo
+    before = client.get("/cluster/1").text
+    with Database(path) as db:
+        add_updated_cnn_article(db)
+    r = client.get("/cluster/1")
+    heading = re.search(r"<h1>.*?</h1>", r.text, re.S).group(0)
+    assert heading == re.search(r"<h1>.*?</h1>", before, re.S).group(0)
+    assert "· 5 scored pairs" in heading  # cluster 1's pairs as the queue lists them
+    assert r.text.count('<li class="cclaim">') == before.count('<li class="cclaim">') == 5
+    assert r.text.count("rejected the reports as disinformation") == before.count("rejected the reports as disinformation") == 1
+    links = re.findall(r'<a href="(/pair/[0-9a-f]+\?label=any&amp;cluster=1)">', r.text)
+    assert len(links) == 5 * 2  # each pair under both its claims
+    for link in set(links):  # every one opens a pair of that queue
+        page = client.get(link.replace("&amp;", "&")).text
+        assert re.search(r'<span class="pos">\d of 5</span>', page), link
 
 
 def test_api(client, demo):

@@ -485,9 +485,9 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
         if view is None:
             raise HTTPException(404, f"no cluster {cluster} in this database")
         labels: dict[str, list] = {}
-        for it in view.items:
-            labels.setdefault(it.pair.a.claim_id, []).append((it, it.pair.b))
-            labels.setdefault(it.pair.b.claim_id, []).append((it, it.pair.a))
+        for it in view.items:  # under the claim listed for each side (an updated article's copy is listed once)
+            for c, other in ((it.pair.a, it.pair.b), (it.pair.b, it.pair.a)):
+                labels.setdefault(view.listed_as.get(c.claim_id, c.claim_id), []).append((it, other))
         links = db.document_links(c.doc_id for _, claims in view.groups for c in claims)
         return render(request, "cluster.html", view=view, labels=labels, links=links,
                       focus=request.query_params.get("pair", ""))
