@@ -350,6 +350,42 @@ def test_review_command_never_overwrites_a_verdict_it_did_not_show(tmp_path, mon
         assert get_verdict(db, third.pair_key) is None
 
 
+def test_review_command_keeps_the_note_on_enter_and_clears_it_with_a_dash(tmp_path, monkeypatch):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        first, second = queue(db)[:2]
+        set_verdict(db, first.pair_key, "needs_more", note="ask the ministry", reviewer="ana")
+        set_verdict(db, second.pair_key, "needs_more", note="wait for the wires", reviewer="ana")
+    seen = _scripted_prompts(monkeypatch, ["c", "", "f", "-", "q"])
+    result = CliRunner().invoke(review, ["--db", str(path), "--status", "needs_more", "--reviewer", "ben"])
+    assert result.exit_code == 0, result.output
+    assert seen[1] == "Note (Enter keeps “ask the ministry”, - for none)"
+    with Database(path) as db:
+        v = get_verdict(db, first.pair_key)
+        assert (v.status, v.note, v.reviewer) == ("confirmed", "ask the ministry", "ben")
+        v = get_verdict(db, second.pair_key)
+        assert (v.status, v.note) == ("false_alarm", None)
+
+
+def test_review_command_offers_the_typed_note_again_after_a_refused_write(tmp_path, monkeypatch):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        first = queue(db)[0]
+
+    def someone_else(n):
+        if n == 1:  # while bob types his note, carol answers the pair
+            with Database(path) as other:
+                set_verdict(other, first.pair_key, "confirmed", note="carol saw two wires", reviewer="carol")
+
+    seen = _scripted_prompts(monkeypatch, ["f", "one wire copied the other", "t", "", "q"], someone_else)
+    result = CliRunner().invoke(review, ["--db", str(path), "--reviewer", "bob"])
+    assert "Not saved: while you were deciding, carol set it to confirmed" in result.output
+    assert seen[3] == "Note (Enter keeps “one wire copied the other”, - for none)"
+    with Database(path) as db:
+        v = get_verdict(db, first.pair_key)
+        assert (v.status, v.note, v.reviewer) == ("temporal_update", "one wire copied the other", "bob")
+
+
 def test_review_command_shows_a_change_to_a_reviewed_pair_before_asking(tmp_path, monkeypatch):
     path = build_demo_db(tmp_path / "demo.db")
     with Database(path) as db:
