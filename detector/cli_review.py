@@ -185,7 +185,8 @@ def _changed(it, was) -> str:
 @click.option("--outlet", default=None, help="Only pairs with this outlet on either side.")
 @click.option("--speaker", default=None, help="Only pairs with this speaker on either side.")
 @click.option("--cluster", default=None, type=int)
-@click.option("--search", "q", default=None, help="Only pairs whose text, speaker or outlet contains this.")
+@click.option("--search", "q", default=None,
+              help="Only pairs whose text, speaker or outlet contains this (case and accents ignored).")
 @click.option("--differs", is_flag=True,
               help="Only pairs on one subject whose claims give different figures, whatever their label.")
 def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differs):

@@ -122,10 +122,10 @@ class QueueFilter:
     """What the queue shows. Empty fields do not filter.
 
     ``labels`` empty = every label. ``status`` is one of ``STATUSES``, or ``reviewed`` (any verdict). ``outlet`` and
-    ``speaker`` match either side exactly; ``q`` is a case-insensitive substring of either claim's text, speaker or
-    outlet; ``date_from``/``date_to`` (ISO dates, inclusive) match if either claim was published in the range;
-    ``differs`` keeps the pairs on one subject whose claims give different figures for one thing (relays: figures or
-    dates; ``models.gives_different_figures``).
+    ``speaker`` match either side exactly; ``q`` is a substring of either claim's text, speaker or outlet, case and
+    accents ignored (``store.fold``); ``date_from``/``date_to`` (ISO dates, inclusive) match if either claim was
+    published in the range; ``differs`` keeps the pairs on one subject whose claims give different figures for one
+    thing (relays: figures or dates; ``models.gives_different_figures``).
     """
 
     labels: tuple[str, ...] = ("contradicts",)

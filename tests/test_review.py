@@ -471,6 +471,26 @@ def test_search_ignores_case_beyond_ascii(tmp_path):
     assert "[1/1] contradicts 80%" in result.output
 
 
+def test_search_ignores_accents_and_the_dotted_capital_i(tmp_path):
+    text = "The İstanbul office of Çelik Haber said talks were off. Officials in Malmö said they continue."
+    doc = Document(doc_id=Document.make_id(text), text=text, source="t.txt", outlet="Nordpost")
+    claims = []
+    for sentence, speaker in (("The İstanbul office of Çelik Haber said talks were off.", "Çelik Haber"),
+                              ("Officials in Malmö said they continue.", "Malmö officials")):
+        start = text.index(sentence)
+        span = (start, start + len(sentence))
+        claims.append(Claim(claim_id=Claim.make_id(doc.doc_id, span), doc_id=doc.doc_id, text=sentence, span=span,
+                            assertion=sentence, context=sentence, speaker=speaker, outlet=doc.outlet))
+    with Database(tmp_path / "t.db") as db:
+        db.add_document(doc, claims)
+        db.add_pairs([ScoredPair(a=claims[0], b=claims[1], label="contradicts",
+                                 probs={"contradicts": 0.7, "agrees": 0.1, "neutral": 0.1, "unrelated": 0.1})], "x")
+        for q in ("istanbul", "ISTANBUL", "İSTANBUL", "celik haber", "MALMO", "malmö officials", "Çelik"):
+            assert count_queue(db, QueueFilter(q=q)) == 1, q
+        for q in ("istanbull", "malmoe", "Celik Habers"):
+            assert count_queue(db, QueueFilter(q=q)) == 0, q
+
+
 # -- reasons as shown ------------------------------------------------------------------------------------------------
 def test_reasons_name_their_kind_once_and_repeat_no_line(tmp_path):
     docs, pairs, _ = demo_records()
