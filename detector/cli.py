@@ -172,9 +172,19 @@ def _contradicts_first(p: ScoredPair) -> tuple:
 
 def _print_pairs(db, fmt: str, top: int | None, min_score: float, labels: list[str], group: bool = True,
                  differs: bool = False) -> int:
+    from .review import QueueFilter, queue_ids
+
     pairs = db.pairs(labels=labels, min_score=min_score, differs=differs)
     if labels == ["contradicts"] or "contradicts" in labels:
         pairs.sort(key=_contradicts_first)
+    # one row per pair key: an updated article's claims pair up again with the same texts and speakers. Keep the row
+    # the review queue keeps (the likeliest), or, when --min-score hid that one, the first left of its key
+    shown = set(queue_ids(db, QueueFilter(labels=tuple(labels), differs=differs)))
+    first: dict[str, ScoredPair] = {}
+    for p in pairs:
+        if p.pair_key not in first or (p.pair_id in shown and first[p.pair_key].pair_id not in shown):
+            first[p.pair_key] = p
+    pairs = [p for p in pairs if first[p.pair_key] is p]
     more: dict[str, list[str]] = {}
     if group:
         # one row per pair of sources: the same two speakers usually clash over one story, relayed several times
@@ -233,7 +243,8 @@ def _labels(value: str) -> list[str]:
 @click.option("--nli", "nli_name", help="NLI backend: aegis-onnx (default), cross-encoder:PATH or a model folder.")
 @click.option("--params", type=click.Path(dir_okay=False, exists=True), help="Fitted scorer parameters (JSON).")
 @click.option("--all-pairs", is_flag=True,
-              help="One row per claim pair (default: one row per pair of sources, the others listed in more_pairs).")
+              help="One row per claim pair (default: one row per pair of sources, the others listed in more_pairs). "
+                   "Either way a pair an updated article repeats is listed once.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder, nli_name, params, all_pairs,
          quiet):

@@ -153,6 +153,17 @@ def _show(it, i: int, n: int) -> None:
         click.echo(f"  note: {_plain(it.verdict.note)}")
 
 
+def _ask_note(current: str) -> str:
+    """The note for a verdict: Enter keeps ``current`` (the pair's note, or the one typed before a refused write),
+    ``-`` clears it, anything else replaces it."""
+    if not current:
+        typed = click.prompt("Note (Enter for none)", default="", show_default=False).strip()
+        return "" if typed == "-" else typed
+    shown = _plain(current) if len(current) <= 60 else _plain(current[:59]) + "…"
+    typed = click.prompt(f"Note (Enter keeps “{shown}”, - for none)", default="", show_default=False).strip()
+    return "" if typed == "-" else typed or current
+
+
 def _changed(it, was) -> str:
     """What another reviewer did to the pair: ``it`` as it is now, ``was`` its verdict as last shown."""
     v = it.verdict
@@ -174,13 +185,15 @@ def _changed(it, was) -> str:
 @click.option("--outlet", default=None, help="Only pairs with this outlet on either side.")
 @click.option("--speaker", default=None, help="Only pairs with this speaker on either side.")
 @click.option("--cluster", default=None, type=int)
-@click.option("--search", "q", default=None, help="Only pairs whose text, speaker or outlet contains this.")
+@click.option("--search", "q", default=None,
+              help="Only pairs whose text, speaker or outlet contains this (case and accents ignored).")
 @click.option("--differs", is_flag=True,
               help="Only pairs on one subject whose claims give different figures, whatever their label.")
 def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differs):
     """Review flagged pairs in the terminal, one at a time.
 
-    Keys: c confirmed, f false alarm, t temporal update, n needs more, s skip, q quit.
+    Keys: c confirmed, f false alarm, t temporal update, n needs more, s skip, q quit. At the note prompt,
+    Enter keeps the pair's note (or the one you typed before someone else's change refused it), - clears it.
 
     Example: crossclaim review --db news.db --reviewer ana
     """
@@ -207,6 +220,7 @@ def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differ
                                 f"{_changed(it, listed.verdict)}.", fg="yellow")
                     continue
                 click.secho(f"\n  Changed since this list was loaded: {_changed(it, listed.verdict)}.", fg="yellow")
+            mine = None  # the note typed before a refused write: offered again rather than lost
             while True:
                 _show(it, i, len(items))
                 key = click.prompt(
@@ -216,13 +230,14 @@ def review(db_path, reviewer, label, status, outlet, speaker, cluster, q, differ
                 if key in ("q", "s"):
                     quit_ = key == "q"
                     break
-                note = click.prompt("Note (Enter for none)", default="", show_default=False)
+                note = _ask_note(mine if mine is not None else (it.verdict.note or "") if it.verdict else "")
                 shown = it.verdict.version if it.verdict else 0
                 try:
                     set_verdict(db, it.pair_key, _KEYS[key], note=note, reviewer=reviewer, expect=shown)
                 except StaleVerdict:
                     was = it.verdict
                     it = get_item(db, it.pair_id) or it
+                    mine = note
                     click.secho(f"  Not saved: while you were deciding, {_changed(it, was)}. Here it is again.",
                                 fg="yellow")
                     continue

@@ -262,8 +262,10 @@ def claimreview_drafts(
                 if claim.outlet:
                     appearance["publisher"] = {"@type": "Organization", "name": claim.outlet}
                 item["appearance"] = [appearance]
-            if it.pair.label == ECHO:  # one source, two outlets' versions of it: a misquote or an update
-                against = f"Relayed differently by {other.outlet or 'another outlet'}"
+            if it.pair.label == ECHO:
+                # one source, two outlets' versions of it (a misquote or an update). Not "relayed": one of the two
+                # may be the source's own outlet, the original rather than a relay
+                against = f"Reported differently by {other.outlet or 'another outlet'}"
             else:
                 against = f"Contradicted by {_describe(other)}"
             rating: dict = {"@type": "Rating", "textualRating": "Disputed", "alternateName": against}

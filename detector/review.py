@@ -22,7 +22,7 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import CrossclaimError
@@ -122,10 +122,10 @@ class QueueFilter:
     """What the queue shows. Empty fields do not filter.
 
     ``labels`` empty = every label. ``status`` is one of ``STATUSES``, or ``reviewed`` (any verdict). ``outlet`` and
-    ``speaker`` match either side exactly; ``q`` is a case-insensitive substring of either claim's text, speaker or
-    outlet; ``date_from``/``date_to`` (ISO dates, inclusive) match if either claim was published in the range;
-    ``differs`` keeps the pairs on one subject whose claims give different figures for one thing (relays: figures or
-    dates; ``models.gives_different_figures``).
+    ``speaker`` match either side exactly; ``q`` is a substring of either claim's text, speaker or outlet, case and
+    accents ignored (``store.fold``); ``date_from``/``date_to`` (ISO dates, inclusive) match if either claim was
+    published in the range; ``differs`` keeps the pairs on one subject whose claims give different figures for one
+    thing (relays: figures or dates; ``models.gives_different_figures``).
     """
 
     labels: tuple[str, ...] = ("contradicts",)
@@ -167,12 +167,16 @@ class QueueItem:
 
 @dataclass(frozen=True, slots=True)
 class ClusterView:
-    """The claims of one cluster grouped by source (speaker, outlet), and the scored pairs between them."""
+    """The claims of one cluster grouped by source (speaker, outlet), and the scored pairs between them, each once
+    (as the queue lists them)."""
 
     cluster: int
     groups: tuple[tuple[tuple[str | None, str | None], tuple[Claim, ...]], ...]
     items: tuple[QueueItem, ...] = field(default=())
     figures: tuple[FigureGroup, ...] = field(default=())  # what its sources give differently (``figures``)
+    # claim id -> id of the claim ``groups`` lists for it: an updated article repeats the old one's claims (same
+    # text, speaker and outlet), and each is listed once
+    listed_as: Mapping[str, str] = field(default_factory=dict)
 
 
 # -- verdicts ----------------------------------------------------------------------------------------------------
@@ -424,21 +428,28 @@ def neighbours(db: Database, pair_id: str, f: QueueFilter = QueueFilter()) -> tu
 
 
 def cluster_view(db: Database, cluster: int) -> ClusterView | None:
-    """All claims of a cluster grouped by (speaker, outlet), and every scored pair inside it."""
+    """All claims of a cluster grouped by (speaker, outlet), and its scored pairs as the queue lists them (one per
+    ``pair_key``). Claims with the same text, speaker and outlet (an updated article's copies of the old one's) are
+    listed once, the first published; ``ClusterView.listed_as`` maps the others to it."""
     own = [r[0] for r in db.conn.execute("SELECT claim_id FROM clusters WHERE cluster = ?", (cluster,))]
-    rows = db.conn.execute(_SELECT + " WHERE p.cluster = ?" + _ORDER, (cluster,)).fetchall()
-    items = _items(db, rows)
+    items = queue(db, QueueFilter(labels=(), cluster=cluster))
     ids = own + [c for it in items for c in (it.pair.a.claim_id, it.pair.b.claim_id)]
     if not ids:
         return None
     by_id = _claims_by_id(db, ids)
-    claims = sorted(by_id.values(), key=lambda c: (c.published or "", c.doc_id, c.position))
-    figures = drifting_figures([by_id[i] for i in own if i in by_id], dict.fromkeys(own, cluster))
+    listed: dict[tuple[str, str | None, str | None], Claim] = {}
+    listed_as: dict[str, str] = {}
+    for c in sorted(by_id.values(), key=lambda c: (c.published or "", c.doc_id, c.position)):
+        first = listed.setdefault((c.text, c.speaker, c.outlet), c)
+        listed_as[c.claim_id] = first.claim_id
+    claims = list(listed.values())
+    own_listed = {listed_as[i] for i in own if i in listed_as}
+    figures = drifting_figures([c for c in claims if c.claim_id in own_listed], dict.fromkeys(own_listed, cluster))
     groups: dict[tuple[str | None, str | None], list[Claim]] = {}
     for c in claims:
         groups.setdefault((c.speaker, c.outlet), []).append(c)
     ordered = sorted(groups.items(), key=lambda kv: ((kv[0][0] or "~").lower(), (kv[0][1] or "").lower()))
-    return ClusterView(cluster, tuple((k, tuple(v)) for k, v in ordered), tuple(items), tuple(figures))
+    return ClusterView(cluster, tuple((k, tuple(v)) for k, v in ordered), tuple(items), tuple(figures), listed_as)
 
 
 def figure_differences(db: Database) -> tuple[int, int]:

@@ -22,12 +22,18 @@ __all__ = ["Database", "SCHEMA_VERSION", "tie_break_sql", "fold"]
 
 
 def fold(text: str | None) -> str | None:
-    """``text`` for case-insensitive matching: NFKC-normalised and case-folded ("MÜLLER", "Müller" -> "müller";
-    "STRASSE", "Straße" -> "strasse"). SQLite's own LIKE and lower() fold ASCII letters only.
+    """``text`` for matching that ignores case and accents: compatibility-decomposed (NFKD), case-folded, and
+    stripped of combining marks ("MÜLLER", "Müller", "Muller" -> "muller"; "STRASSE", "Straße" -> "strasse";
+    "İstanbul", "ISTANBUL" -> "istanbul", where case-folding alone leaves an "i" with a combining dot). SQLite's own
+    LIKE and lower() fold ASCII letters only.
 
     Registered on every connection as the SQL function ``fold(x)``.
     """
-    return None if text is None else unicodedata.normalize("NFKC", text).casefold()
+    if text is None:
+        return None
+    # NFKD again after casefold: folding can produce characters that decompose ("İ" -> "i" + combining dot)
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
 def _script(conn: sqlite3.Connection, sql: str) -> None:

@@ -170,6 +170,27 @@ XSS_STRINGS = {
 }
 
 
+def add_updated_cnn_article(db: Database) -> None:
+    """The CNN story again with one sentence appended: a new document whose claims pair up as before (the same
+    ``pair_key``s, each scored a little lower than the old document's pair), in the old claims' clusters."""
+    docs, pairs, _ = demo_records()
+    cnn, old_claims = next((d, cs) for d, cs in docs if d.outlet == "CNN")
+    text = cnn.text + " The ministry repeated its position on Tuesday."
+    new = Document(doc_id=Document.make_id(text), text=text, source="cnn-updated.txt", outlet=cnn.outlet,
+                   url=cnn.url, published="2023-02-28", title=cnn.title)
+    moved = {c.claim_id: Claim(**{**{f: getattr(c, f) for f in c.__slots__}, "doc_id": new.doc_id,
+                                  "claim_id": Claim.make_id(new.doc_id, c.span), "published": new.published})
+             for c in old_claims}
+    db.add_document(new, list(moved.values()))
+    clusters = db.clusters()
+    db.set_clusters({**clusters, **{moved[i].claim_id: n for i, n in clusters.items() if i in moved}})
+    again = [ScoredPair(a=moved.get(p.a.claim_id, p.a), b=moved.get(p.b.claim_id, p.b), label=p.label,
+                        probs={k: v - 0.01 for k, v in p.probs.items()}, reasons=p.reasons, cluster=p.cluster)
+             for p in pairs if p.a.claim_id in moved or p.b.claim_id in moved]
+    assert len(again) == 5 and all(p.pair_key in {q.pair_key for q in pairs} for p in again)
+    db.add_pairs(again, scorer="test")
+
+
 def build_xss_db(path: str | Path) -> tuple[Path, str]:
     """A store whose scraped strings all try to run script. Returns (path, pair id)."""
     path = Path(path)

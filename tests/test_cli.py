@@ -53,6 +53,24 @@ def test_scan_on_a_store_from_a_newer_crossclaim_is_a_one_line_error(tmp_path):
     assert r.stderr == f"Error: {path}: written by a newer crossclaim (unknown migrations: 999_future)\n"
 
 
+def test_scan_lists_a_pair_an_updated_article_repeats_once(tmp_path, capsys):
+    from detector.cli import _print_pairs
+    from detector.review import QueueFilter, queue_ids
+    from tests._review_fixtures import add_updated_cnn_article, build_demo_db
+
+    with Database(build_demo_db(tmp_path / "demo.db")) as db:
+        add_updated_cnn_article(db)
+        labels = ["contradicts", "agrees", "neutral", "echo"]
+        for group in (False, True):
+            _print_pairs(db, "jsonl", None, 0.0, labels, group=group)
+            rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+            keys = [db.conn.execute("SELECT pair_key FROM pairs WHERE pair_id = ?", (i,)).fetchone()[0]
+                    for r in rows for i in (r["pair_id"], *r["more_pairs"])]
+            assert len(keys) == len(set(keys)) == 7, group
+            # the rows the review queue shows
+            assert {r["pair_id"] for r in rows} <= set(queue_ids(db, QueueFilter(labels=tuple(labels))))
+
+
 @pytest.mark.slow
 def test_claims_prints_speakers(note):
     r = invoke("claims", str(note), "--outlet", "Harbour Post")

@@ -325,16 +325,17 @@ def test_export_claimreview_command(db):
     assert [validate_claimreview(d, google=True) for d in drafts] == [[], []]
 
 
-def test_a_confirmed_relay_is_reported_as_relayed_differently(tmp_path):
-    """A relay pair has one source in two outlets' versions: its draft must not say the source contradicts itself."""
+def test_a_confirmed_relay_is_reported_as_reported_differently(tmp_path):
+    """A relay pair has one source in two outlets' versions: its draft must not say the source contradicts itself,
+    nor that the other outlet relayed it (it may be the original)."""
     with Database(build_demo_db(tmp_path / "demo.db")) as d:
         echo = next(it for it in queue(d, QueueFilter(labels=())) if it.pair.label == "echo")
         set_verdict(d, echo.pair_key, "confirmed", reviewer="ana")
         drafts = claimreview_drafts(d, today="2023-03-02")
     names = {x["itemReviewed"]["appearance"][0]["publisher"]["name"]: x["reviewRating"]["alternateName"]
              for x in drafts}
-    assert names == {"The Kyiv Independent": "Relayed differently by ZeroHedge",
-                     "ZeroHedge": "Relayed differently by The Kyiv Independent"}
+    assert names == {"The Kyiv Independent": "Reported differently by ZeroHedge",
+                     "ZeroHedge": "Reported differently by The Kyiv Independent"}
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ from detector.review import (
 )
 from detector.store import Database
 from detector.web.render import highlight
-from tests._review_fixtures import build_demo_db, demo_records
+from tests._review_fixtures import add_updated_cnn_article, build_demo_db, demo_records
 
 
 @pytest.fixture
@@ -350,6 +350,42 @@ def test_review_command_never_overwrites_a_verdict_it_did_not_show(tmp_path, mon
         assert get_verdict(db, third.pair_key) is None
 
 
+def test_review_command_keeps_the_note_on_enter_and_clears_it_with_a_dash(tmp_path, monkeypatch):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        first, second = queue(db)[:2]
+        set_verdict(db, first.pair_key, "needs_more", note="ask the ministry", reviewer="ana")
+        set_verdict(db, second.pair_key, "needs_more", note="wait for the wires", reviewer="ana")
+    seen = _scripted_prompts(monkeypatch, ["c", "", "f", "-", "q"])
+    result = CliRunner().invoke(review, ["--db", str(path), "--status", "needs_more", "--reviewer", "ben"])
+    assert result.exit_code == 0, result.output
+    assert seen[1] == "Note (Enter keeps “ask the ministry”, - for none)"
+    with Database(path) as db:
+        v = get_verdict(db, first.pair_key)
+        assert (v.status, v.note, v.reviewer) == ("confirmed", "ask the ministry", "ben")
+        v = get_verdict(db, second.pair_key)
+        assert (v.status, v.note) == ("false_alarm", None)
+
+
+def test_review_command_offers_the_typed_note_again_after_a_refused_write(tmp_path, monkeypatch):
+    path = build_demo_db(tmp_path / "demo.db")
+    with Database(path) as db:
+        first = queue(db)[0]
+
+    def someone_else(n):
+        if n == 1:  # while bob types his note, carol answers the pair
+            with Database(path) as other:
+                set_verdict(other, first.pair_key, "confirmed", note="carol saw two wires", reviewer="carol")
+
+    seen = _scripted_prompts(monkeypatch, ["f", "one wire copied the other", "t", "", "q"], someone_else)
+    result = CliRunner().invoke(review, ["--db", str(path), "--reviewer", "bob"])
+    assert "Not saved: while you were deciding, carol set it to confirmed" in result.output
+    assert seen[3] == "Note (Enter keeps “one wire copied the other”, - for none)"
+    with Database(path) as db:
+        v = get_verdict(db, first.pair_key)
+        assert (v.status, v.note, v.reviewer) == ("temporal_update", "one wire copied the other", "bob")
+
+
 def test_review_command_shows_a_change_to_a_reviewed_pair_before_asking(tmp_path, monkeypatch):
     path = build_demo_db(tmp_path / "demo.db")
     with Database(path) as db:
@@ -369,27 +405,9 @@ def test_review_command_shows_a_change_to_a_reviewed_pair_before_asking(tmp_path
 
 
 # -- an updated article --------------------------------------------------------------------------------------------
-def _add_updated_cnn_article(db: Database) -> None:
-    """The CNN story again with one sentence appended: a new document whose claims pair up as before."""
-    docs, pairs, clusters = demo_records()
-    cnn, old_claims = next((d, cs) for d, cs in docs if d.outlet == "CNN")
-    text = cnn.text + " The ministry repeated its position on Tuesday."
-    new = Document(doc_id=Document.make_id(text), text=text, source="cnn-updated.txt", outlet=cnn.outlet,
-                   url=cnn.url, published="2023-02-28", title=cnn.title)
-    moved = {c.claim_id: Claim(**{**{f: getattr(c, f) for f in c.__slots__}, "doc_id": new.doc_id,
-                                  "claim_id": Claim.make_id(new.doc_id, c.span), "published": new.published})
-             for c in old_claims}
-    db.add_document(new, list(moved.values()))
-    again = [ScoredPair(a=moved.get(p.a.claim_id, p.a), b=moved.get(p.b.claim_id, p.b), label=p.label,
-                        probs={k: v - 0.01 for k, v in p.probs.items()}, reasons=p.reasons, cluster=p.cluster)
-             for p in pairs if p.a.claim_id in moved or p.b.claim_id in moved]
-    assert len(again) == 5 and all(p.pair_key in {q.pair_key for q in pairs} for p in again)
-    db.add_pairs(again, scorer="test")
-
-
 def test_an_updated_article_does_not_list_its_pairs_twice(tmp_path, db):
     before = [it.pair_id for it in queue(db, QueueFilter(labels=()))]
-    _add_updated_cnn_article(db)
+    add_updated_cnn_article(db)
     assert db.count("pairs") == 12
     # one row per pair key, the likeliest (the old document's here), as `export` keeps
     assert [it.pair_id for it in queue(db, QueueFilter(labels=()))] == before
@@ -408,9 +426,26 @@ def test_an_updated_article_does_not_list_its_pairs_twice(tmp_path, db):
 def test_review_command_lists_an_updated_articles_pairs_once(tmp_path):
     path = build_demo_db(tmp_path / "demo.db")
     with Database(path) as db:
-        _add_updated_cnn_article(db)
+        add_updated_cnn_article(db)
     result = CliRunner().invoke(review, ["--db", str(path)], input="q\n")
     assert "[1/4] contradicts 91%" in result.output
+
+
+def test_the_cluster_view_lists_an_updated_articles_pairs_and_claims_once(db):
+    before = cluster_view(db, 1)
+    add_updated_cnn_article(db)
+    view = cluster_view(db, 1)
+    # the pairs as the queue lists them: one per key, the same rows as before
+    assert [it.pair_id for it in view.items] == [it.pair_id for it in before.items]
+    assert [it.pair_id for it in view.items] == [it.pair_id for it in queue(db, QueueFilter(labels=(), cluster=1))]
+    # the new document's copy of a CNN claim (same text, speaker, outlet) is listed once, as the first published
+    assert [(k, [c.claim_id for c in cs]) for k, cs in view.groups] == [
+        (k, [c.claim_id for c in cs]) for k, cs in before.groups]
+    cnn = dict(view.groups)[("China's Foreign Ministry", "CNN")]
+    assert len(cnn) == 1 and cnn[0].published == "2023-02-27"
+    copies = [i for i, listed in view.listed_as.items() if listed == cnn[0].claim_id]
+    assert len(copies) == 2 and db.claim(next(i for i in copies if i != cnn[0].claim_id)).published == "2023-02-28"
+    assert view.figures == before.figures
 
 
 # -- search --------------------------------------------------------------------------------------------------------
@@ -434,6 +469,26 @@ def test_search_ignores_case_beyond_ascii(tmp_path):
             assert count_queue(db, QueueFilter(q=q)) == 0, q
     result = CliRunner().invoke(review, ["--db", str(tmp_path / "u.db"), "--search", "MÜLLER"], input="q\n")
     assert "[1/1] contradicts 80%" in result.output
+
+
+def test_search_ignores_accents_and_the_dotted_capital_i(tmp_path):
+    text = "The İstanbul office of Çelik Haber said talks were off. Officials in Malmö said they continue."
+    doc = Document(doc_id=Document.make_id(text), text=text, source="t.txt", outlet="Nordpost")
+    claims = []
+    for sentence, speaker in (("The İstanbul office of Çelik Haber said talks were off.", "Çelik Haber"),
+                              ("Officials in Malmö said they continue.", "Malmö officials")):
+        start = text.index(sentence)
+        span = (start, start + len(sentence))
+        claims.append(Claim(claim_id=Claim.make_id(doc.doc_id, span), doc_id=doc.doc_id, text=sentence, span=span,
+                            assertion=sentence, context=sentence, speaker=speaker, outlet=doc.outlet))
+    with Database(tmp_path / "t.db") as db:
+        db.add_document(doc, claims)
+        db.add_pairs([ScoredPair(a=claims[0], b=claims[1], label="contradicts",
+                                 probs={"contradicts": 0.7, "agrees": 0.1, "neutral": 0.1, "unrelated": 0.1})], "x")
+        for q in ("istanbul", "ISTANBUL", "İSTANBUL", "celik haber", "MALMO", "malmö officials", "Çelik"):
+            assert count_queue(db, QueueFilter(q=q)) == 1, q
+        for q in ("istanbull", "malmoe", "Celik Habers"):
+            assert count_queue(db, QueueFilter(q=q)) == 0, q
 
 
 # -- reasons as shown ------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from detector.models import Reason
 from detector.review import get_verdict, queue, set_verdict, verdict_log
 from detector.store import Database
 from detector.web import create_app
-from tests._review_fixtures import PWN, XSS_STRINGS, build_demo_db, build_xss_db
+from tests._review_fixtures import PWN, XSS_STRINGS, add_updated_cnn_article, build_demo_db, build_xss_db
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
 
@@ -226,6 +226,25 @@ def test_cluster_page_groups_claims_by_source(client, demo):
     assert '<span class="label label-echo">echo</span>' in r.text
     assert 'class="focus"' in r.text
     assert_error(client.get("/cluster/42"), 404, "no cluster 42")
+
+
+def test_cluster_page_lists_an_updated_articles_pairs_and_claims_once(client, demo):
+    path, ids, _ = demo
+    before = client.get("/cluster/1").text
+    with Database(path) as db:
+        add_updated_cnn_article(db)
+    r = client.get("/cluster/1")
+    heading = re.search(r"<h1>.*?</h1>", r.text, re.S).group(0)
+    assert heading == re.search(r"<h1>.*?</h1>", before, re.S).group(0)
+    assert "· 5 scored pairs" in heading  # cluster 1's pairs as the queue lists them
+    assert r.text.count('<li class="cclaim">') == before.count('<li class="cclaim">') == 5
+    fm = "rejected the reports as disinformation"
+    assert r.text.count(fm) == before.count(fm) == 1
+    links = re.findall(r'<a href="(/pair/[0-9a-f]+\?label=any&amp;cluster=1)">', r.text)
+    assert len(links) == 5 * 2  # each pair under both its claims
+    for link in set(links):  # every one opens a pair of that queue
+        page = client.get(link.replace("&amp;", "&")).text
+        assert re.search(r'<span class="pos">\d of 5</span>', page), link
 
 
 def test_api(client, demo):
@@ -447,12 +466,68 @@ def test_a_verdict_over_a_change_the_page_did_not_show_is_refused(demo):
         fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">',
                                  re.search(r'<form[^>]*id="apply-anyway-form">.*?</form>', box, re.S).group(0)))
         assert fields | {"csrf": ""} == {"csrf": "", "version": str(version), "status": "false_alarm", "note": "",
-                                        "advance": "1"}
+                                        "advance": "1", "next": ids[2]}
         r = alice.post(f"/pair/{ids[1]}/verdict?page=2", data=fields, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == f"/pair/{ids[2]}?page=2"
         with Database(path) as db:
             assert [(e.status, e.reviewer) for e in verdict_log(db, keys[1])] == [
                 ("confirmed", "carol"), ("false_alarm", "alice")]
+
+
+def test_the_409_page_keeps_the_note_the_reviewer_typed(demo):
+    path, ids, keys = demo
+    app = create_app(path)
+    with TestClient(app) as alice, TestClient(app) as carol:
+        for c, name in ((alice, "alice"), (carol, "carol")):
+            c.post("/reviewer", data={"name": name, "csrf": csrf_of(c.get("/").text)})
+        stale = alice.get(f"/pair/{ids[0]}").text
+        carol.post(f"/pair/{ids[0]}/verdict", data={"status": "confirmed", "note": "carol checked the wires",
+                                                    "version": "0", "csrf": csrf_of(carol.get("/").text)})
+        r = alice.post(f"/pair/{ids[0]}/verdict", headers=HTML,
+                       data={"status": "needs_more", "note": "alice wants the ministry's statement", "version": "0",
+                             "csrf": csrf_of(stale)})
+        assert r.status_code == 409
+        # the main form (any verdict key) carries alice's note against the version now shown; carol's is shown apart
+        form = re.search(r'<form[^>]*id="verdict-form">.*?</form>', r.text, re.S).group(0)
+        assert re.search(r'<textarea id="note"[^>]*>alice wants the ministry&#39;s statement</textarea>', form)
+        with Database(path) as db:
+            version = get_verdict(db, keys[0]).version
+        assert f'name="version" value="{version}"' in form and "carol checked" not in form
+        assert "with the note “carol checked the wires”" in r.text
+        # the way out has the keyboard focus
+        assert re.search(r'<button type="submit" class="btn" id="apply-anyway" autofocus>', r.text)
+        r = alice.post(f"/pair/{ids[0]}/verdict", data={"status": "false_alarm", "version": str(version),
+                                                        "note": "alice wants the ministry's statement",
+                                                        "csrf": csrf_of(stale)}, follow_redirects=False)
+        with Database(path) as db:
+            v = get_verdict(db, keys[0])
+            assert (v.status, v.note, v.reviewer) == ("false_alarm", "alice wants the ministry's statement", "alice")
+
+
+def test_apply_anyway_after_shift_letter_opens_the_pair_that_came_next(demo):
+    """Under ?status=unreviewed the other reviewer's verdict takes the pair out of the queue: "next" is the pair
+    that followed it on the page the reviewer saw, not the top of the queue."""
+    path, ids, keys = demo
+    app = create_app(path)
+    with TestClient(app) as alice, TestClient(app) as carol:
+        stale = alice.get(f"/pair/{ids[1]}?status=unreviewed").text
+        assert f'<input type="hidden" name="next" value="{ids[2]}">' in stale
+        carol.post(f"/pair/{ids[1]}/verdict", data={"status": "confirmed", "version": "0",
+                                                    "csrf": csrf_of(carol.get("/").text)})
+        r = alice.post(f"/pair/{ids[1]}/verdict?status=unreviewed", headers=HTML,
+                       data={"status": "false_alarm", "version": "0", "advance": "1", "next": ids[2],
+                             "csrf": csrf_of(stale)})
+        assert r.status_code == 409 and "not in this queue" in r.text
+        box = re.search(r'<form[^>]*id="apply-anyway-form">.*?</form>', r.text, re.S).group(0)
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', box))
+        assert fields["next"] == ids[2]
+        r = alice.post(f"/pair/{ids[1]}/verdict?status=unreviewed", data=fields, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/pair/{ids[2]}?status=unreviewed"
+        # a next id that is no pair is ignored: the queue's first, as before
+        stale = alice.get(f"/pair/{ids[3]}?status=unreviewed").text
+        r = alice.post(f"/pair/{ids[1]}/verdict?status=unreviewed", follow_redirects=False,
+                       data={"status": "false_alarm", "advance": "1", "next": "0" * 16, "csrf": csrf_of(stale)})
+        assert r.headers["location"] == f"/pair/{ids[0]}?status=unreviewed"
 
 
 def test_the_json_api_refuses_a_stale_version_with_409(client, demo):

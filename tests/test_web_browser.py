@@ -282,21 +282,30 @@ def test_a_stale_page_does_not_overwrite_another_reviewers_verdict(browser, tmp_
             with carol.expect_navigation():
                 carol.click("#v-confirmed")
             # alice's page was loaded before carol's verdict: "f" is refused, and she is told what carol did
+            alice.fill("#note", "alice: only one wire has it")
+            alice.keyboard.press("Escape")  # leave the note field: keys are shortcuts again
             with alice.expect_navigation():
                 alice.keyboard.press("f")
             said = " ".join(alice.text_content("#conflict").split())  # as written, not as styled (upper case)
             assert said.startswith("Not saved: this pair changed while you were looking at it. carol set it to "
                                    "Confirmed (")
-            assert "with the note “carol: two sources confirm”. You chose False alarm." in said
+            assert ("with the note “carol: two sources confirm”. You chose False alarm with the note “alice: only "
+                    "one wire has it”.") in said
             assert alice.text_content("#current-status") == "Confirmed"
             with Database(path) as db:
                 v = get_verdict(db, pair.pair_key)
                 assert (v.status, v.note, v.reviewer) == ("confirmed", "carol: two sources confirm", "carol")
-            # she decides to apply hers anyway
+            # the keyboard is on "Apply mine anyway", and the note field still holds her note, not carol's
+            assert alice.evaluate("document.activeElement.id") == "apply-anyway"
+            assert alice.input_value("#note") == "alice: only one wire has it"
+            # she thinks again: a verdict key now applies her note over carol's verdict
             with alice.expect_navigation():
-                alice.click("#apply-anyway")
-            alice.wait_for_url("**saved=false_alarm")
-            assert alice.text_content("#current-status") == "False alarm"
+                alice.keyboard.press("t")
+            alice.wait_for_url("**saved=temporal_update")
+            assert alice.text_content("#current-status") == "Temporal update"
+            with Database(path) as db:
+                v = get_verdict(db, pair.pair_key)
+                assert (v.status, v.note, v.reviewer) == ("temporal_update", "alice: only one wire has it", "alice")
             assert adialogs == cdialogs == []
         finally:
             actx.close()

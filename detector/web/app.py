@@ -404,8 +404,9 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
 
     def render_pair(request: Request, db: Database, it: QueueItem, fp: dict[str, str], *, status_code: int = 200,
                     conflict: dict | None = None) -> HTMLResponse:
-        """The pair page; ``conflict`` = the reviewer's refused verdict ({status, note, advance}) when someone else
-        changed the pair first (409)."""
+        """The pair page; ``conflict`` = the reviewer's refused verdict ({status, note, advance, next}) when someone
+        else changed the pair first (409): its forms then carry the reviewer's note and the pair that came next when
+        they chose."""
         prev_id, next_id, pos, total = neighbours(db, it.pair_id, _make_filter(fp))
         n_cluster = 0
         if it.pair.cluster is not None:
@@ -426,7 +427,7 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
             request, "pair.html", it=it, sides=pair_context(db, it), fp=fp, qs=nav_qs, back_qs=back_qs,
             prev_id=prev_id, next_id=next_id, pos=pos, total=total, log=list(reversed(verdict_log(db, it.pair_key))),
             n_cluster=n_cluster, saved=request.query_params.get("saved") in VERDICTS, reasons=reasons,
-            conflict=conflict,
+            conflict=conflict, form_next=(conflict or {}).get("next") or next_id,
         )
         resp.status_code = status_code
         return resp
@@ -451,21 +452,27 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
         if raw_version and not re.fullmatch(r"\d{1,18}", raw_version):
             raise HTTPException(400, f"version must be a whole number, got {raw_version[:40]!r}")
         expect = int(raw_version) if raw_version else None
+        # the pair that came next on the page the reviewer saw: where Shift + letter goes when the pair has left
+        # the filtered queue since (another reviewer's verdict under ?status=unreviewed)
+        shown_next = str(form.get("next", ""))
+        shown_next = shown_next if _ID.match(shown_next) and shown_next != pair_id else None
         fp = _filter_params(request.query_params)
         who = current_reviewer(request)
 
         def work():
             db = conns.get()
             it = find_item(db, pair_id)
-            _, next_id, _, _ = neighbours(db, pair_id, _make_filter(fp))  # before the verdict moves it
+            _, next_id, pos, _ = neighbours(db, pair_id, _make_filter(fp))  # before the verdict moves it
+            if not pos and shown_next and get_item(db, shown_next) is not None:
+                next_id = shown_next
             try:
                 set_verdict(db, it.pair_key, status, note=note, reviewer=who, expect=expect)
             except StaleVerdict:
                 # someone else changed it since this page was loaded: show theirs next to ours, and let the reviewer
-                # reload or apply anyway (the form there carries the new version)
+                # reload or apply anyway (the forms there carry the new version, and this reviewer's note)
                 fresh = find_item(db, pair_id)
-                return None, render_pair(request, db, fresh, fp, status_code=409,
-                                         conflict={"status": status, "note": note, "advance": advance})
+                return None, render_pair(request, db, fresh, fp, status_code=409, conflict={
+                    "status": status, "note": note, "advance": advance, "next": next_id})
             return next_id, None
 
         from starlette.concurrency import run_in_threadpool
@@ -485,9 +492,9 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
         if view is None:
             raise HTTPException(404, f"no cluster {cluster} in this database")
         labels: dict[str, list] = {}
-        for it in view.items:
-            labels.setdefault(it.pair.a.claim_id, []).append((it, it.pair.b))
-            labels.setdefault(it.pair.b.claim_id, []).append((it, it.pair.a))
+        for it in view.items:  # under the claim listed for each side (an updated article's copy is listed once)
+            for c, other in ((it.pair.a, it.pair.b), (it.pair.b, it.pair.a)):
+                labels.setdefault(view.listed_as.get(c.claim_id, c.claim_id), []).append((it, other))
         links = db.document_links(c.doc_id for _, claims in view.groups for c in claims)
         return render(request, "cluster.html", view=view, labels=labels, links=links,
                       focus=request.query_params.get("pair", ""))
