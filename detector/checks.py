@@ -35,6 +35,14 @@ DENIAL = re.compile(
     r"no (?:such )?plans?|nothing to do with|categorically)\b",
     re.IGNORECASE,
 )
+IRREALIS_BEFORE = re.compile(
+    # a denial put as a possibility or a prediction is no denial: "it might be easy to dismiss", "he could deny it",
+    # "Comcast will deny service" (a modal, or an adjective or verb of intention, right before the cue)
+    r"\b(?:(?:may|might|could|would|should|can|will|must|shall)(?:\s+(?:not|never|also|easily|be))*|"
+    r"(?:easy|hard|difficult|tempting|possible|impossible|likely|unlikely|expected|going|set|plans?|planned|"
+    r"wants?|wanted|tries|tried|trying|attempts?|attempted)\s+to)\s+$",
+    re.IGNORECASE,
+)
 NON_CONFIRMATION = re.compile(
     # a source saying it has no evidence for something ("we have not seen them make that decision"): a rebuttal
     r"\b(?:(?:have|has|had)(?: not|n['’]t)(?: yet)? seen|(?:have|has|had) seen no|no (?:evidence|indication|sign)s?|"
@@ -239,6 +247,11 @@ def find_cues(pattern: re.Pattern, text: str) -> tuple[tuple[str, tuple[int, int
     return tuple((m.group(0), m.span()) for m in pattern.finditer(text))
 
 
+def _realis(found: tuple[tuple[str, tuple[int, int]], ...], text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """The cues not put as a possibility or an intention (``IRREALIS_BEFORE`` right before them)."""
+    return tuple(c for c in found if not IRREALIS_BEFORE.search(text[max(0, c[1][0] - 40) : c[1][0]]))
+
+
 @lru_cache(maxsize=65536)
 def _dates(text: str) -> tuple[tuple[str, tuple[int, int], date | None], ...]:
     out = []
@@ -305,15 +318,17 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
             detail = f"{da[0][0]} vs {db[0][0]}"
             reasons += [Reason("date", detail, "a", da[0][1]), Reason("date", detail, "b", db[0][1])]
 
-    def cues(pattern: re.Pattern, kind: str, label: str) -> tuple[int, int]:
+    def cues(pattern: re.Pattern, kind: str, label: str, *, realis: bool = False) -> tuple[int, int]:
         ca, cb = find_cues(pattern, sa), find_cues(pattern, sb)
+        if realis:  # only what a source does: not a denial someone might, could or will make
+            ca, cb = _realis(ca, sa), _realis(cb, sb)
         for side, found in (("a", ca), ("b", cb)):
             for word, span in found[:3]:
                 reasons.append(Reason(kind, f"{label}: “{word}”", side, span))
         return len(ca), len(cb)
 
     neg_a, neg_b = cues(NEGATION, "negation", "negation")
-    den_a, den_b = cues(DENIAL, "denial", "denial")
+    den_a, den_b = cues(DENIAL, "denial", "denial", realis=True)
     non_a, non_b = cues(NON_CONFIRMATION, "non_confirmation", "does not confirm")
     hed_a, hed_b = cues(HEDGE, "hedging", "hedged")
     unv_a, unv_b = cues(UNVERIFIED, "hedging", "not confirmed")

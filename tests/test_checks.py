@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from detector.checks import CHECK_FEATURES, days_between, quantities, run_checks
 
 
@@ -113,6 +115,22 @@ def test_no_one_is_a_toll_of_none():
     r = run_checks(a, b)
     assert {x.detail for x in reasons_of(r, "number")} == {"no one vs 40 (death)"}
     assert_spans_point_at_cues(r, a, b)
+
+
+@pytest.mark.parametrize("text, denies", [
+    ("The ministry denied the reports.", True),
+    ("The ministry continued to deny the reports.", True),
+    ("While it might be easy to dismiss an incident like this, the league's record is poor.", False),
+    ("The ministry could not deny the reports.", False),
+    ("The ministry will reject the bid, analysts expect.", False),
+    ("The company will deny service to users who do not pay.", False),
+    ("Officials said the claims would be baseless.", False),
+])
+def test_a_denial_put_as_a_possibility_is_no_denial(text, denies):
+    other = "The league suspended the presenter for three weeks."
+    r = run_checks(text, other)
+    assert bool(reasons_of(r, "denial")) is denies
+    assert (r.features["denial"], r.features["rebuttal"]) == ((1.0, 1.0) if denies else (0.0, 0.0))
 
 
 def test_same_numbers_match():
