@@ -299,8 +299,10 @@ def _kind(low: str) -> str:
     return "group" if last.endswith("s") or last in COLLECTIVE else "person"
 
 
-_SAME_ROLE = {"spokesperson": {"spokesman", "spokeswoman"}, "diplomat": {"ambassador", "envoy"}, "advisor": {"adviser"},
-              "adviser": {"advisor"}}
+# words for one post: "the spokeswoman" may be the "spokesperson" named earlier, and the other way round
+_ROLE_GROUPS = ({"spokesperson", "spokesman", "spokeswoman"}, {"diplomat", "ambassador", "envoy"},
+                {"adviser", "advisor"}, {"chairman", "chairwoman", "chair", "chairperson"})
+_SAME_ROLE = {w: group - {w} for group in _ROLE_GROUPS for w in group}
 # words that say when or how senior, not which post: "the former minister" may be "Minister Ana Ruiz"
 _ROLE_FILLER = frozenset("the a an former top senior then new current acting outgoing incoming same".split())
 
