@@ -12,9 +12,9 @@ Markers such as "Read more" or "Comments" end a story's page once a story has be
 skipped until another page starts (a "Skip to content" header, or a headline followed by a byline or reading
 time). A "Read more" or "Related articles" box inside the article (a few teaser headlines, then more of the
 article) is dropped and the story goes on. Hard-wrapped lines are joined back into paragraphs; headings, labels,
-bare links and a live blog's "14:05 GMT" stay apart. A story starts at its first prose paragraph; the headline-like line just before it is its title;
-headline-like lines left dangling at its end (teasers) are dropped. A closing source signature ends a story, and
-prose after it starts another.
+bare links and a live blog's "14:05 GMT" stay apart. A story starts at its first prose paragraph; the
+headline-like line just before it is its title; headline-like lines left dangling at its end (teasers) are
+dropped. A closing source signature ends a story, and prose after it starts another.
 """
 
 from __future__ import annotations
