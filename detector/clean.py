@@ -157,9 +157,11 @@ _READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\.?\s+read$", re.IGN
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 _DATE_META = re.compile(r"^(?:published|updated|last updated|posted|first published|date)\b", re.IGNORECASE)
 _AUTHOR_LINE = re.compile(r"^(?:author|authors|written by|reporting by|posted by)\b", re.IGNORECASE)
-# "KYIV, Feb 24, 2023 (Reuters) - ": a city in capitals, maybe a date, maybe the agency, then a dash.
+# "KYIV, Feb 24, 2023 (Reuters) - ": a city in capitals, maybe a date, maybe the agency (in brackets, or between
+# slashes as press-release wires write it: "/PRNewswire/"), then a dash.
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z.'’ -]{1,30}(?:,(?P<date>[^()\n–—]{0,40}?))?\s*(?:\((?P<who>[^()\n]{2,40})\))?\s+[-–—]+\s+\S"
+    r"^[A-Z][A-Z.'’ -]{1,30}(?:,(?P<date>[^()/\n–—]{0,40}?))?\s*"
+    r"(?:\((?P<who>[^()\n]{2,40})\)|/(?P<wire>[^/\s]{2,40})/)?\s+[-–—]+\s+\S"
 )
 _TRAILING_URL = re.compile(r"(?:\s+|^)(?:[-–—]\s*){1,6}(?:source:\s*)?((?:https?://|www\.)\S+)\s*$", re.IGNORECASE)
 _TRAILING_CAPS = re.compile(r"(?<=[.!?\"”’)])\s+([A-Z][A-Z&’'. -]{1,40}[A-Z])\s*$")
@@ -395,7 +397,8 @@ def _dateline_info(p: str) -> tuple[str | None, str | None]:
     m = _DATELINE.match(p)
     if not m:
         return None, None
-    who = canonical_outlet(m.group("who")) if m.group("who") else None
+    who = m.group("who") or m.group("wire")
+    who = canonical_outlet(who) if who else None
     return who, find_date(m.group("date")) if m.group("date") else None
 
 

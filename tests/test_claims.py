@@ -287,10 +287,13 @@ def test_words_for_one_post_mean_the_same_person_either_way(claims_of, named, la
     assert "Ines Okafor" in one(cs, "finished in June").speaker
 
 
-@pytest.mark.parametrize("dateline", ["OSLO (Reuters) - ", "OSLO, June 3 (AP) — ", "OSLO — "])
+@pytest.mark.parametrize("dateline", ["OSLO (Reuters) - ", "OSLO, June 3 (AP) — ", "OSLO — ", "OSLO (NTB) – ",
+                                      "OSLO, June 3, 2024 /PRNewswire/ -- "])
 def test_a_wire_dateline_is_not_the_speaker(claims_of, dateline):
     (c,) = claims_of(f"{dateline}The Bank of Norway said on Thursday it would keep interest rates at 4.5 percent.")
     assert c.speaker == "Bank of Norway" and c.relay == (PUBLISHER, c.speaker)
+    assert c.text.startswith("The Bank of Norway said")  # the dateline is not part of the claim
+    assert not {"OSLO", "Reuters", "AP", "NTB", "PRNewswire"} & set(c.entities)
     assert "OSLO" not in c.assertion and c.assertion.endswith("it would keep interest rates at 4.5 percent.")
     (c,) = claims_of(f"{dateline}Three ferries were moved to the west pier after the storm on Sunday.")
     assert c.speaker == PUBLISHER

@@ -300,6 +300,11 @@ def test_no_furniture_left_in_any_seed_story():
          "2023-02-24"),
         ("WASHINGTON (AP) — The Senate passed the bill late on Tuesday, officials said.", "Associated Press", None),
         ("The US - and its allies - said on Tuesday that the talks had failed.", None, None),
+        ("PARIS (AFP) – The Senate passed the bill late on Tuesday, officials said.", "Agence France-Presse", None),
+        ("BERLIN (dpa) — The Senate passed the bill late on Tuesday, officials said.", "dpa", None),
+        ("MADRID (EFE) - The Senate passed the bill late on Tuesday, officials said.", "EFE", None),
+        ("CHICAGO, March 4, 2024 /PRNewswire/ -- Northwind Energy said on Monday it would build a plant.",
+         "PR Newswire", "2024-03-04"),
     ],
 )
 def test_dateline_gives_outlet_and_date(lead, outlet, published):
