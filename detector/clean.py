@@ -85,7 +85,9 @@ _INLINE_TEASER_MARKERS = frozenset(
 
 # A link to another story inside or under this one ("Related: ..."): furniture, and an outlet it names is that
 # story's, not this one's.
-_TEASER_PREFIX = r"^(?:(?:read|see) (?:more|also)|related|more on this(?: story)?)\s*:"
+_TEASER_PREFIX = (r"^(?:(?:read|see) (?:more|also)|also (?:read|see)"
+                  r"|related(?: (?:articles?|stories|news|coverage|content|reading))?|recommended(?: reading)?"
+                  r"|more on this(?: story)?)\s*:")
 _TEASER = re.compile(_TEASER_PREFIX, re.IGNORECASE)
 
 # A live blog's time line: "14:05 GMT", "Updated 3:10 pm ET"; and one opening an entry ("15:01 GMT Venn told ...").
@@ -129,6 +131,7 @@ _FURNITURE_PATTERNS = re.compile(
             r"^(?:click|tap) here\b",
             _TEASER_PREFIX,  # inline related links
             r"^(?:this|the) (?:article|story|piece) (?:was|is) (?:originally |first )?(?:re)?published\b.{0,60}$",
+            r"^(?:originally|first) published\b.{0,80}$",
             r"^(?:share|follow) (?:on|us on|this on) ",
             r"^(?:this|the) (?:article|story) (?:was|is) (?:originally )?(?:updated|corrected)\b.{0,40}$",
             _TIMESTAMP.pattern,  # a live blog's "14:05 GMT"

@@ -207,6 +207,22 @@ def test_related_links_and_republication_notes_are_not_story_text():
     assert story.outlet == "Der Spiegel"  # from the republication note, not from the related link
 
 
+@pytest.mark.parametrize(
+    "note, outlet",
+    [("Also read: Storm damage closes the harbour walk", None),
+     ("Related coverage: Ferry fares to rise in April, says Reuters", None),
+     ("Originally published by Kyiv Post on March 3, 2024.", "Kyiv Post"),
+     ("Originally published on March 3, 2024 by the Kyiv Post.", "Kyiv Post")],
+)
+def test_link_and_republication_variants_are_not_story_text(note, outlet):
+    text = ("The museum said on Monday that it would close for repairs until the autumn.\n\n" + note + "\n\n"
+            "Visitors with tickets would get a refund, a spokesperson said.")
+    (story,) = split_stories(text)
+    assert story.text == ("The museum said on Monday that it would close for repairs until the autumn.\n\n"
+                          "Visitors with tickets would get a refund, a spokesperson said.")
+    assert story.outlet == outlet
+
+
 def test_sentence_starting_with_by_is_not_a_byline():
     text = ("By closing the road for a week, the city hopes to finish the repairs before the holiday, the mayor "
             "said on Friday.\n\nTraffic will be diverted through the old town.")
