@@ -299,8 +299,10 @@ def _kind(low: str) -> str:
     return "group" if last.endswith("s") or last in COLLECTIVE else "person"
 
 
-_SAME_ROLE = {"spokesperson": {"spokesman", "spokeswoman"}, "diplomat": {"ambassador", "envoy"}, "advisor": {"adviser"},
-              "adviser": {"advisor"}}
+# words for one post: "the spokeswoman" may be the "spokesperson" named earlier, and the other way round
+_ROLE_GROUPS = ({"spokesperson", "spokesman", "spokeswoman"}, {"diplomat", "ambassador", "envoy"},
+                {"adviser", "advisor"}, {"chairman", "chairwoman", "chair", "chairperson"})
+_SAME_ROLE = {w: group - {w} for group in _ROLE_GROUPS for w in group}
 # words that say when or how senior, not which post: "the former minister" may be "Minister Ana Ruiz"
 _ROLE_FILLER = frozenset("the a an former top senior then new current acting outgoing incoming same".split())
 
@@ -707,15 +709,20 @@ class ClaimExtractor:
                     relay.append(x)
             if speaker and (not relay or relay[-1] != speaker):
                 relay.append(speaker)
-            start = r["start"]
-            end = start + len(r["text"])
+            # a wire dateline ("WASHINGTON (AP) — ") is where and by whom the story was filed: not the claim's
+            text = r["text"]
+            cut = dateline_length(text)
+            cut += len(text[cut:]) - len(text[cut:].lstrip())
+            text, start = text[cut:], r["start"] + cut
+            end = start + len(text)
             ents = tuple(dict.fromkeys(
                 e.text for e in r["sent"].ents
                 if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "EVENT", "LOC")
+                and e.start_char >= start
             ))
             claims.append(
                 Claim(
-                    claim_id=Claim.make_id(doc.doc_id, (start, end)), doc_id=doc.doc_id, text=r["text"],
+                    claim_id=Claim.make_id(doc.doc_id, (start, end)), doc_id=doc.doc_id, text=text,
                     span=(start, end), assertion=r["assertion"], context=r["context"], speaker=speaker,
                     outlet=doc.outlet, relay=tuple(relay), published=doc.published, entities=ents,
                     position=r["position"],

@@ -10,9 +10,11 @@ The rules are general, not per-site: a line is furniture when it is a known web 
 ``_FURNITURE_PHRASES`` / ``_FURNITURE_PATTERNS``), when it is mostly navigation words, or when it has no letters.
 Markers such as "Read more" or "Comments" end a story's page once a story has been read: what follows is
 skipped until another page starts (a "Skip to content" header, or a headline followed by a byline or reading
-time). A story starts at its first prose paragraph; the headline-like line just before it is its title;
-headline-like lines left dangling at its end (teasers) are dropped. A closing source signature ends a story, and
-prose after it starts another.
+time). A "Read more" or "Related articles" box inside the article (a few teaser headlines, then more of the
+article) is dropped and the story goes on. Hard-wrapped lines are joined back into paragraphs; headings, labels,
+bare links and a live blog's "14:05 GMT" stay apart. A story starts at its first prose paragraph; the
+headline-like line just before it is its title; headline-like lines left dangling at its end (teasers) are
+dropped. A closing source signature ends a story, and prose after it starts another.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ _FURNITURE_PHRASES = frozenset(
     |related news|recommended|recommended for you|you may also like|more stories|more from|leave a comment
     |join the conversation|listen|listen to this article|toggle navigation|open menu|next|previous|next article
     |previous article|copy link|link copied|donate|support us|become a member|opinion|analysis|live|breaking news
+    |related coverage|related content|recommended reading|see also|also read|read also|more on this story
     """.split("|")
 )
 
@@ -66,13 +69,39 @@ _TERMINAL_PHRASES = frozenset(
     read more|show more|load more|most popular|most read|comments|editors' picks|editor's picks|editors picks
     |related|related articles|related stories|related news|recommended|recommended for you|you may also like
     |more stories|more from|more news|leave a comment|join the conversation|latest news|top stories|trending
+    |related coverage|related content|recommended reading|see also|also read|read also
+    """.split("|")
+)
+
+# Markers of a box of links to other stories that pages put inside an article as well as under it: one ends the
+# story only when no more of the article follows the box (see ``_article_resumes``).
+_INLINE_TEASER_MARKERS = frozenset(
+    s.strip()
+    for s in """
+    read more|related|related articles|related stories|related news|related coverage|related content|recommended
+    |recommended reading|more stories|see also|also read|read also|more on this|more on this story
     """.split("|")
 )
 
 # A link to another story inside or under this one ("Related: ..."): furniture, and an outlet it names is that
 # story's, not this one's.
-_TEASER_PREFIX = r"^(?:(?:read|see) (?:more|also)|related|more on this(?: story)?)\s*:"
+_TEASER_PREFIX = (r"^(?:(?:read|see) (?:more|also)|also (?:read|see)"
+                  r"|related(?: (?:articles?|stories|news|coverage|content|reading))?|recommended(?: reading)?"
+                  r"|more on this(?: story)?)\s*:")
 _TEASER = re.compile(_TEASER_PREFIX, re.IGNORECASE)
+
+# A live blog's time line: "14:05 GMT", "Updated 3:10 pm ET"; and one opening an entry ("15:01 GMT Venn told ...").
+_TIME_ZONE = (r"(?:gmt|utc|bst|cet|cest|eet|eest|msk|est|edt|cst|cdt|mst|mdt|pst|pdt|et|ct|mt|pt|ist|jst|kst|aest|"
+              r"aedt|local time)(?:\s*[+-]\s*\d{1,2})?")
+_TIMESTAMP = re.compile(
+    r"^(?:(?:updated|last updated|posted|published|breaking)\s*:?\s*)?(?:at\s+)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
+    rf"\s*(?:am|pm|a\.m\.|p\.m\.)?\s*{_TIME_ZONE}?$",
+    re.IGNORECASE,
+)
+_LEADING_TIME = re.compile(
+    rf"^(\d{{1,2}}[:.]\d{{2}}\s*(?:(?:am|pm|a\.m\.|p\.m\.)\s*{_TIME_ZONE}?|{_TIME_ZONE}))\s*[-–—:|]?\s+(?=(?-i:[A-Z“\"‘]))",
+    re.IGNORECASE,
+)
 
 # Parts of lines that make the whole line furniture (searched case-insensitively).
 _FURNITURE_PATTERNS = re.compile(
@@ -102,8 +131,10 @@ _FURNITURE_PATTERNS = re.compile(
             r"^(?:click|tap) here\b",
             _TEASER_PREFIX,  # inline related links
             r"^(?:this|the) (?:article|story|piece) (?:was|is) (?:originally |first )?(?:re)?published\b.{0,60}$",
+            r"^(?:originally|first) published\b.{0,80}$",
             r"^(?:share|follow) (?:on|us on|this on) ",
             r"^(?:this|the) (?:article|story) (?:was|is) (?:originally )?(?:updated|corrected)\b.{0,40}$",
+            _TIMESTAMP.pattern,  # a live blog's "14:05 GMT"
         ]
     ),
     re.IGNORECASE,
@@ -129,9 +160,11 @@ _READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\.?\s+read$", re.IGN
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 _DATE_META = re.compile(r"^(?:published|updated|last updated|posted|first published|date)\b", re.IGNORECASE)
 _AUTHOR_LINE = re.compile(r"^(?:author|authors|written by|reporting by|posted by)\b", re.IGNORECASE)
-# "KYIV, Feb 24, 2023 (Reuters) - ": a city in capitals, maybe a date, maybe the agency, then a dash.
+# "KYIV, Feb 24, 2023 (Reuters) - ": a city in capitals, maybe a date, maybe the agency (in brackets, or between
+# slashes as press-release wires write it: "/PRNewswire/"), then a dash.
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z.'’ -]{1,30}(?:,(?P<date>[^()\n–—]{0,40}?))?\s*(?:\((?P<who>[^()\n]{2,40})\))?\s+[-–—]+\s+\S"
+    r"^[A-Z][A-Z.'’ -]{1,30}(?:,(?P<date>[^()/\n–—]{0,40}?))?\s*"
+    r"(?:\((?P<who>[^()\n]{2,40})\)|/(?P<wire>[^/\s]{2,40})/)?\s+[-–—]+\s+\S"
 )
 _TRAILING_URL = re.compile(r"(?:\s+|^)(?:[-–—]\s*){1,6}(?:source:\s*)?((?:https?://|www\.)\S+)\s*$", re.IGNORECASE)
 _TRAILING_CAPS = re.compile(r"(?<=[.!?\"”’)])\s+([A-Z][A-Z&’'. -]{1,40}[A-Z])\s*$")
@@ -201,6 +234,25 @@ def _is_navigation(line: str) -> bool:
 def _is_terminal(line: str) -> bool:
     key = _key(line)
     return key in _TERMINAL_PHRASES or bool(re.fullmatch(r"comments?\s*\(?\d*\)?", key))
+
+
+def _article_resumes(paras: list[str], i: int) -> int | None:
+    """After a "Read more" or "Related articles" line ``paras[i]`` inside a story: where the article goes on, past
+    the box's teaser headlines (as many as eight), or None when what follows is no more of it: nothing, a menu or
+    other furniture, teasers with bylines, or a teaser's blurb ("... early this morning and…")."""
+    if _key(paras[i]) not in _INLINE_TEASER_MARKERS:
+        return None
+    j = i + 1
+    while j < len(paras) and j - i <= 8:
+        q = paras[j]
+        if _is_byline(q) or is_furniture(q) and re.search(r"[^\W\d_]", q):
+            return None
+        if _is_body(q):
+            if re.search(r"(?:…|\.\.\.)[\"”’')\]]*$", q) or j + 1 < len(paras) and _is_byline(paras[j + 1]):
+                return None
+            return j
+        j += 1  # a teaser headline, or a rule of dashes
+    return None
 
 
 def _is_sentence(p: str) -> bool:
@@ -348,7 +400,8 @@ def _dateline_info(p: str) -> tuple[str | None, str | None]:
     m = _DATELINE.match(p)
     if not m:
         return None, None
-    who = canonical_outlet(m.group("who")) if m.group("who") else None
+    who = m.group("who") or m.group("wire")
+    who = canonical_outlet(who) if who else None
     return who, find_date(m.group("date")) if m.group("date") else None
 
 
@@ -367,27 +420,72 @@ def _byline_info(p: str) -> tuple[str | None, str | None]:
 # Words a sentence does not end on: a line ending in one was cut mid-sentence ("... said that" / "Ana Lopes ...").
 _CONTINUING_WORDS = frozenset(
     "a an the and or but nor of to that which whose in at by for from with as than into onto between his her its "
-    "their our your my".split()
+    "their our your my about over under after before against during including like such some more most than into "
+    "upon within without through across toward towards among amid via per whether because while where when who "
+    "whom this these those is are was were be been has have had will would could should can may might".split()
 )
 _ENDS_CLAUSE = re.compile(r"[.!?:;…\"”’)\]]$")
-
-
-def _joins(prev: str, line: str, width: int | None) -> bool:
-    """Whether ``line`` continues ``prev`` (a hard-wrapped paragraph) rather than starting a new one.
-
-    A line that ends a sentence never continues. Otherwise the next line continues it when it opens with a word in
-    lower case, or when ``prev`` stops on a comma or on a word no sentence ends on. A next line opening with a
-    capital or a figure continues it only inside a block hard-wrapped at ``width`` (see ``_wrap_width``), when the
-    next line's first word would not have fitted on ``prev``, or is a figure. Headlines, bylines, menus and lists of
-    teaser headlines stay apart: they end no sentence and are followed by a capital, and scraped pages put each
-    paragraph on one line, of any length.
-    """
-    if _ENDS_CLAUSE.search(prev) or _BYLINE.match(line) or is_furniture(prev) or is_furniture(line):
+# A lower-case word opening a line (followed by a space, a comma or a sentence's end), not a domain or a URL
+# ("example.org", "https:").
+_LOWER_WORD = re.compile(r"([a-z][\w’'-]*)(?=[\s,;:]|[.!?…][\"”’')\]]*(?:\s|$)|$)")
+# Lower-case words that open a name ("de Blasio", "van der Berg"): after a short line they start a new one.
+_NAME_PARTICLES = frozenset("de del della der den di da das dos du la le van von ten ter bin ibn al el".split())
+# Capitalised words of a title that a line may break inside ("... according to Chief" / "Financial Officer ...").
+_TITLE_WORDS = frozenset(
+    """chief executive financial operating officer mayor minister president secretary governor senator general
+    director prime deputy vice foreign interior defence defense health finance spokesman spokeswoman spokesperson
+    ambassador commissioner commander chairman chairwoman chair judge justice professor doctor sheriff inspector
+    superintendent captain colonel lieutenant sergeant admiral representative rep sen gov attorney police fire
+    state national head""".split()
+)
+# Words a sentence or paragraph opens with, not the rest of a name cut at the line's end.
+_SENTENCE_OPENERS = frozenset(
+    """the a an he she it they we i you this that these those there in on at but and or so yet as if when while
+    after before since however meanwhile also according his her its their our my one some many most""".split()
+)
+_URL_LINE = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
+def _cut_in_title(prev: str, line: str) -> bool:
+    """Whether ``prev``, a line of prose, breaks inside a title and name that ``line`` goes on with ("... according
+    to Chief" / "Financial Officer Dana Price, who ...", "... after Mayor Linda" / "Okafor said ...")."""
+    words = prev.split()
+    run = 0
+    while run < min(len(words), 4) and re.match(r"[A-Z][\w’'-]*$", words[-1 - run]):
+        run += 1
+    if not run or run == len(words) or not any(w.casefold() in _TITLE_WORDS for w in words[-run:]):
         return False
-    if re.match(r"[a-z][\w’'-]*(?:[\s,;]|$)", line):  # a word, not a domain or URL ("example.org", "https:")
-        return True
+    if _n_words(prev) < 8 or sum(w[0].islower() for w in words) < len(words) / 2:  # prose, not a title-case headline
+        return False
+    first = line.split(None, 1)[0]
+    return bool(re.match(r"[A-Z][\w’'-]*[,.]?$", first)) and first.rstrip(",.").casefold() not in _SENTENCE_OPENERS
+
+
+def _joins(prev: str, line: str, width: int | None, para: str | None = None) -> bool:
+    """Whether ``line`` continues ``prev`` (a hard-wrapped paragraph, ``para`` so far) rather than starting a new one.
+
+    A line that ends a sentence never continues, nor does a bare link, a timestamp or other furniture. Otherwise the
+    next line continues it when it opens with a word in lower case (after a line of under 40 characters, a heading
+    or a label, only a plain lower-case word that opens no name: not "iPhone", "eBay", "de Blasio"), when ``prev``
+    stops on a comma or on a word no sentence ends on, or when a line of prose breaks inside a title and name
+    ("... according to Chief" / "Financial Officer ..."). A next line opening with a capital or a figure otherwise
+    continues it only inside a block hard-wrapped at ``width`` (see ``_wrap_width``), when the next line's first
+    word would not have fitted on ``prev``, or is a figure. Headlines, bylines, menus and lists of teaser headlines
+    stay apart: they end no sentence and are followed by a capital, and scraped pages put each paragraph on one
+    line, of any length.
+    """
+    para = para or prev
+    if (_ENDS_CLAUSE.search(prev) or _BYLINE.match(line) or _URL_LINE.match(prev) or is_furniture(prev)
+            or is_furniture(line)):
+        return False
+    m = _LOWER_WORD.match(line)
+    if m:
+        if len(para) >= 40:
+            return True
+        word, rest = m.group(1), line[m.end():].lstrip()
+        return word.islower() and not (word in _NAME_PARTICLES and rest[:1].isupper())
     if prev.endswith(",") or prev.rsplit(None, 1)[-1] in _CONTINUING_WORDS:
         return _n_words(prev) >= 3
+    if len(prev) >= 40 and _cut_in_title(prev, line):
+        return True
     if width is None:
         return False
     first = line.split(None, 1)[0]
@@ -413,13 +511,21 @@ def _paragraphs(text: str) -> list[str]:
     """Lines of the page as paragraphs, with hard-wrapped prose lines joined back together."""
     out: list[str] = []
     for block in re.split(r"\n(?:[ \t]*\n)+", text):
-        lines = [line for line in block.split("\n") if line]
-        width = _wrap_width(lines)
-        for i, line in enumerate(lines):
-            if i and _joins(lines[i - 1], line, width):
-                out[-1] += " " + line
-            else:
-                out.append(line)
+        # a timestamp line in a live blog ("14:05 GMT") is a paragraph of its own, and the lines under it a block
+        runs: list[list[str]] = [[]]
+        for line in block.split("\n"):
+            line = _LEADING_TIME.sub("", line)  # "15:01 GMT Venn told ...": the entry, under its time
+            if _TIMESTAMP.match(line):
+                runs += [[line], []]
+            elif line:
+                runs[-1].append(line)
+        for lines in runs:
+            width = _wrap_width(lines)
+            for i, line in enumerate(lines):
+                if i and _joins(lines[i - 1], line, width, out[-1]):
+                    out[-1] += " " + line
+                else:
+                    out.append(line)
     return out
 
 
@@ -474,7 +580,10 @@ def split_stories(text: str) -> list[Story]:
 
     skipping = False  # after "Read more", "Comments"...: teasers and footers until the next page's story
     last_skipped: str | None = None
-    for p in paras:
+    resume_at = 0  # after an inline box of links to other stories, the index where the article goes on
+    for i, p in enumerate(paras):
+        if i < resume_at:
+            continue
         if skipping or (_SKIP_MARKER.match(p) and cur.body):
             # Several pages pasted into one file: a new page's header, or a headline followed by its byline or
             # reading time, starts the next story.
@@ -496,7 +605,11 @@ def split_stories(text: str) -> list[Story]:
             continue
         if _is_terminal(p):
             if have_story():
-                skipping = True
+                resumes = _article_resumes(paras, i)
+                if resumes is None:
+                    skipping = True
+                else:
+                    resume_at = resumes
             continue
         if is_furniture(p):
             if cur.body or drafts:

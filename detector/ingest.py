@@ -55,11 +55,12 @@ EMPTY = "empty file"
 NO_TEXT = "no text"
 NO_TEXT_FURNITURE = "no text (only page furniture: menus, forms, link lists)"
 BINARY = "binary file, not text"
-NOT_UTF8 = "not valid UTF-8 (byte 0x{byte:02x} at offset {offset}); save it as UTF-8"
+NOT_UTF8 = "not valid UTF-8 (byte 0x{byte:02x} on line {line}, at offset {offset}); save it as UTF-8"
 BAD_HTML = "no article text found in the HTML (truncated, malformed or not an article page)"
 BAD_JSON = "invalid JSON ({msg}, column {col})"
 DEEP_JSON = "invalid JSON (nested too deeply)"
 NOT_UTF8_LINE = "not valid UTF-8 (byte 0x{byte:02x} at column {col}); save the file as UTF-8"
+NOT_UTF8_FIELD = "not valid UTF-8 (byte 0x{byte:02x} in the '{name}' field); save the file as UTF-8"
 NOT_OBJECT = "expected a JSON object, got {kind}"
 NO_TEXT_FIELD = "no 'text' or 'html' field"
 WRONG_TYPE = "field '{name}' must be a string, got {kind}"
@@ -71,6 +72,7 @@ NO_ROWS = "no rows under the CSV header"
 NOT_A_FILE = "not a regular file"
 BAD_DATE = "published '{value}' is not a date (relative dates such as 'yesterday' are not read); left empty"
 BAD_EPOCH = "published {value} is neither a Unix time from 1990 on nor a YYYYMMDD date; left empty"
+BAD_DATE_TYPE = "published must be a date or a Unix time, got {kind}; left empty"
 DUPLICATE = "same text as {first}; stored once, as that document ({outlet})"
 
 
@@ -238,24 +240,29 @@ def _htmldate(html: str) -> str | None:
 def _decode(data: bytes, *, lenient: bool = False) -> str:
     """Bytes to text: UTF-8 (with or without BOM) or UTF-16/32 with a BOM. Anything else is a ``_Problem``.
 
-    ``lenient`` (JSONL, where one line is one record): bytes that are not UTF-8 become lone surrogates
-    (``surrogateescape``) for the reader to report on their own line, instead of rejecting the whole file.
+    ``lenient`` (JSONL and CSV, where a line or row is one record): bytes that are not UTF-8 become lone surrogates
+    (``surrogateescape``) for the reader to report on their own line or row, instead of rejecting the whole file.
     """
     if not data:
         raise _Problem(EMPTY)
-    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError:
-                raise _Problem(BINARY) from None
-    if b"\x00" in data[:65536] or _looks_binary(data):
+    bom = 0
+    if data.startswith(codecs.BOM_UTF8):
+        bom = len(codecs.BOM_UTF8)  # UTF-8 all the same: the checks below apply
+    else:
+        for mark, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+            if data.startswith(mark):
+                try:
+                    return data.decode(enc)
+                except UnicodeDecodeError:
+                    raise _Problem(BINARY) from None
+    if b"\x00" in data[:65536] or _looks_binary(data[bom:]):
         raise _Problem(BINARY)
     try:
-        return data.decode("utf-8", "surrogateescape" if lenient else "strict")
+        return data[bom:].decode("utf-8", "surrogateescape" if lenient else "strict")
     except UnicodeDecodeError as exc:
-        raise _Problem(NOT_UTF8.format(byte=data[exc.start], offset=exc.start)) from None
+        at = bom + exc.start
+        raise _Problem(NOT_UTF8.format(byte=data[at], line=data.count(b"\n", 0, at) + 1, offset=at)) from None
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -388,7 +395,9 @@ class _Reader:
         if text is None:
             first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
             try:
-                text = _decode_html(data) if first == b"<" else _decode(data, lenient=first == b"{")
+                text = _decode_html(data) if first == b"<" else _decode(data, lenient=True)
+                if _LONE_SURROGATE.search(text) and first != b"{" and not _is_csv_header(text):
+                    text = _decode(data)  # plain text is one record: a bad byte is the whole input's problem
             except _Problem as p:
                 self.problem(STDIN_NAME, p.problem)
                 return
@@ -398,7 +407,7 @@ class _Reader:
 
     def read_bytes(self, data: bytes, name: str, kind: str) -> None:
         try:
-            text = _decode_html(data) if kind == "html" else _decode(data, lenient=kind == "jsonl")
+            text = _decode_html(data) if kind == "html" else _decode(data, lenient=kind in ("jsonl", "csv"))
         except _Problem as p:
             self.problem(name, p.problem)
             return
@@ -436,12 +445,19 @@ class _Reader:
         if isinstance(ref, int | float) and not isinstance(ref, bool):  # a numeric record id: 42
             row["id"] = str(int(ref)) if float(ref).is_integer() else str(ref)
         published = row.get("published")
-        if isinstance(published, int | float) and not isinstance(published, bool):
-            row["published"] = _epoch_date(published)
+        number = published
+        if isinstance(published, str) and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", published):
+            number = float(published)  # a Unix time or YYYYMMDD written as text, as CSV has it
+        if isinstance(number, int | float) and not isinstance(number, bool):
+            row["published"] = _epoch_date(number)
             if row["published"] is None:
-                self.problem(name, BAD_EPOCH.format(value=published), line)
+                value = published.strip() if isinstance(published, str) else published
+                self.problem(name, BAD_EPOCH.format(value=value), line)
         elif isinstance(published, str) and published.strip() and not parse_date_value(published):
             self.problem(name, BAD_DATE.format(value=" ".join(published.split())[:80]), line)
+            row["published"] = None
+        elif published is not None and not isinstance(published, str):  # true, a list, an object
+            self.problem(name, BAD_DATE_TYPE.format(kind=_json_kind(published)), line)
             row["published"] = None
         for f in _FIELDS:
             v = row.get(f)
@@ -500,6 +516,10 @@ class _Reader:
             self.problem(name, NO_TEXT)
             return 0
         columns = [h.strip().lstrip("\ufeff").lower() for h in header]
+        bad = _LONE_SURROGATE.search(",".join(columns))
+        if bad:
+            self.problem(name, NOT_UTF8_LINE.format(byte=ord(bad.group()) - 0xDC00, col=bad.start() + 1), 1)
+            return 0
         if "text" not in columns and "html" not in columns:
             self.problem(name, NO_TEXT_COLUMN.format(found=", ".join(c or "''" for c in columns) or "nothing"))
             return 0
@@ -512,6 +532,10 @@ class _Reader:
                 if len(cells) > len(columns):
                     raise _Problem(EXTRA_FIELDS.format(n=len(cells), m=len(columns)), line_no)
                 row = {c: v for c, v in zip(columns, cells) if c in _FIELDS and v.strip()}
+                for c, v in row.items():  # a byte that is not UTF-8 costs its row only
+                    bad = _LONE_SURROGATE.search(v)
+                    if bad:
+                        raise _Problem(NOT_UTF8_FIELD.format(byte=ord(bad.group()) - 0xDC00, name=c), line_no)
                 if not row.get("text") and not row.get("html"):
                     raise _Problem(NO_TEXT, line_no)
                 self.read_row(row, name, line_no)

@@ -85,7 +85,10 @@ def test_binary_file(tmp_path, data):
 def test_latin1_text_is_reported_not_mojibaked(tmp_path):
     bad = write(tmp_path / "latin1.txt", "The caf\u00e9 owner said the harbour was closed.".encode("latin-1"))
     p = only_problem(read_with_good(tmp_path, bad))
-    assert p.problem == "not valid UTF-8 (byte 0xe9 at offset 7); save it as UTF-8"
+    assert p.problem == "not valid UTF-8 (byte 0xe9 on line 1, at offset 7); save it as UTF-8"
+    bad = write(tmp_path / "latin1.txt", b"\xef\xbb\xbfThe pier.\nThe caf\xe9 closed.")  # after a BOM, on line 2
+    p = only_problem(read_with_good(tmp_path, bad))
+    assert p.problem == "not valid UTF-8 (byte 0xe9 on line 2, at offset 20); save it as UTF-8"
 
 
 def test_utf8_bom_and_utf16_bom_are_fine(tmp_path):
@@ -254,6 +257,28 @@ def test_jsonl_bad_byte_rejects_its_line_only(tmp_path):
     assert [d.source for d in r.documents] == ["<stdin>:1", "<stdin>:3"] and [p.line for p in r.problems] == [2]
 
 
+def test_jsonl_bad_byte_after_a_byte_order_mark_rejects_its_line_only(tmp_path):
+    good = json.dumps({"text": GOOD}).encode()
+    bad = json.dumps({"text": "The caf\u00e9 closed."}, ensure_ascii=False).encode("latin-1")
+    path = write(tmp_path / "rows.jsonl", b"\xef\xbb\xbf" + b"\n".join([good, bad, good.replace(b"spring", b"autumn")]))
+    r = read_inputs([path])
+    assert [d.source for d in r.documents] == [f"{path}:1", f"{path}:3"]
+    message = "not valid UTF-8 (byte 0xe9 at column 18); save the file as UTF-8"
+    assert r.problems == [InputProblem(str(path), message, 2)]
+
+
+def test_csv_bad_byte_rejects_its_row_only(tmp_path):
+    data = ("id,text\n"
+            f'1,"{GOOD}"\n'
+            '2,"The caf\u00e9 owner said the quay\nwould close."\n'  # a cp1252 byte inside a two-line field
+            f'3,"{GOOD.replace("spring", "autumn")}"\n').encode("cp1252")
+    path = write(tmp_path / "rows.csv", data)
+    for r, name in ((read_inputs([path]), str(path)), (read_inputs(["-"], stdin=io.BytesIO(data)), "<stdin>")):
+        assert [d.ref for d in r.documents] == ["1", "3"]
+        message = "not valid UTF-8 (byte 0xe9 in the 'text' field); save the file as UTF-8"
+        assert r.problems == [InputProblem(name, message, 3)]
+
+
 def test_jsonl_lines_end_at_newline_only(tmp_path):
     # U+2028, U+2029 and U+0085 may stand unescaped inside a JSON string; CRLF line ends are fine.
     rows = [{"text": "The ferry was late.\u2028It left at noon."},
@@ -285,6 +310,26 @@ def test_numeric_id_and_published_are_read(tmp_path):
         ("42", "2024-05-02"), ("43", "2024-05-02"), ("44", "2024-03-14"), ("a7", None)]
     assert r.problems == [InputProblem(
         str(path), "published 12 is neither a Unix time from 1990 on nor a YYYYMMDD date; left empty", 4)]
+
+
+def test_unix_time_written_as_text_is_read_and_other_types_leave_published_empty(tmp_path):
+    path = write(tmp_path / "rows.csv", (
+        "published,text\n"
+        f'1714608000,"{GOOD}"\n'  # Unix seconds, as CSV writes every value: text
+        f'20240314,"{GOOD.replace("spring", "autumn")}"\n'
+        f'12,"{GOOD.replace("spring", "summer")}"\n'
+    ))
+    r = read_inputs([path])
+    assert [d.published for d in r.documents] == ["2024-05-02", "2024-03-14", None]
+    assert r.problems == [InputProblem(
+        str(path), "published 12 is neither a Unix time from 1990 on nor a YYYYMMDD date; left empty", 4)]
+    rows = [{"text": GOOD, "published": True}, {"text": GOOD.replace("spring", "autumn"), "published": ["2024"]}]
+    path = write(tmp_path / "rows.jsonl", "\n".join(json.dumps(x) for x in rows))
+    r = read_inputs([path])
+    assert [d.published for d in r.documents] == [None, None]  # the rows are kept
+    assert r.problems == [
+        InputProblem(str(path), "published must be a date or a Unix time, got true/false; left empty", 1),
+        InputProblem(str(path), "published must be a date or a Unix time, got an array; left empty", 2)]
 
 
 def test_relative_or_unreadable_published_is_left_empty_with_a_warning(tmp_path):

@@ -279,10 +279,21 @@ def test_the_role_is_an_earlier_speaker_only_when_their_title_fits(claims_of):
     assert one(cs, "fish market").speaker == "fisheries minister"
 
 
-@pytest.mark.parametrize("dateline", ["OSLO (Reuters) - ", "OSLO, June 3 (AP) — ", "OSLO — "])
+@pytest.mark.parametrize("named, later", [("spokesperson", "spokeswoman"), ("spokesman", "spokesperson"),
+                                          ("envoy", "diplomat"), ("chairwoman", "chair")])
+def test_words_for_one_post_mean_the_same_person_either_way(claims_of, named, later):
+    cs = claims_of(f"The harbour board's {named}, Ines Okafor, said the quay had been closed for repairs. "
+                   f"The {later} said the work would be finished in June.")
+    assert "Ines Okafor" in one(cs, "finished in June").speaker
+
+
+@pytest.mark.parametrize("dateline", ["OSLO (Reuters) - ", "OSLO, June 3 (AP) — ", "OSLO — ", "OSLO (NTB) – ",
+                                      "OSLO, June 3, 2024 /PRNewswire/ -- "])
 def test_a_wire_dateline_is_not_the_speaker(claims_of, dateline):
     (c,) = claims_of(f"{dateline}The Bank of Norway said on Thursday it would keep interest rates at 4.5 percent.")
     assert c.speaker == "Bank of Norway" and c.relay == (PUBLISHER, c.speaker)
+    assert c.text.startswith("The Bank of Norway said")  # the dateline is not part of the claim
+    assert not {"OSLO", "Reuters", "AP", "NTB", "PRNewswire"} & set(c.entities)
     assert "OSLO" not in c.assertion and c.assertion.endswith("it would keep interest rates at 4.5 percent.")
     (c,) = claims_of(f"{dateline}Three ferries were moved to the west pier after the storm on Sunday.")
     assert c.speaker == PUBLISHER

@@ -207,6 +207,22 @@ def test_related_links_and_republication_notes_are_not_story_text():
     assert story.outlet == "Der Spiegel"  # from the republication note, not from the related link
 
 
+@pytest.mark.parametrize(
+    "note, outlet",
+    [("Also read: Storm damage closes the harbour walk", None),
+     ("Related coverage: Ferry fares to rise in April, says Reuters", None),
+     ("Originally published by Kyiv Post on March 3, 2024.", "Kyiv Post"),
+     ("Originally published on March 3, 2024 by the Kyiv Post.", "Kyiv Post")],
+)
+def test_link_and_republication_variants_are_not_story_text(note, outlet):
+    text = ("The museum said on Monday that it would close for repairs until the autumn.\n\n" + note + "\n\n"
+            "Visitors with tickets would get a refund, a spokesperson said.")
+    (story,) = split_stories(text)
+    assert story.text == ("The museum said on Monday that it would close for repairs until the autumn.\n\n"
+                          "Visitors with tickets would get a refund, a spokesperson said.")
+    assert story.outlet == outlet
+
+
 def test_sentence_starting_with_by_is_not_a_byline():
     text = ("By closing the road for a week, the city hopes to finish the repairs before the holiday, the mayor "
             "said on Friday.\n\nTraffic will be diverted through the old town.")
@@ -300,6 +316,11 @@ def test_no_furniture_left_in_any_seed_story():
          "2023-02-24"),
         ("WASHINGTON (AP) — The Senate passed the bill late on Tuesday, officials said.", "Associated Press", None),
         ("The US - and its allies - said on Tuesday that the talks had failed.", None, None),
+        ("PARIS (AFP) – The Senate passed the bill late on Tuesday, officials said.", "Agence France-Presse", None),
+        ("BERLIN (dpa) — The Senate passed the bill late on Tuesday, officials said.", "dpa", None),
+        ("MADRID (EFE) - The Senate passed the bill late on Tuesday, officials said.", "EFE", None),
+        ("CHICAGO, March 4, 2024 /PRNewswire/ -- Northwind Energy said on Monday it would build a plant.",
+         "PR Newswire", "2024-03-04"),
     ],
 )
 def test_dateline_gives_outlet_and_date(lead, outlet, published):
@@ -341,3 +362,128 @@ def test_seed_pages_pasted_together():
     titles = [s.title for s in split_stories(text)]
     assert titles == ["Der Spiegel: China may provide Russia with drones",
                       "NYT: China shipping drones to Russia worth millions"]
+
+
+# -- hard-wrapped lines: what joins and what stays apart ------------------------------------------------------------
+
+def paragraphs(text: str) -> list[str]:
+    (story,) = split_stories(text)
+    return story.text.split("\n\n")
+
+
+def test_wrapped_line_ending_on_one_word_and_a_full_stop_is_joined():
+    text = ("The harbour board said the storm had sunk or damaged fourteen of its fishing\n"
+            "boats.\n\n"
+            "The ferry operator said it would not sail until the harbour wall was\n"
+            "repaired.")
+    assert paragraphs(text) == [
+        "The harbour board said the storm had sunk or damaged fourteen of its fishing boats.",
+        "The ferry operator said it would not sail until the harbour wall was repaired.",
+    ]
+
+
+def test_headings_labels_and_times_are_not_glued_to_a_lower_case_name():
+    text = ("Lighthouse keeper retires\n\n"
+            "Quarterly figures\n"
+            "eBay said on Monday that sales in the region rose 4 percent.\n\n"
+            "09:40 BST\n"
+            "de Groot told the council the repairs would cost 2 million euros.\n\n"
+            "Ferry fares\n"
+            "iPad sales at the harbour shop doubled, the shop's owner said.")
+    paras = paragraphs(text)
+    assert "eBay said on Monday that sales in the region rose 4 percent." in paras
+    assert "de Groot told the council the repairs would cost 2 million euros." in paras
+    assert "iPad sales at the harbour shop doubled, the shop's owner said." in paras
+    assert not any("BST" in p for p in paras)
+
+
+def test_live_blog_times_are_their_own_lines_and_entries_keep_their_first_word():
+    text = ("Storm live: the latest\n\n"
+            "10:05 GMT\n"
+            "The coastguard said three boats had been towed back to the harbour, and that\n"
+            "crews were still searching for a fourth.\n\n"
+            "10:20 GMT\n"
+            "Harbour master Ines Okafor said the quay would stay closed until Friday.\n\n"
+            "10:45 GMT The mayor said emergency shelters had opened in two schools.")
+    assert paragraphs(text) == [
+        "The coastguard said three boats had been towed back to the harbour, and that crews were still searching "
+        "for a fourth.",
+        "Harbour master Ines Okafor said the quay would stay closed until Friday.",
+        "The mayor said emergency shelters had opened in two schools.",
+    ]
+
+
+def test_a_bare_link_line_does_not_run_into_the_next_sentence():
+    # hard-wrapped at 85 columns, with a link on a line of its own
+    text = ("The museum said the new wing would open in May. Its director, Ana Lopes, said tickets\n"
+            "would go on sale next week and that the opening hours for each day of the spring were\n"
+            "listed on the museum's website, together with the prices for families and schools,\n"
+            "https://museum.example/new-wing-opening-hours-and-tickets-for-the-spring-season\n"
+            "Visitors said they were looking forward to it.")
+    paras = paragraphs(text)
+    assert paras[-1] == "Visitors said they were looking forward to it."
+    assert paras[0].endswith("schools, https://museum.example/new-wing-opening-hours-and-tickets-for-the-spring-season")
+
+
+def test_two_wrapped_lines_breaking_inside_a_title_and_name_are_joined():
+    text = ("The port reported a loss of 12 million euros for the year, according to Chief\n"
+            "Operating Officer Mira Sand, who blamed the strikes.\n\n"
+            "Fishermen protested on Monday outside the town hall after Mayor Tomas\n"
+            "Berg said the quay would be sold to a developer.\n\n"
+            "Storm damage worse than feared on the coast, says the harbour board\n"
+            "The harbour board said 40 boats had been damaged.")
+    (story,) = split_stories(text)
+    assert story.title is None
+    assert story.text.split("\n\n") == [
+        "The port reported a loss of 12 million euros for the year, according to Chief Operating Officer Mira "
+        "Sand, who blamed the strikes.",
+        "Fishermen protested on Monday outside the town hall after Mayor Tomas Berg said the quay would be sold "
+        "to a developer.",
+        "Storm damage worse than feared on the coast, says the harbour board",
+        "The harbour board said 40 boats had been damaged.",
+    ]
+
+
+# -- "Read more" and "Related" boxes inside an article --------------------------------------------------------------
+
+def test_read_more_line_inside_an_article_does_not_end_it():
+    text = ("Harbour closed after storm\n\n"
+            "The harbour master said on Monday that the port would stay closed until Friday.\n\n"
+            "Read more\n\n"
+            "The ferry operator said 12 crossings had been cancelled.\n\n"
+            "Insurers said damage to the quay could cost 3 million euros.")
+    assert paragraphs(text) == [
+        "The harbour master said on Monday that the port would stay closed until Friday.",
+        "The ferry operator said 12 crossings had been cancelled.",
+        "Insurers said damage to the quay could cost 3 million euros.",
+    ]
+
+
+def test_related_box_of_teaser_headlines_inside_an_article_is_dropped_and_the_article_goes_on():
+    text = ("The harbour master said on Monday that the port would stay closed until Friday.\n"
+            "RELATED ARTICLES\n"
+            "Lighthouse keeper retires after forty years on the rock\n"
+            "Ferry fares to rise in April for island routes\n"
+            "The ferry operator said 12 crossings had been cancelled.\n"
+            "Insurers said damage to the quay could cost 3 million euros.")
+    assert paragraphs(text) == [
+        "The harbour master said on Monday that the port would stay closed until Friday.",
+        "The ferry operator said 12 crossings had been cancelled.",
+        "Insurers said damage to the quay could cost 3 million euros.",
+    ]
+
+
+def test_related_teasers_with_blurbs_or_bylines_under_an_article_are_dropped():
+    blurbs = ("The harbour master said on Monday that the port would stay closed until Friday.\n\n"
+              "Related articles\n\n"
+              "Lighthouse keeper retires\n\n"
+              "The keeper of the island light said on Sunday that after forty years he would…\n\n"
+              "Ferry fares to rise\n\n"
+              "The ferry operator said fares for island routes would rise by…")
+    bylines = ("The harbour master said on Monday that the port would stay closed until Friday.\n\n"
+               "Read more\n\n"
+               "Lighthouse keeper retires\n\n"
+               "By Lena Moss | 03/04/24 10:12 AM\n\n"
+               "The keeper of the island light said on Sunday that he would retire after forty years.")
+    for text in (blurbs, bylines):
+        assert paragraphs(text) == ["The harbour master said on Monday that the port would stay closed until Friday."]

@@ -68,7 +68,7 @@ BAD_FILES = [
     ("picture.txt", lambda p: write(p, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00"),
      "binary file, not text"),
     ("latin1.txt", lambda p: write(p, "Le conseil a décidé que le phare serait allumé en octobre.".encode("cp1252")),
-     "not valid UTF-8 (byte 0xe9 at offset 14); save it as UTF-8"),
+     "not valid UTF-8 (byte 0xe9 on line 1, at offset 14); save it as UTF-8"),
     ("truncated.html", lambda p: write(p, "<html><head><title>Harbour news"),
      "no article text found in the HTML (truncated, malformed or not an article page)"),
     ("huge.txt", _huge, "file is 21.0 MB, over the 20 MB limit"),
