@@ -368,14 +368,15 @@ class _Attribution:
 
 def _activity(tok) -> bool:
     """Is this "report"/"write"/"post"/"tweet" a job or an act rather than a statement? "he was reporting in
-    Syria", "he wrote for the Global Post", "he posted a picture", "the epidemic has claimed thousands of lives". A
+    Syria", "the show, with Ana Ruiz reporting", "he wrote for the Global Post", "he posted a picture", "the epidemic has claimed thousands of lives". A
     clause it reports, or a quotation in the sentence ('"...," the user wrote'), keeps it a statement."""
     if tok.lemma_ not in ("report", "write", "post", "tweet", "claim"):
         return False
     deps = {c.dep_: c for c in tok.children}
     if "ccomp" in deps or "xcomp" in deps or _quotes_speech(tok.sent.text):  # "is claiming to have caught"
         return False
-    if tok.tag_ == "VBG" and tok.lemma_ != "claim" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children):
+    # "he was reporting from Syria", and a participle with no tense of its own ("with Ana Ruiz reporting")
+    if tok.tag_ == "VBG" and tok.lemma_ != "claim":
         return True
     if tok.lemma_ != "report" and "dobj" in deps:  # "reported 40 deaths" still states them
         return True
