@@ -24,6 +24,8 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   the relay chain; a new paragraph that does not open with a quotation mark ends it, and straight marks ('"',
   ``...'') close it as curly ones do; an unattributed quotation (five words or more) right after an attributed
   sentence, in the same paragraph -> the same speaker;
+- an outlet where a speaker spoke is no speaker: "two guests on CNN said" -> the guests, with CNN as relay
+  ("an article in the Guardian" is the Guardian's own);
 - relative and generic pronouns ("..., who said", "which said", "you") name no one;
 - otherwise the publishing outlet speaks in its own voice.
 
@@ -198,8 +200,30 @@ _NOT_A_NAME = frozenset({"who", "whom", "which", "that", "what", "whoever", "thi
                          "you"})
 
 
+# what an outlet publishes, which speaks for it even where it stands "in" the outlet ("an article in the Guardian")
+_PUBLISHED = frozenset("column editorial op-ed piece segment show programme program broadcast".split())
+
+
+def _venue(span) -> tuple[int, str] | None:
+    """Where a subject spoke, when an outlet is that place: "two guests on CNN", "a reader in the Guardian" (token
+    index of "on"/"in", the outlet). CNN did not speak there; it relays them. "An article in the Guardian" is the
+    Guardian's own."""
+    root = span.root
+    if REPORT_NOUNS.match(root.lower_) or root.lower_ in _PUBLISHED:
+        return None
+    for c in root.children:
+        if c.dep_ == "prep" and c.lower_ in ("on", "in") and root.i < c.i < span.end:
+            ms = find_outlet_mentions(span.doc[c.i : c.right_edge.i + 1].text)
+            if ms:
+                return c.i, ms[-1][0]
+    return None
+
+
 def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
     """Turn a subject/pobj span into a speaker, resolving pronouns and back-references."""
+    venue = _venue(span)
+    if venue is not None:  # "two guests on CNN" are the guests
+        span = span.doc[span.start : venue[0]]
     text = _clean_name(span.text)
     low = text.lower()
     if len(text) < 2 and low != "i":  # nothing, or a parse fragment ("according to the e-mails" can leave "e")
@@ -483,6 +507,9 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         # "X was announced by Y": the whole sentence is what Y says
         content = tok.lemma_.lower() in CONTENT_VERBS or subj.head.dep_ == "agent"
         relays = [r for r in relays if r != speaker.name]
+        venue = _venue(_span_of(subj, body))
+        if venue is not None and venue[1] != speaker.name:  # "two guests on CNN said": CNN relays them
+            relays.append(venue[1])
         # "X told <outlet>": the outlet relays X
         if tok.lemma_ == "tell":
             for c in tok.children:
@@ -523,7 +550,7 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         if subj is not None:
             sspan = _span_of(subj, body)
             ms = find_outlet_mentions(sspan.text)
-            if ms and len(sspan.text.split()) <= 6:
+            if ms and len(sspan.text.split()) <= 6 and _venue(sspan) is None:
                 speaker = _Speaker(ms[-1][0], "outlet", ms[-1][0].lower())
                 content = True
                 at = sspan.start_char - base
