@@ -392,8 +392,9 @@ class _Attribution:
 
 def _activity(tok) -> bool:
     """Is this "report"/"write"/"post"/"tweet" a job or an act rather than a statement? "he was reporting in
-    Syria", "the show, with Ana Ruiz reporting", "he wrote for the Global Post", "he posted a picture", "the epidemic has claimed thousands of lives". A
-    clause it reports, or a quotation in the sentence ('"...," the user wrote'), keeps it a statement."""
+    Syria", "the show, with Ana Ruiz reporting", "he wrote for the Global Post", "he posted a picture", "the
+    epidemic has claimed thousands of lives". A clause it reports, or a quotation in the sentence ('"...," the user
+    wrote'), keeps it a statement."""
     if tok.lemma_ not in ("report", "write", "post", "tweet", "claim"):
         return False
     deps = {c.dep_: c for c in tok.children}
@@ -561,6 +562,15 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         ms = find_outlet_mentions(acc.text)
         if ms and ms[-1][0] != speaker.name:
             relays.append(ms[-1][0])
+    if speaker is None and text.rstrip().endswith(":"):  # a lead-in: "Here is a statement from ESPN:"
+        for tok in sent:
+            if tok.lower_ in ("statement", "statements") and not _inside(tok.idx - base, quotes):
+                prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by")), None)
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+                if pobj is not None:
+                    speaker = _resolve(_span_of(pobj), state, sent_ents=ents)
+                    at = tok.idx - base
+                    break
     explicit = speaker is not None
     if speaker is None:
         low = text.lower()
@@ -669,6 +679,8 @@ class ClaimExtractor:
             state.remember(_Speaker(doc.outlet, "outlet", doc.outlet.lower()))
         recs: list[dict] = []
         run: list[dict] = []  # the sentences of a quotation still open
+        runs = 0  # quotations spanning sentences so far, to number them
+        single = False  # the open quotation opened with a single mark (‘...’)
         prev_text_end = -1
         for position, sent in enumerate(parsed.sents):
             text = sent.text.strip()
@@ -698,23 +710,31 @@ class ClaimExtractor:
             if _ANAPHOR.match(assertion) and state.prev_assertion:
                 context = f"{state.prev_assertion} {assertion}"
             state.prev_assertion = assertion
-            opens = text.count("“") - text.count("”") + (_straight_marks(text) % 2)
+            singles = _single_marks(text) if single or "‘" in text else 0
+            opens = text.count("“") - text.count("”") + (_straight_marks(text) % 2) + singles
             r = {"sent": sent, "text": text, "start": sent.start_char + lead, "att": att, "assertion": assertion,
-                 "context": context, "position": position, "new_par": new_par}
+                 "context": context, "position": position, "new_par": new_par, "run": None}
             recs.append(r)
             # a quotation spanning several sentences belongs to whoever is named where it closes, or else where it
             # opens ('He warned that "... Iraq. If they hand over such shells ..."'); it may run over paragraphs,
             # which news style opens again without closing the last
             if run or opens > 0:
+                if not run:
+                    runs += 1
+                    single = singles > 0
                 run.append(r)
+                r["run"] = runs
                 # a later sentence with more closing marks than opening ones, or an odd number of straight
                 # quotation marks (which cannot tell opening from closing), ends it
-                if opens < 0 or (len(run) > 1 and (text.count("”") > text.count("“")
+                if opens < 0 or (len(run) > 1 and (text.count("”") > text.count("“") or singles < 0
                                                    or _straight_marks(text) % 2 == 1)):
                     _own_quotation(run)
                     run = []
+            if not run:
+                single = False
         if run:
             _own_quotation(run, closed=False)
+        _follow_lead_ins(recs, doc.outlet)
         # an unattributed quotation straight after an attributed sentence, in the same paragraph, goes on in the
         # same voice ('"A ceasefire ...," Morgulov told the Global Times. "In the spring of 2022, we ..."'); a
         # short scare quote ('the so-called "special operation"') does not count
@@ -725,7 +745,7 @@ class ClaimExtractor:
                 r["att"] = _Attribution(prev["att"].speaker, prev["att"].relays, [], False, True)
         claims: list[Claim] = []
         for r in recs:
-            if not _checkworthy(r["sent"]):
+            if r.get("lead_in") or not _checkworthy(r["sent"]):
                 continue
             att = r["att"]
             speaker = att.speaker.name if att.speaker is not None else doc.outlet
@@ -776,6 +796,40 @@ _OPENING_MARKS = ("“", '"', "``", "«", "‘", "'")
 def _straight_marks(text: str) -> int:
     """Straight quotation marks in ``text``: '"', and the typewriter pair `` ... '' some wires use."""
     return text.count('"') + text.count("''") + text.count("``")
+
+
+def _single_marks(text: str) -> int:
+    """Single quotation marks opened in ``text`` less those closed: ‘ not after a letter opens, ’ after a
+    non-space and not before a letter closes ("O’Neal", "mother’s" are apostrophes; "the farmers’ union" is
+    miscounted, which only matters inside a single-quoted quotation)."""
+    return len(re.findall(r"(?<![\w’'])‘", text)) - len(re.findall(r"(?<=\S)’(?!\w)", text))
+
+
+_LEAD_IN_WORDS = frozenset("say write add tell state".split())
+
+
+def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
+    """A lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:") is
+    no claim; what it introduces is its speaker's: the next paragraph (the rest of its own, if the text goes on
+    there), and any quotation that paragraph opens and later paragraphs continue. Only a lead-in that names its
+    speaker, and says that it reports words or is followed by a quotation; a sentence in that paragraph with its
+    own speaker keeps them."""
+    for i, r in enumerate(recs[:-1]):
+        att = r["att"]
+        if not r["text"].endswith(":") or not att.explicit or att.speaker is None or att.speaker.name == outlet:
+            continue
+        says = any(t.lemma_.lower() in _LEAD_IN_WORDS or t.lower_ in ("statement", "statements") for t in r["sent"])
+        if not says and not recs[i + 1]["text"].startswith(_OPENING_MARKS):
+            continue
+        r["lead_in"] = True
+        follow = [recs[i + 1]]
+        for q in recs[i + 2 :]:
+            if q["new_par"] and not (q["run"] is not None and q["run"] == follow[-1]["run"]):
+                break
+            follow.append(q)
+        for q in follow:
+            if not q["att"].explicit:
+                q["att"] = _Attribution(att.speaker, att.relays, [], False, True)
 
 
 def _own_quotation(run: list[dict], *, closed: bool = True) -> None:
