@@ -400,8 +400,10 @@ def _activity(tok) -> bool:
     deps = {c.dep_: c for c in tok.children}
     if "ccomp" in deps or "xcomp" in deps or _quotes_speech(tok.sent.text):  # "is claiming to have caught"
         return False
-    # "he was reporting from Syria", and a participle with no tense of its own ("with Ana Ruiz reporting")
-    if tok.tag_ == "VBG" and tok.lemma_ != "claim":
+    # "he was reporting from Syria", "the show, with Ana Ruiz reporting"
+    if tok.tag_ == "VBG" and tok.lemma_ != "claim" and (
+            any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
+            or any(a.dep_ == "prep" and a.lower_ in ("with", "without") for a in tok.ancestors)):
         return True
     if tok.lemma_ != "report" and "dobj" in deps:  # "reported 40 deaths" still states them
         return True
@@ -800,9 +802,9 @@ def _straight_marks(text: str) -> int:
 
 def _single_marks(text: str) -> int:
     """Single quotation marks opened in ``text`` less those closed: ‘ not after a letter opens, ’ after a
-    non-space and not before a letter closes ("O’Neal", "mother’s" are apostrophes; "the farmers’ union" is
-    miscounted, which only matters inside a single-quoted quotation)."""
-    return len(re.findall(r"(?<![\w’'])‘", text)) - len(re.findall(r"(?<=\S)’(?!\w)", text))
+    non-space and not before a letter closes, as a straight ' does there ("O’Neal", "mother’s" are apostrophes;
+    "the farmers’ union" is miscounted, which only matters inside a single-quoted quotation)."""
+    return len(re.findall(r"(?<![\w’'])‘", text)) - len(re.findall(r"(?<=\S)['’](?!\w)", text))
 
 
 _LEAD_IN_WORDS = frozenset("say write add tell state".split())
@@ -811,20 +813,25 @@ _LEAD_IN_WORDS = frozenset("say write add tell state".split())
 def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
     """A lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:") is
     no claim; what it introduces is its speaker's: the next paragraph (the rest of its own, if the text goes on
-    there), and any quotation that paragraph opens and later paragraphs continue. Only a lead-in that names its
-    speaker, and says that it reports words or is followed by a quotation; a sentence in that paragraph with its
-    own speaker keeps them."""
+    there), and any quotation that paragraph opens and later paragraphs continue; where the paragraph opens with a
+    quotation, only the quotation. Only a lead-in that names its speaker, says nothing itself ("X says officials are
+    studying the video:" is a claim, and may introduce a video) and says that it reports words or is followed by a
+    quotation; a sentence that has its own speaker keeps them."""
     for i, r in enumerate(recs[:-1]):
         att = r["att"]
         if not r["text"].endswith(":") or not att.explicit or att.speaker is None or att.speaker.name == outlet:
             continue
+        if any(t.lemma_.lower() in REPORTING and any(c.dep_ == "ccomp" for c in t.children) for t in r["sent"]):
+            continue
         says = any(t.lemma_.lower() in _LEAD_IN_WORDS or t.lower_ in ("statement", "statements") for t in r["sent"])
-        if not says and not recs[i + 1]["text"].startswith(_OPENING_MARKS):
+        quoted = recs[i + 1]["text"].startswith(_OPENING_MARKS)
+        if not says and not quoted:
             continue
         r["lead_in"] = True
         follow = [recs[i + 1]]
         for q in recs[i + 2 :]:
-            if q["new_par"] and not (q["run"] is not None and q["run"] == follow[-1]["run"]):
+            same_run = q["run"] is not None and q["run"] == follow[-1]["run"]
+            if (q["new_par"] or quoted) and not same_run:
                 break
             follow.append(q)
         for q in follow:
