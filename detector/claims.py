@@ -8,8 +8,9 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
 - a reporting verb outside quotation marks ("X said/told/reported/added/wrote/laid out/denied ...") -> its
   subject; "X told <outlet>" adds <outlet> to the relay chain, as does ", reports <outlet>"; a passive one ("Y is
   believed to ...", "Y was announced by X") -> its agent X, if any, never its subject Y; reporting as a job and
-  posting a picture ("he was reporting from Syria", "she posted a photo", "the storm claimed four lives") state
-  nothing, nor does a relative clause about one noun ("the pier, which engineers say is unsafe, will close");
+  posting a picture ("he was reporting from Syria", "with Ana Ruiz reporting", "she posted a photo", "the storm
+  claimed four lives") state nothing, nor does a relative clause about one noun ("the pier, which engineers say
+  is unsafe, will close");
 - "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits; "he"/"she"
   -> first a person who is the subject earlier in the same sentence ("Brandt angered the council when she said"),
   and before anyone has spoken, the last person named as a sentence's subject; "the spokesman" -> the last person
@@ -23,7 +24,11 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
   the relay chain; a new paragraph that does not open with a quotation mark ends it, and straight marks ('"',
   ``...'') close it as curly ones do; an unattributed quotation (five words or more) right after an attributed
-  sentence, in the same paragraph -> the same speaker;
+  sentence, in the same paragraph -> the same speaker; single marks ("He added: ‘...") open one as double ones do;
+- a lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:") is no
+  claim: the paragraph it introduces is its speaker's (only the quotation, where that paragraph opens with one,
+  and all of it where it continues); one that states something itself ("X says officials are studying the
+  video:") is a claim and introduces nothing;
 - an outlet where a speaker spoke is no speaker: "two guests on CNN said" -> the guests, with CNN as relay
   ("an article in the Guardian" is the Guardian's own);
 - relative and generic pronouns ("..., who said", "which said", "you") name no one;
