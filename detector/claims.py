@@ -62,8 +62,8 @@ REPORTING = frozenset(
 CONTENT_VERBS = frozenset("deny reject dismiss refute blame accuse confirm announce warn admit acknowledge".split())
 REPORT_NOUNS = re.compile(
     r"^(?:(?:the|this|that|its|their)\s+)?(?:(?:german|original|latest|new|media|news)\s+)*"
-    r"(?:report|publication|outlet|news outlet|newspaper|magazine|paper|article|story|website|site|broadcaster|"
-    r"agency|news agency|daily|weekly|outlet's report)$",
+    r"(?:reports?|publications?|outlets?|news outlets?|newspapers?|magazines?|papers?|articles?|stor(?:y|ies)|"
+    r"websites?|sites?|broadcasters?|agency|news agency|daily|weekly|outlet's report)$",
     re.IGNORECASE,
 )
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
@@ -243,7 +243,9 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
     if mentions and (len(text.split()) <= 12 or REPORT_NOUNS.match(low)):
         return _Speaker(mentions[-1][0], "outlet", mentions[-1][0].lower())
     if REPORT_NOUNS.match(low) or low in {"the report", "report"}:
-        name = state.last_source_outlet or state.outlet
+        # "the report" is the one last named; "reports", "media reports" are nobody's in particular
+        plural = re.search(r"(?:s|ies)$", low) and not low.endswith(("news", "weekly", "daily"))
+        name = state.outlet if plural else (state.last_source_outlet or state.outlet)
         return _Speaker(name, "outlet", name.lower()) if name else None
     if low in PRONOUNS:
         want = {"he": "person", "she": "person"}.get(low)
@@ -546,7 +548,8 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         g = "who" if m is not None and m.group("who") else "who2"
         # ", it has been reported" names no one: a passive frame
         if (m is not None and m.group(g) and not _inside(m.start(g), quotes)
-                and not re.search(r"\b(?:is|are|was|were|been|be)$", m.group(g))):
+                and not re.search(r"\b(?:is|are|was|were|been|be)$", m.group(g))
+                and not re.match(r"according\b", m.group(g), re.IGNORECASE)):  # "..., according to reports."
             who = sent.char_span(base + m.start(g), base + m.end(g), alignment_mode="expand")
             sp = _resolve(who, state, sent_ents=ents) if who is not None else None
             if sp is not None:
@@ -828,6 +831,8 @@ def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
             continue
         if any(t.lemma_.lower() in REPORTING and any(c.dep_ == "ccomp" for c in t.children) for t in r["sent"]):
             continue
+        if any(t.dep_ == "nsubj" and t.lower_ in ("i", "we") for t in r["sent"]):  # "As I wrote in December:"
+            continue  # the author quoting their own earlier piece: the outlet's own words
         says = any(t.lemma_.lower() in _LEAD_IN_WORDS or t.lower_ in ("statement", "statements") for t in r["sent"])
         quoted = recs[i + 1]["text"].startswith(_OPENING_MARKS)
         if not says and not quoted:

@@ -494,3 +494,19 @@ def test_long_text_is_parsed_in_pieces_and_read_to_the_end(nlp):
     assert max(c.span[1] for c in short.extract_many([doc])[0]) <= 300
     assert [str(p) for p in _cut_texts([doc], short)] == [
         f"long.txt: text is {len(doc.text):,} characters long; claims are read from the first 300 only"]
+
+
+def test_according_to_reports_names_the_outlet_or_no_one(claims_of):
+    """", according to reports." is no ", X reports." frame, whose "X" would be "according to"."""
+    got = claims_of("The bridge was closed on Monday, according to reports.\n\n"
+                    "The ferry was moved to the north pier, according to reports in the Guardian.\n\n"
+                    "The port will reopen in May, according to media reports.")
+    assert [c.speaker for c in got] == [PUBLISHER, "The Guardian", PUBLISHER]
+
+
+def test_a_lead_in_in_the_first_person_is_the_authors(claims_of):
+    """"As I wrote in December:" introduces the author's own earlier piece, not the last speaker's words."""
+    got = claims_of("The ferry company plans to add a second boat in March, the Guardian reported.\n\n"
+                    "As I wrote in December:\n\n"
+                    "The company made some smart choices for its first route across the bay.")
+    assert [c.speaker for c in got] == ["The Guardian", PUBLISHER]
