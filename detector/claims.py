@@ -62,8 +62,8 @@ REPORTING = frozenset(
 CONTENT_VERBS = frozenset("deny reject dismiss refute blame accuse confirm announce warn admit acknowledge".split())
 REPORT_NOUNS = re.compile(
     r"^(?:(?:the|this|that|its|their)\s+)?(?:(?:german|original|latest|new|media|news)\s+)*"
-    r"(?:reports?|publications?|outlets?|news outlets?|newspapers?|magazines?|papers?|articles?|stor(?:y|ies)|"
-    r"websites?|sites?|broadcasters?|agency|news agency|daily|weekly|outlet's report)$",
+    r"(?:report|publication|outlet|news outlet|newspaper|magazine|paper|article|story|website|site|broadcaster|"
+    r"agency|news agency|daily|weekly|outlet's report)$",
     re.IGNORECASE,
 )
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
@@ -206,7 +206,8 @@ _NOT_A_NAME = frozenset({"who", "whom", "which", "that", "what", "whoever", "thi
 
 
 # what an outlet publishes, which speaks for it even where it stands "in" the outlet ("an article in the Guardian")
-_PUBLISHED = frozenset("column editorial op-ed piece segment show programme program broadcast".split())
+_PUBLISHED = frozenset("column editorial op-ed piece segment show programme program broadcast reports articles stories "
+                       "interview".split())
 
 
 def _venue(span) -> tuple[int, str] | None:
@@ -243,9 +244,7 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
     if mentions and (len(text.split()) <= 12 or REPORT_NOUNS.match(low)):
         return _Speaker(mentions[-1][0], "outlet", mentions[-1][0].lower())
     if REPORT_NOUNS.match(low) or low in {"the report", "report"}:
-        # "the report" is the one last named; "reports", "media reports" are nobody's in particular
-        plural = re.search(r"(?:s|ies)$", low) and not low.endswith(("news", "weekly", "daily"))
-        name = state.outlet if plural else (state.last_source_outlet or state.outlet)
+        name = state.last_source_outlet or state.outlet
         return _Speaker(name, "outlet", name.lower()) if name else None
     if low in PRONOUNS:
         want = {"he": "person", "she": "person"}.get(low)

@@ -497,11 +497,12 @@ def test_long_text_is_parsed_in_pieces_and_read_to_the_end(nlp):
 
 
 def test_according_to_reports_names_the_outlet_or_no_one(claims_of):
-    """", according to reports." is no ", X reports." frame, whose "X" would be "according to"."""
+    """", according to reports." is no ", X reports." frame, whose "X" would be "according to"; reports "in" an
+    outlet are the outlet's, not a venue where "reports" spoke."""
     got = claims_of("The bridge was closed on Monday, according to reports.\n\n"
                     "The ferry was moved to the north pier, according to reports in the Guardian.\n\n"
-                    "The port will reopen in May, according to media reports.")
-    assert [c.speaker for c in got] == [PUBLISHER, "The Guardian", PUBLISHER]
+                    "According to reports in the Guardian, the port will reopen in May.")
+    assert [c.speaker for c in got] == ["reports", "The Guardian", "The Guardian"]
 
 
 def test_a_lead_in_in_the_first_person_is_the_authors(claims_of):
