@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from .checks import _norm_entity, entities
+from .claims import COLLECTIVE
 from .models import Claim
 
 __all__ = ["cluster_embeddings", "propose_pairs", "Candidates", "same_source", "DEFAULT_DISTANCE_THRESHOLD"]
@@ -92,14 +93,28 @@ def _identity_cached(name: str) -> frozenset[str]:
 
 def same_source(a: Claim, b: Claim) -> bool:
     """True when two claims come from one source: the same speaker, or a spokesperson and the body they speak
-    for ("Wang Wenbin (Foreign Ministry)" and "China's Foreign Ministry"). A report relayed by two outlets keeps
+    for ("Wang Wenbin (Foreign Ministry)" and "China's Foreign Ministry"), or a person and their surname alone
+    ("David Klinger (LAPD)" and "Klinger"). A report relayed by two outlets keeps
     its original speaker, so relays count as one source too."""
     sa, sb = (a.speaker or a.outlet or ""), (b.speaker or b.outlet or "")
     if not sa or not sb:
         return False
     if sa.lower() == sb.lower():
         return True
-    return bool(_identity_cached(sa) & _identity_cached(sb))
+    return bool(_identity_cached(sa) & _identity_cached(sb)) or _surname_of(sa, sb) or _surname_of(sb, sa)
+
+
+_CAPITALISED = re.compile(r"^[A-Z](?:[a-z]|['’][A-Z])[\w'’.-]*$")  # "Klinger", "O’Neal"; not "LAPD" or "e-mail"
+# words that end an organisation's name as well as a person's: "Ministry" is not "Foreign Ministry"'s surname
+_ORG_HEADS = COLLECTIVE | {"house", "office", "bank", "church", "university", "institute", "center", "centre"}
+
+
+def _surname_of(short: str, full: str) -> bool:
+    """Is ``short`` a surname, on its own ("Klinger"), of the person ``full`` names ("David Klinger (LAPD)")? The
+    person's name (before any role in brackets) is two or three capitalised words ending with it."""
+    words = full.split(" (")[0].split()
+    return (_CAPITALISED.match(short) is not None and short.lower() not in _ORG_HEADS and 2 <= len(words) <= 3
+            and all(_CAPITALISED.match(w) for w in words) and words[-1] == short)
 
 
 def _figures_differ(a: Claim, b: Claim) -> bool:

@@ -8,8 +8,9 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
 - a reporting verb outside quotation marks ("X said/told/reported/added/wrote/laid out/denied ...") -> its
   subject; "X told <outlet>" adds <outlet> to the relay chain, as does ", reports <outlet>"; a passive one ("Y is
   believed to ...", "Y was announced by X") -> its agent X, if any, never its subject Y; reporting as a job and
-  posting a picture ("he was reporting from Syria", "she posted a photo", "the storm claimed four lives") state
-  nothing, nor does a relative clause about one noun ("the pier, which engineers say is unsafe, will close");
+  posting a picture ("he was reporting from Syria", "with Ana Ruiz reporting", "she posted a photo", "the storm
+  claimed four lives") state nothing, nor does a relative clause about one noun ("the pier, which engineers say
+  is unsafe, will close");
 - "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits; "he"/"she"
   -> first a person who is the subject earlier in the same sentence ("Brandt angered the council when she said"),
   and before anyone has spoken, the last person named as a sentence's subject; "the spokesman" -> the last person
@@ -23,7 +24,13 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
   the relay chain; a new paragraph that does not open with a quotation mark ends it, and straight marks ('"',
   ``...'') close it as curly ones do; an unattributed quotation (five words or more) right after an attributed
-  sentence, in the same paragraph -> the same speaker;
+  sentence, in the same paragraph -> the same speaker; single marks ("He added: ‘...") open one as double ones do;
+- a lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:") is no
+  claim: the paragraph it introduces is its speaker's (only the quotation, where that paragraph opens with one,
+  and all of it where it continues); one that states something itself ("X says officials are studying the
+  video:") is a claim and introduces nothing;
+- an outlet where a speaker spoke is no speaker: "two guests on CNN said" -> the guests, with CNN as relay
+  ("an article in the Guardian" is the Guardian's own);
 - relative and generic pronouns ("..., who said", "which said", "you") name no one;
 - otherwise the publishing outlet speaks in its own voice.
 
@@ -198,8 +205,31 @@ _NOT_A_NAME = frozenset({"who", "whom", "which", "that", "what", "whoever", "thi
                          "you"})
 
 
+# what an outlet publishes, which speaks for it even where it stands "in" the outlet ("an article in the Guardian")
+_PUBLISHED = frozenset("column editorial op-ed piece segment show programme program broadcast reports articles stories "
+                       "interview".split())
+
+
+def _venue(span) -> tuple[int, str] | None:
+    """Where a subject spoke, when an outlet is that place: "two guests on CNN", "a reader in the Guardian" (token
+    index of "on"/"in", the outlet). CNN did not speak there; it relays them. "An article in the Guardian" is the
+    Guardian's own."""
+    root = span.root
+    if REPORT_NOUNS.match(root.lower_) or root.lower_ in _PUBLISHED:
+        return None
+    for c in root.children:
+        if c.dep_ == "prep" and c.lower_ in ("on", "in") and root.i < c.i < span.end:
+            ms = find_outlet_mentions(span.doc[c.i : c.right_edge.i + 1].text)
+            if ms:
+                return c.i, ms[-1][0]
+    return None
+
+
 def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
     """Turn a subject/pobj span into a speaker, resolving pronouns and back-references."""
+    venue = _venue(span)
+    if venue is not None:  # "two guests on CNN" are the guests
+        span = span.doc[span.start : venue[0]]
     text = _clean_name(span.text)
     low = text.lower()
     if len(text) < 2 and low != "i":  # nothing, or a parse fragment ("according to the e-mails" can leave "e")
@@ -370,14 +400,18 @@ class _Attribution:
 
 def _activity(tok) -> bool:
     """Is this "report"/"write"/"post"/"tweet" a job or an act rather than a statement? "he was reporting in
-    Syria", "he wrote for the Global Post", "he posted a picture", "the epidemic has claimed thousands of lives". A
-    clause it reports, or a quotation in the sentence ('"...," the user wrote'), keeps it a statement."""
+    Syria", "the show, with Ana Ruiz reporting", "he wrote for the Global Post", "he posted a picture", "the
+    epidemic has claimed thousands of lives". A clause it reports, or a quotation in the sentence ('"...," the user
+    wrote'), keeps it a statement."""
     if tok.lemma_ not in ("report", "write", "post", "tweet", "claim"):
         return False
     deps = {c.dep_: c for c in tok.children}
     if "ccomp" in deps or "xcomp" in deps or _quotes_speech(tok.sent.text):  # "is claiming to have caught"
         return False
-    if tok.tag_ == "VBG" and tok.lemma_ != "claim" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children):
+    # "he was reporting from Syria", "the show, with Ana Ruiz reporting"
+    if tok.tag_ == "VBG" and tok.lemma_ != "claim" and (
+            any(c.dep_ == "aux" and c.lemma_ == "be" for c in tok.children)
+            or any(a.dep_ == "prep" and a.lower_ in ("with", "without") for a in tok.ancestors)):
         return True
     if tok.lemma_ != "report" and "dobj" in deps:  # "reported 40 deaths" still states them
         return True
@@ -484,6 +518,9 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         # "X was announced by Y": the whole sentence is what Y says
         content = tok.lemma_.lower() in CONTENT_VERBS or subj.head.dep_ == "agent"
         relays = [r for r in relays if r != speaker.name]
+        venue = _venue(_span_of(subj, body))
+        if venue is not None and venue[1] != speaker.name:  # "two guests on CNN said": CNN relays them
+            relays.append(venue[1])
         # "X told <outlet>": the outlet relays X
         if tok.lemma_ == "tell":
             for c in tok.children:
@@ -512,7 +549,8 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         g = "who" if m is not None and m.group("who") else "who2"
         # ", it has been reported" names no one: a passive frame
         if (m is not None and m.group(g) and not _inside(m.start(g), quotes)
-                and not re.search(r"\b(?:is|are|was|were|been|be)$", m.group(g))):
+                and not re.search(r"\b(?:is|are|was|were|been|be)$", m.group(g))
+                and not re.match(r"according\b", m.group(g), re.IGNORECASE)):  # "..., according to reports."
             who = sent.char_span(base + m.start(g), base + m.end(g), alignment_mode="expand")
             sp = _resolve(who, state, sent_ents=ents) if who is not None else None
             if sp is not None:
@@ -524,7 +562,7 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         if subj is not None:
             sspan = _span_of(subj, body)
             ms = find_outlet_mentions(sspan.text)
-            if ms and len(sspan.text.split()) <= 6:
+            if ms and len(sspan.text.split()) <= 6 and _venue(sspan) is None:
                 speaker = _Speaker(ms[-1][0], "outlet", ms[-1][0].lower())
                 content = True
                 at = sspan.start_char - base
@@ -535,6 +573,15 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         ms = find_outlet_mentions(acc.text)
         if ms and ms[-1][0] != speaker.name:
             relays.append(ms[-1][0])
+    if speaker is None and text.rstrip().endswith(":"):  # a lead-in: "Here is a statement from ESPN:"
+        for tok in sent:
+            if tok.lower_ in ("statement", "statements") and not _inside(tok.idx - base, quotes):
+                prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by")), None)
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+                if pobj is not None:
+                    speaker = _resolve(_span_of(pobj), state, sent_ents=ents)
+                    at = tok.idx - base
+                    break
     explicit = speaker is not None
     if speaker is None:
         low = text.lower()
@@ -643,6 +690,8 @@ class ClaimExtractor:
             state.remember(_Speaker(doc.outlet, "outlet", doc.outlet.lower()))
         recs: list[dict] = []
         run: list[dict] = []  # the sentences of a quotation still open
+        runs = 0  # quotations spanning sentences so far, to number them
+        single = False  # the open quotation opened with a single mark (‘...’)
         prev_text_end = -1
         for position, sent in enumerate(parsed.sents):
             text = sent.text.strip()
@@ -672,23 +721,31 @@ class ClaimExtractor:
             if _ANAPHOR.match(assertion) and state.prev_assertion:
                 context = f"{state.prev_assertion} {assertion}"
             state.prev_assertion = assertion
-            opens = text.count("“") - text.count("”") + (_straight_marks(text) % 2)
+            singles = _single_marks(text) if single or "‘" in text else 0
+            opens = text.count("“") - text.count("”") + (_straight_marks(text) % 2) + singles
             r = {"sent": sent, "text": text, "start": sent.start_char + lead, "att": att, "assertion": assertion,
-                 "context": context, "position": position, "new_par": new_par}
+                 "context": context, "position": position, "new_par": new_par, "run": None}
             recs.append(r)
             # a quotation spanning several sentences belongs to whoever is named where it closes, or else where it
             # opens ('He warned that "... Iraq. If they hand over such shells ..."'); it may run over paragraphs,
             # which news style opens again without closing the last
             if run or opens > 0:
+                if not run:
+                    runs += 1
+                    single = singles > 0
                 run.append(r)
+                r["run"] = runs
                 # a later sentence with more closing marks than opening ones, or an odd number of straight
                 # quotation marks (which cannot tell opening from closing), ends it
-                if opens < 0 or (len(run) > 1 and (text.count("”") > text.count("“")
+                if opens < 0 or (len(run) > 1 and (text.count("”") > text.count("“") or singles < 0
                                                    or _straight_marks(text) % 2 == 1)):
                     _own_quotation(run)
                     run = []
+            if not run:
+                single = False
         if run:
             _own_quotation(run, closed=False)
+        _follow_lead_ins(recs, doc.outlet)
         # an unattributed quotation straight after an attributed sentence, in the same paragraph, goes on in the
         # same voice ('"A ceasefire ...," Morgulov told the Global Times. "In the spring of 2022, we ..."'); a
         # short scare quote ('the so-called "special operation"') does not count
@@ -699,7 +756,7 @@ class ClaimExtractor:
                 r["att"] = _Attribution(prev["att"].speaker, prev["att"].relays, [], False, True)
         claims: list[Claim] = []
         for r in recs:
-            if not _checkworthy(r["sent"]):
+            if r.get("lead_in") or not _checkworthy(r["sent"]):
                 continue
             att = r["att"]
             speaker = att.speaker.name if att.speaker is not None else doc.outlet
@@ -755,6 +812,47 @@ _OPENING_MARKS = ("“", '"', "``", "«", "‘", "'")
 def _straight_marks(text: str) -> int:
     """Straight quotation marks in ``text``: '"', and the typewriter pair `` ... '' some wires use."""
     return text.count('"') + text.count("''") + text.count("``")
+
+
+def _single_marks(text: str) -> int:
+    """Single quotation marks opened in ``text`` less those closed: ‘ not after a letter opens, ’ after a
+    non-space and not before a letter closes, as a straight ' does there ("O’Neal", "mother’s" are apostrophes;
+    "the farmers’ union" is miscounted, which only matters inside a single-quoted quotation)."""
+    return len(re.findall(r"(?<![\w’'])‘", text)) - len(re.findall(r"(?<=\S)['’](?!\w)", text))
+
+
+_LEAD_IN_WORDS = frozenset("say write add tell state".split())
+
+
+def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
+    """A lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:") is
+    no claim; what it introduces is its speaker's: the next paragraph (the rest of its own, if the text goes on
+    there), and any quotation that paragraph opens and later paragraphs continue; where the paragraph opens with a
+    quotation, only the quotation. Only a lead-in that names its speaker, says nothing itself ("X says officials are
+    studying the video:" is a claim, and may introduce a video) and says that it reports words or is followed by a
+    quotation; a sentence that has its own speaker keeps them."""
+    for i, r in enumerate(recs[:-1]):
+        att = r["att"]
+        if not r["text"].endswith(":") or not att.explicit or att.speaker is None or att.speaker.name == outlet:
+            continue
+        if any(t.lemma_.lower() in REPORTING and any(c.dep_ == "ccomp" for c in t.children) for t in r["sent"]):
+            continue
+        if any(t.dep_ == "nsubj" and t.lower_ in ("i", "we") for t in r["sent"]):  # "As I wrote in December:"
+            continue  # the author quoting their own earlier piece: the outlet's own words
+        says = any(t.lemma_.lower() in _LEAD_IN_WORDS or t.lower_ in ("statement", "statements") for t in r["sent"])
+        quoted = recs[i + 1]["text"].startswith(_OPENING_MARKS)
+        if not says and not quoted:
+            continue
+        r["lead_in"] = True
+        follow = [recs[i + 1]]
+        for q in recs[i + 2 :]:
+            same_run = q["run"] is not None and q["run"] == follow[-1]["run"]
+            if (q["new_par"] or quoted) and not same_run:
+                break
+            follow.append(q)
+        for q in follow:
+            if not q["att"].explicit:
+                q["att"] = _Attribution(att.speaker, att.relays, [], False, True)
 
 
 def _own_quotation(run: list[dict], *, closed: bool = True) -> None:

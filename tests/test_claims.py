@@ -327,6 +327,65 @@ def test_scare_quotes_and_new_paragraphs_do_not_continue_a_voice(claims_of):
     assert one(cs, "closed to cars").speaker == PUBLISHER
 
 
+def test_a_lead_in_ending_with_a_colon_gives_what_follows_to_its_speaker(claims_of):
+    cs = claims_of("The ferry company was asked about the terminal on Friday.\n\n"
+                   "And here is a statement from the Ridgeway Ferry Company:\n\n"
+                   "The company has never planned to close the terminal in winter. It will keep its timetable "
+                   "for the season, with Tom Ashby hosting and Mara Quinn reporting.\n\n"
+                   "The council meets again on Tuesday to discuss the terminal budget.")
+    assert not [c for c in cs if c.text.endswith(":")]  # the lead-in itself states nothing
+    for needle in ("never planned to close", "keep its timetable"):
+        assert one(cs, needle).speaker == "Ridgeway Ferry Company"
+        assert one(cs, needle).relay == (PUBLISHER, "Ridgeway Ferry Company")
+    assert one(cs, "council meets again").speaker == PUBLISHER  # narration again
+
+
+def test_a_quotation_after_he_added_colon_is_the_persons(claims_of):
+    cs = claims_of("Harbour master Lena Brandt said the pier lost two more beams in the storm on Sunday.\n\n"
+                   "She added:\n\n"
+                   "“The beams were already rotten when we inspected them last spring. Nobody wanted to pay for "
+                   "new ones before the season.”\n\n"
+                   "The council has not yet set a date for the repairs to the old pier.")
+    assert "Lena Brandt" in one(cs, "already rotten").speaker
+    assert "Lena Brandt" in one(cs, "Nobody wanted").speaker
+    assert one(cs, "not yet set a date").speaker == PUBLISHER
+
+
+def test_a_single_quoted_quotation_runs_over_sentences(claims_of):
+    cs = claims_of("Harbour master Lena Brandt said the pier lost two more beams in the storm on Sunday.\n\n"
+                   "She added: ‘The beams were already rotten last spring. Nobody wanted to pay for new ones. "
+                   "The whole pier will have to close before the summer season.\n\n"  # goes on: not closed
+                   "‘We warned the council about it three times in writing last year.’\n\n"
+                   "The council has not yet set a date for the repairs to the old pier.")
+    for needle in ("Nobody wanted", "whole pier", "warned the council"):
+        assert "Lena Brandt" in one(cs, needle).speaker, needle
+    assert one(cs, "not yet set a date").speaker == PUBLISHER
+
+
+def test_a_colon_without_a_speaker_or_a_statement_changes_nothing(claims_of):
+    cs = claims_of("The council published the list of closures on its website on Monday morning:\n\n"
+                   "The old pier will close from June until the end of the summer season.")
+    assert one(cs, "list of closures").speaker == PUBLISHER
+    assert one(cs, "old pier will close").speaker == PUBLISHER
+
+
+def test_an_outlet_where_someone_spoke_is_not_the_speaker(claims_of):
+    cs = claims_of("On Sunday morning two engineers on CNN doubted that the pier could be repaired this year.\n\n"
+                   "Two divers in the Guardian said the beams had rotted through years ago.\n\n"
+                   "An article in the Guardian said the council had known about the beams since 2019.")
+    assert one(cs, "two engineers").speaker != "CNN"
+    divers = one(cs, "Two divers")
+    assert divers.speaker == "Two divers"
+    assert divers.relay == (PUBLISHER, "The Guardian", "Two divers")
+    assert one(cs, "An article").speaker == "The Guardian"
+
+
+def test_someone_reporting_in_a_with_clause_is_not_the_speaker(claims_of):
+    (c,) = claims_of("The station will broadcast the harbour festival live, with Tom Ashby hosting and Mara Quinn "
+                     "reporting.")
+    assert c.speaker == PUBLISHER
+
+
 def test_questions_imperatives_and_fragments_are_dropped(claims_of):
     cs = claims_of(
         "Will the city close three libraries next year after all?\n\n"
@@ -446,3 +505,20 @@ def test_long_text_is_parsed_in_pieces_and_read_to_the_end(nlp):
     assert max(c.span[1] for c in short.extract_many([doc])[0]) <= 300
     assert [str(p) for p in _cut_texts([doc], short)] == [
         f"long.txt: text is {len(doc.text):,} characters long; claims are read from the first 300 only"]
+
+
+def test_according_to_reports_names_the_outlet_or_no_one(claims_of):
+    """", according to reports." is no ", X reports." frame, whose "X" would be "according to"; reports "in" an
+    outlet are the outlet's, not a venue where "reports" spoke."""
+    got = claims_of("The bridge was closed on Monday, according to reports.\n\n"
+                    "The ferry was moved to the north pier, according to reports in the Guardian.\n\n"
+                    "According to reports in the Guardian, the port will reopen in May.")
+    assert [c.speaker for c in got] == ["reports", "The Guardian", "The Guardian"]
+
+
+def test_a_lead_in_in_the_first_person_is_the_authors(claims_of):
+    """"As I wrote in December:" introduces the author's own earlier piece, not the last speaker's words."""
+    got = claims_of("The ferry company plans to add a second boat in March, the Guardian reported.\n\n"
+                    "As I wrote in December:\n\n"
+                    "The company made some smart choices for its first route across the bay.")
+    assert [c.speaker for c in got] == ["The Guardian", PUBLISHER]
