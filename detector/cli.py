@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -241,11 +242,12 @@ def _labels(value: str) -> list[str]:
 @click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
 @click.option("--embedder", help="sentence-transformers model name or path (default: packaged all-MiniLM-L6-v2).")
 @click.option("--nli", "nli_name", help="NLI backend: aegis-onnx (default), cross-encoder:PATH or a model folder.")
-@click.option("--params", type=click.Path(dir_okay=False, exists=True), help="Fitted scorer parameters (JSON).")
+@click.option("--params", help="Fitted scorer parameters (JSON). The store remembers the file, and later scans "
+                                 "without --params use it again; `--params shipped` goes back to the shipped one.")
 @click.option("--all-pairs", is_flag=True,
               help="One row per claim pair (default: one row per pair of sources, the others listed in more_pairs). "
                    "Either way a pair an updated article repeats is listed once.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary line: the results only.")
 def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder, nli_name, params, all_pairs,
          quiet):
     """Ingest pages, score cross-source claim pairs and print the ranked conflicts.
@@ -261,6 +263,7 @@ def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder
         labels = ",".join(x for x in ALL_LABELS if x != "unrelated") if differs else "contradicts"
     wanted = _labels(labels)
     with _open_db(db_path) as db:
+        params = _scan_params(db, params)
         try:
             emb = None
             if embedder:
@@ -277,6 +280,7 @@ def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder
                            show_progress=not quiet)
         except CrossclaimError as exc:
             raise _fail(exc) from exc
+        db.set_setting("params", str(Path(params).resolve()) if params else None)
         _report_problems(rep.problems)
         if inputs and not rep.ok:
             raise click.ClickException("nothing could be processed")
@@ -291,6 +295,27 @@ def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder
                 + _figures_note(rep.n_figure_differences, rep.n_relay_differences), err=True,
             )
         _print_pairs(db, fmt, top, min_score, wanted, group=not all_pairs, differs=differs)
+
+
+def _scan_params(db, given: str | None) -> str | None:
+    """The parameter file a scan uses: the one given (``shipped``: the shipped file), else the one this store was
+    last scored with, so that re-ranking a store never silently reverts a desk's own fit to the shipped one."""
+    if given == "shipped":
+        return None
+    if given is not None:
+        if not Path(given).is_file():
+            raise click.BadParameter(f"{given}: no such file", param_hint="--params")
+        return given
+    remembered = db.setting("params")
+    if remembered is None:
+        return None
+    if Path(remembered).is_file():
+        click.echo(f"using the parameter file this store was scored with, {remembered} (`--params shipped` for "
+                   "the shipped one)", err=True)
+        return remembered
+    click.echo(f"warning: this store was scored with {remembered}, which is gone; scoring with the shipped "
+               "parameters", err=True)
+    return None
 
 
 @cli.command()

@@ -149,6 +149,12 @@ def _m005_pair_differs(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX pairs_differs ON pairs(differs) WHERE differs = 1")
 
 
+def _m006_settings(conn: sqlite3.Connection) -> None:
+    # what a store remembers between runs: the parameter file its pairs were scored with, so that a later scan
+    # without --params keeps that scorer instead of silently re-scoring with the shipped one
+    conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
 def recompute_differs(conn: sqlite3.Connection) -> int:
     """Set every stored pair's ``differs`` from its label and reasons; returns how many give different figures.
 
@@ -172,6 +178,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("003_document_ref", _m003_document_ref),
     ("004_pair_p_model", _m004_pair_p_model),
     ("005_pair_differs", _m005_pair_differs),
+    ("006_settings", _m006_settings),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -282,6 +289,18 @@ class Database:
             raise ValueError(f"unknown table {table!r}")
         sql = f"SELECT count(*) FROM {table}" + (f" WHERE {where}" if where else "")
         return self.conn.execute(sql, tuple(params)).fetchone()[0]
+
+    # -- settings -------------------------------------------------------------------------------------------
+    def setting(self, key: str) -> str | None:
+        r = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if r is None else r[0]
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.atomic() as conn:
+            if value is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
 
     # -- documents and claims ---------------------------------------------------------------------------------
     def has_document(self, doc_id: str) -> bool:

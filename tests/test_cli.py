@@ -291,13 +291,24 @@ def test_scan_with_another_parameter_file_rescores_the_store(scanned, tmp_path):
     assert raised and all(shipped[k] < 0.99 for k in raised)
     assert jsonl_rows(r.stdout)[0]["score"] == pytest.approx(0.99)
 
-    r = invoke("scan", "--db", str(db), "--format", "jsonl", "--top", "200")  # back to the shipped file
+    # a later scan without --params (re-ranking, --differs, ...) keeps the store's own fit, and says so
+    r = invoke("scan", "--db", str(db), "--format", "jsonl", "--top", "200", "--differs")
+    assert f"using the parameter file this store was scored with, {mine.resolve()}" in r.stderr
+    assert ", 0 newly scored, 0 relays" in r.stderr
+    r = invoke("scan", "--db", str(db), "--format", "jsonl", "--top", "200", "--params", "shipped")  # back
     assert "re-scored" in r.stderr
     with Database(db) as store:
         back = {r[0]: r[1] for r in store.conn.execute("SELECT pair_id, p_contradicts FROM pairs")}
     assert all(back[k] == pytest.approx(shipped[k]) for k in shipped)
-    r = invoke("scan", "--db", str(db), "--format", "jsonl", "--top", "200")  # same file again: nothing to do
-    assert ", 0 newly scored, 0 relays" in r.stderr
+    r = invoke("scan", "--db", str(db), "--format", "jsonl", "--top", "200")  # the shipped file again: nothing to do
+    assert ", 0 newly scored, 0 relays" in r.stderr and "using the parameter file" not in r.stderr
+    mine2 = tmp_path / "mine2.json"
+    mine.rename(mine2)
+    invoke("scan", "--db", str(db), "--params", str(mine2), "-q")
+    mine2.unlink()  # a remembered file that is gone: the shipped one, with a warning
+    r = invoke("scan", "--db", str(db), "--format", "jsonl", "--top", "200")
+    assert f"warning: this store was scored with {mine2.resolve()}, which is gone" in r.stderr
+    assert "re-scored" in r.stderr
 
 
 @pytest.mark.slow
