@@ -126,8 +126,17 @@ _CASUALTY_BEFORE = re.compile(rf"\b(kill|injur|wound)(?:ed|ing)\s+{_ABOUT}$", re
 """An active casualty verb right before a figure names what it counts: "gunmen killed at least 40 people"."""
 
 
+_TOLL_BEFORE = re.compile(
+    # "the death toll has risen to 19", "the toll stood at 40": the figure is the toll, whatever noun follows it
+    rf"\b(?:death|casualty|fatality)\s+toll\b[^.;:!?]{{0,60}}?\b(?:to|at|of|reached|hit|is|was)\s+{_ABOUT}$",
+    re.IGNORECASE)
+
+
 def _casualty_before(text: str, start: int) -> str | None:
-    """"death" or "injury" when the figure at ``start`` is the object of a casualty verb, else None."""
+    """"death" or "injury" when the figure at ``start`` is the object of a casualty verb, or a death toll's value,
+    else None."""
+    if _TOLL_BEFORE.search(text, max(0, start - 90), start):
+        return "death"
     m = _CASUALTY_BEFORE.search(text, max(0, start - 40), start)
     return None if m is None else _CASUALTY[m.group(1).lower() + "ed"]
 

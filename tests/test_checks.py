@@ -107,6 +107,15 @@ def test_the_dead_are_the_object_of_the_killing_not_its_subject():
     r = run_checks("The 3 men who killed 40 people were arrested.", "Forty people died in the attack.")
     assert (r.features["num_match"], r.features["num_mismatch"]) == (1.0, 0.0)
 
+def test_a_death_toll_counts_deaths_whatever_follows_it():
+    later = "The death toll from the mill fire has risen to 19 after rescuers found five more bodies."
+    assert [(x.value, x.unit) for x in quantities(later)] == [(19.0, "death"), (5.0, "body")]
+    assert [(x.value, x.unit) for x in quantities("The death toll stood at more than 40 on Tuesday.")] == [
+        (40.0, "death")]
+    r = run_checks("The fire chief said 14 workers were killed in the mill fire.", later)
+    assert {x.detail for x in reasons_of(r, "number")} == {"14 vs 19 (death)"}
+
+
 def test_no_one_is_a_toll_of_none():
     assert [(x.value, x.unit, x.text) for x in quantities("The ferry sank and no one died, the coast guard said.")] == [
         (0.0, "death", "no one")]
