@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import IO
 
+from .claims import ROLE_WORDS
 from .errors import CrossclaimError
 from .models import ECHO, LABELS, Claim, juxtaposed
 from .outlets import is_outlet
@@ -166,6 +167,9 @@ _ORG_WORDS = re.compile(
 )
 
 
+_JOB = re.compile(rf"\b(?:{ROLE_WORDS})\b", re.IGNORECASE)
+
+
 def _author(name: str, outlet: str | None) -> dict:
     """schema.org author node for a claim's speaker: a Person for a personal name, else an Organization."""
     m = re.match(r"^(.*?)\s*\(([^()]*)\)\s*$", name)
@@ -178,7 +182,9 @@ def _author(name: str, outlet: str | None) -> dict:
     if not personal:
         return {"@type": "Organization", "name": name}
     node: dict = {"@type": "Person", "name": base}
-    if affiliation:
+    if affiliation and _JOB.search(affiliation):  # "Mayor", "union leader", "Russia's Ambassador to China"
+        node["jobTitle"] = affiliation
+    elif affiliation:  # "National Security Council"
         node["affiliation"] = {"@type": "Organization", "name": affiliation}
     return node
 

@@ -325,6 +325,18 @@ def test_export_claimreview_command(db):
     assert [validate_claimreview(d, google=True) for d in drafts] == [[], []]
 
 
+@pytest.mark.parametrize("speaker, author", [
+    ("Ilse Brandt (Mayor)", {"@type": "Person", "name": "Ilse Brandt", "jobTitle": "Mayor"}),
+    ("Tomas Berg (union leader)", {"@type": "Person", "name": "Tomas Berg", "jobTitle": "union leader"}),
+    ("Ana Ruiz (Harbour Authority)", {"@type": "Person", "name": "Ana Ruiz",
+                                      "affiliation": {"@type": "Organization", "name": "Harbour Authority"}}),
+])
+def test_a_job_title_is_a_job_title_not_an_organisation(speaker, author):
+    from detector.export import _author
+
+    assert _author(speaker, "Harbour Post") == author
+
+
 def test_a_confirmed_relay_is_reported_as_reported_differently(tmp_path):
     """A relay pair has one source in two outlets' versions: its draft must not say the source contradicts itself,
     nor that the other outlet relayed it (it may be the original)."""
