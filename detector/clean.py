@@ -233,24 +233,33 @@ def _is_navigation(line: str) -> bool:
 
 def _is_terminal(line: str) -> bool:
     key = _key(line)
-    return key in _TERMINAL_PHRASES or bool(re.fullmatch(r"comments?\s*\(?\d*\)?", key))
+    return key in _TERMINAL_PHRASES or bool(re.fullmatch(r"(?:\d+\s+)?comments?\s*\(?\d*\)?", key))
 
 
 def _article_resumes(paras: list[str], i: int) -> int | None:
     """After a "Read more" or "Related articles" line ``paras[i]`` inside a story: where the article goes on, past
     the box's teaser headlines (as many as eight), or None when what follows is no more of it: nothing, a menu or
     other furniture, teasers with bylines, or a teaser's blurb ("... early this morning and…")."""
-    if _key(paras[i]) not in _INLINE_TEASER_MARKERS:
+    marker = _key(paras[i])
+    if marker not in _INLINE_TEASER_MARKERS:
         return None
+    box = marker != "read more"  # "Related", "More stories", ...: a list of teasers; "Read more": one link
+    headlines = 0  # teasers shaped as headlines seen so far
     j = i + 1
     while j < len(paras) and j - i <= 8:
         q = paras[j]
-        if _is_byline(q) or is_furniture(q) and re.search(r"[^\W\d_]", q):
-            return None
+        if _is_terminal(q) or _is_byline(q) or is_furniture(q) and re.search(r"[^\W\d_]", q):
+            return None  # comments ("42 comments"), a teaser's byline, the page's furniture
         if _is_body(q):
             if re.search(r"(?:…|\.\.\.)[\"”’')\]]*$", q) or j + 1 < len(paras) and _is_byline(paras[j + 1]):
                 return None
+            if box and not headlines and _n_words(q) < 20:
+                j += 1  # prose right under a box's title is a teaser written as a sentence, or a photo caption:
+                continue  # the article goes on only with a paragraph of real length
+            if any(_is_terminal(p) or is_furniture(p) and not _TEASER.match(p) for p in paras[j + 1 : j + 3]):
+                return None  # the page's footer ("... funded by readers like you", then the copyright)
             return j
+        headlines += _looks_like_headline(q)
         j += 1  # a teaser headline, or a rule of dashes
     return None
 

@@ -487,3 +487,22 @@ def test_related_teasers_with_blurbs_or_bylines_under_an_article_are_dropped():
                "The keeper of the island light said on Sunday that he would retire after forty years.")
     for text in (blurbs, bylines):
         assert paragraphs(text) == ["The harbour master said on Monday that the port would stay closed until Friday."]
+
+
+@pytest.mark.parametrize("tail", [
+    # reader comments under the box
+    "Related:\nFlood warnings issued for the coastal towns\nHow to get your home ready for a storm\n42 comments\n"
+    "Anna P. 2 hours ago\nThe harbour board has been warning about this for years and did nothing.",
+    # the outlet's own boilerplate, then its copyright
+    "Related\nMeasles cases rise across the region\nWhy vaccination rates are falling\n"
+    "The Valley Courier is an independent newsroom funded by readers like you.\n"
+    "Our reporters have covered this valley for more than 60 years.\nCopyright 2024 Valley Courier",
+    # teasers written as sentences, and nothing after them
+    "Related\nInsurers are pulling back from the coast. Here's what owners can do.\n"
+    "The council signs the flood bill into law after months of debate.\n"
+    "A storm will hit the islands next week, forecasters say.",
+])
+def test_a_related_box_at_the_end_of_a_page_ends_the_article(tail):
+    text = ("Storm closes the harbour\n"
+            "The harbour master said on Monday that the port would stay closed until Friday.\n" + tail)
+    assert paragraphs(text) == ["The harbour master said on Monday that the port would stay closed until Friday."]
