@@ -111,7 +111,10 @@ _ORG_HEADS = COLLECTIVE | {"house", "office", "bank", "church", "university", "i
 
 def _surname_of(short: str, full: str) -> bool:
     """Is ``short`` a surname, on its own ("Klinger"), of the person ``full`` names ("David Klinger (LAPD)")? The
-    person's name (before any role in brackets) is two or three capitalised words ending with it."""
+    person's name is two or three capitalised words ending with it, followed by their post or body in brackets,
+    which is how attribution names a person: two capitalised words alone may be a firm ("Goldman Sachs")."""
+    if not full.endswith(")"):
+        return False
     words = full.split(" (")[0].split()
     return (_CAPITALISED.match(short) is not None and short.lower() not in _ORG_HEADS and 2 <= len(words) <= 3
             and all(_CAPITALISED.match(w) for w in words) and words[-1] == short)
