@@ -11,6 +11,12 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   posting a picture ("he was reporting from Syria", "with Ana Ruiz reporting", "she posted a photo", "the storm
   claimed four lives") state nothing, nor does a relative clause about one noun ("the pier, which engineers say
   is unsafe, will close");
+- a trailing frame (", fire chief Dana Okafor said.") names its speaker inside it, never a subject the parser hung on
+  its verb from the reported clause ("... when a fire swept through ..."); stacked ones ("..., Okafor said, the
+  Coastal Press Agency reported.") make the inner one the speaker and each outer one a relay, all of them frame;
+- a reporting verb whose object is a plain noun phrase, no clause or quotation ("the mayor declared a day of
+  mourning", "the port announced a ban on ...") is an act its subject performs: the whole sentence is the
+  assertion; no frame ever leaves only a prepositional phrase of it;
 - "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits; "he"/"she"
   -> first a person who is the subject earlier in the same sentence ("Brandt angered the council when she said"),
   and before anyone has spoken, the last person named as a sentence's subject; "the spokesman" -> the last person
@@ -500,8 +506,12 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         s, e, ws, we = fr
         return we <= tok.idx - base < e or s <= tok.idx - base < ws
 
-    def low_bound(tok) -> int:  # only a frame whose speaker comes first: ", said the quay was shut" may be a clause
-        return max([body] + [base + fr[0] for fr in trailing if fr[3] <= tok.idx - base < fr[1]])
+    def low_bound(tok) -> int:
+        # only where the verb has a subject in the frame's speaker, who comes first (", said the quay was shut" may be
+        # a clause, and in ", allegedly told Sandoval he ..." the subject is before the comma)
+        subjects = [c.idx - base for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return max([body] + [base + s for s, e, ws, we in trailing
+                             if we <= tok.idx - base < e and any(ws <= i < we for i in subjects)])
 
     # reporting verbs outside quotes
     rep = []
