@@ -119,6 +119,11 @@ def test_reporting_verb_with_a_plain_object_is_an_act_not_a_frame(claims_of):
     assert d.assertion == d.text
 
 
+def test_a_frame_never_leaves_only_a_prepositional_phrase(claims_of):
+    (c,) = claims_of("The harbour board did not comment on the latest figures for the winter season.")
+    assert c.assertion == c.text
+
+
 def test_he_said_resolves_to_the_last_named_person(claims_of):
     cs = claims_of(
         "City engineer Tom Lee said the bridge was safe for cars and lorries. "
