@@ -11,6 +11,12 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   posting a picture ("he was reporting from Syria", "with Ana Ruiz reporting", "she posted a photo", "the storm
   claimed four lives") state nothing, nor does a relative clause about one noun ("the pier, which engineers say
   is unsafe, will close");
+- a trailing frame (", fire chief Dana Okafor said.") names its speaker inside it, never a subject the parser hung on
+  its verb from the reported clause ("... when a fire swept through ..."); stacked ones ("..., Okafor said, the
+  Coastal Press Agency reported.") make the inner one the speaker and each outer one a relay, all of them frame;
+- a reporting verb whose object is a plain noun phrase, no clause or quotation ("the mayor declared a day of
+  mourning", "the port announced a ban on ...") is an act its subject performs: the whole sentence is the
+  assertion; no frame ever leaves only a prepositional phrase of it;
 - "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits; "he"/"she"
   -> first a person who is the subject earlier in the same sentence ("Brandt angered the council when she said"),
   and before anyone has spoken, the last person named as a sentence's subject; "the spokesman" -> the last person
@@ -418,6 +424,34 @@ def _activity(tok) -> bool:
     return any(c.dep_ == "prep" and c.lower_ in ("for", "from", "out") and c.i > tok.i for c in tok.children)
 
 
+def _trailing_frames(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """The attribution frames a sentence ends with, outermost first, as (start, end, who_start, who_end) character
+    ranges: "..., fire chief Dana Okafor said, the Coastal Press Agency reported." has two. A frame inside a
+    quotation, a passive one (", it was reported") and ", according to ..." are none."""
+    out: list[tuple[int, int, int, int]] = []
+    end = len(text)
+    while True:
+        m = TRAILING.search(text, 0, end)
+        if m is None:
+            return out
+        g = "who" if m.group("who") else "who2"
+        if (not m.group(g) or _inside(m.start(g), quotes) or re.search(r"\b(?:is|are|was|were|been|be)$", m.group(g))
+                or re.match(r"according\b", m.group(g), re.IGNORECASE)):
+            return out
+        out.append((m.start(), end, m.start(g), m.end(g)))
+        end = m.start()
+
+
+def _performs(tok) -> bool:
+    """Does this reporting verb name an act rather than frame what is said? Its object is a plain noun phrase, not a
+    clause or a quotation: "the mayor declared a day of mourning", "the port announced a ban on ...". The sentence is
+    then a claim about the act, all of it ("told reporters" names the hearer, which frames)."""
+    if tok.lemma_ == "tell" or _quotes_speech(tok.sent.text):
+        return False
+    deps = {c.dep_ for c in tok.children if c.i > tok.i}
+    return "dobj" in deps and not deps & {"ccomp", "xcomp", "csubj", "parataxis"}
+
+
 def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution:
     text = sent.text
     base = sent.start_char
@@ -463,6 +497,22 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                     s0 -= 2
                 frame.append((s0, e0))
                 break
+    # a verb in a trailing frame (", fire chief Dana Okafor said.") has its subject there: one the parser hung on it
+    # from the reported clause before ("... when a fire swept through ...") is none, nor is a noun it took into it
+    trailing = _trailing_frames(text, quotes) if not _inside(len(text) - 2, quotes) or text.rstrip().endswith(
+        ("”", '"')) else []
+
+    def frames_verb(tok, fr) -> bool:  # the verb of that frame: after its speaker (", X said"), or before (", says X")
+        s, e, ws, we = fr
+        return we <= tok.idx - base < e or s <= tok.idx - base < ws
+
+    def low_bound(tok) -> int:
+        # only where the verb has a subject in the frame's speaker, who comes first (", said the quay was shut" may be
+        # a clause, and in ", allegedly told Sandoval he ..." the subject is before the comma)
+        subjects = [c.idx - base for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return max([body] + [base + s for s, e, ws, we in trailing
+                             if we <= tok.idx - base < e and any(ws <= i < we for i in subjects)])
+
     # reporting verbs outside quotes
     rep = []
     for tok in sent:
@@ -477,7 +527,7 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         # one opened by "where" or "when" goes on with the story ("to hospital, where doctors told her ...")
         if _activity(tok) or (tok.dep_ == "relcl" and not any(c.lower_ in ("where", "when") for c in tok.children)):
             continue
-        subj = _subject(tok, body)
+        subj = _subject(tok, low_bound(tok))
         # a passive reporting verb's subject is what is said, not who says it ("Godane is believed to have ...",
         # "he was denied bail"); its agent is ("the truce was announced by the army"), unless negated ("it has not
         # been confirmed by NPR" is not NPR's claim) or a poster ("a video posted by the group" says nothing)
@@ -492,7 +542,7 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
     rep.sort(key=lambda ts: (len(list(ts[0].ancestors)), ts[0].i))  # the main clause's verb first
     resolved = []
     for tok, subj in rep:
-        sp = _resolve(_span_of(subj, body), state, sent_ents=ents)
+        sp = _resolve(_span_of(subj, low_bound(tok)), state, sent_ents=ents)
         if sp is not None:
             resolved.append((tok, subj, sp))
     # "X denied ..., reports CNN": an outlet reporting *after* another speaker's clause relays that speaker
@@ -510,6 +560,13 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         break
     if chosen is None and resolved:
         chosen = resolved[0]
+    # stacked trailing frames ("..., fire chief Dana Okafor said, the Coastal Press Agency reported."): the inner one
+    # names the speaker, each outer one a relay between the publisher and them; all of them are frame
+    stacked = None
+    if len(trailing) >= 2:
+        found = [next((r for r in resolved if frames_verb(r[0], fr)), None) for fr in trailing]
+        if all(found):
+            chosen, stacked = found[-1], [r[2].name for r in found[:-1]]
     at = -1
     if chosen is not None:
         tok, subj, speaker = chosen
@@ -517,8 +574,13 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         at = tok.idx - base if subj.pos_ != "PRON" else -1
         # "X was announced by Y": the whole sentence is what Y says
         content = tok.lemma_.lower() in CONTENT_VERBS or subj.head.dep_ == "agent"
+        if stacked is not None:
+            content = False
+            relays = list(dict.fromkeys([*stacked, *relays]))
+        elif _performs(tok):  # "the mayor declared a day of mourning ...": the sentence is about the act
+            content = True
         relays = [r for r in relays if r != speaker.name]
-        venue = _venue(_span_of(subj, body))
+        venue = _venue(_span_of(subj, low_bound(tok)))
         if venue is not None and venue[1] != speaker.name:  # "two guests on CNN said": CNN relays them
             relays.append(venue[1])
         # "X told <outlet>": the outlet relays X
@@ -528,8 +590,10 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                     ms = find_outlet_mentions(_span_of(c).text)
                     if ms:
                         relays.append(ms[-1][0])
-        if not content:
-            sspan = _span_of(subj, body)
+        if stacked is not None:
+            frame.append((trailing[-1][0], len(text)))
+        elif not content:
+            sspan = _span_of(subj, low_bound(tok))
             fs = min(sspan.start_char, tok.idx) - base
             fe = max(tok.idx + len(tok.text), sspan.end_char) - base  # "..., says X." has its subject after
             # include particles/objects of the frame verb ("laid out", "told the Global Times")
@@ -544,19 +608,14 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                 # everything outside the reported clause is frame ("While highlighting ..., X wrote that ...")
                 cs, ce = sub[0].idx - base, sub[-1].idx + len(sub[-1].text) - base
                 frame[:] = [(0, cs)] + ([(ce, len(text))] if ce < len(text) else [])
-    if speaker is None:
-        m = TRAILING.search(text) if not _inside(len(text) - 2, quotes) or text.rstrip().endswith(("”", '"')) else None
-        g = "who" if m is not None and m.group("who") else "who2"
-        # ", it has been reported" names no one: a passive frame
-        if (m is not None and m.group(g) and not _inside(m.start(g), quotes)
-                and not re.search(r"\b(?:is|are|was|were|been|be)$", m.group(g))
-                and not re.match(r"according\b", m.group(g), re.IGNORECASE)):  # "..., according to reports."
-            who = sent.char_span(base + m.start(g), base + m.end(g), alignment_mode="expand")
-            sp = _resolve(who, state, sent_ents=ents) if who is not None else None
-            if sp is not None:
-                speaker = sp
-                at = m.start(g)
-                frame.append((m.start(), len(text)))
+    if speaker is None and trailing:  # a frame the parser missed
+        start, _end, ws, we = trailing[0]
+        who = sent.char_span(base + ws, base + we, alignment_mode="expand")
+        sp = _resolve(who, state, sent_ents=ents) if who is not None else None
+        if sp is not None:
+            speaker = sp
+            at = ws
+            frame.append((start, len(text)))
     if speaker is None:
         subj = _subject(sent.root, body)
         if subj is not None:
@@ -583,6 +642,8 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                     at = tok.idx - base
                     break
     explicit = speaker is not None
+    if _fragment_left(sent, frame):  # never cut a sentence to a prepositional phrase
+        frame = [(0, lead + dateline)] if dateline else []
     if speaker is None:
         low = text.lower()
         if re.search(r"\breportedly\b|\ballegedly\b|\bthe report\b|\bthe (?:news )?outlet\b|\bthe publication\b", low):
@@ -590,6 +651,15 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                 name = state.last_source_outlet
                 speaker = _Speaker(name, "outlet", name.lower())
     return _Attribution(speaker, relays, frame, content, explicit, at)
+
+
+def _fragment_left(sent, frame: list[tuple[int, int]]) -> bool:
+    """Would the frame leave only a prepositional phrase of the sentence ("for the victims of the fire")? A frame that
+    takes the verb and its object has taken the claim."""
+    base = sent.start_char
+    left = [t for t in sent if not t.is_punct and not t.is_space
+            and not any(s <= t.idx - base < e for s, e in frame)]
+    return bool(frame) and bool(left) and left[0].pos_ == "ADP" and not any(t.pos_ in ("VERB", "AUX") for t in left)
 
 
 def _assertion(text: str, frame: list[tuple[int, int]]) -> str:

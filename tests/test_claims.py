@@ -88,6 +88,42 @@ def test_denial_relayed_by_reports_outlet_keeps_the_denier(claims_of):
     assert c.relay == (PUBLISHER, "Reuters", c.speaker)
 
 
+def test_trailing_speaker_is_not_a_subject_inside_the_reported_clause(claims_of):
+    # the parser hangs the clause's own subject ("a blaze") on "said" too; the speaker is the one in the frame
+    (c,) = claims_of("At least 9 miners were killed when a blaze swept through the Aldric Foods warehouse in Port "
+                     "Ellis early on Tuesday, fire chief Ola Brann said.")
+    assert c.speaker == "Ola Brann (fire chief)"
+    assert c.relay == (PUBLISHER, c.speaker)
+    assert c.assertion == ("At least 9 miners were killed when a blaze swept through the Aldric Foods warehouse in "
+                           "Port Ellis early on Tuesday.")
+
+
+def test_stacked_trailing_frames_inner_speaks_outer_relays(claims_of):
+    (c,) = claims_of("Three bridges were closed after the flood, transport official Lena Marsh said, the Northern "
+                     "Wire Agency reported.")
+    assert "Lena Marsh" in c.speaker
+    assert c.relay == (PUBLISHER, "Northern Wire Agency", c.speaker)
+    assert c.assertion == "Three bridges were closed after the flood."
+    (d,) = claims_of("The water level fell by two metres overnight, city spokesman Raul Ines said, Reuters reported.")
+    assert "Raul Ines" in d.speaker
+    assert d.relay == (PUBLISHER, "Reuters", d.speaker)
+    assert d.assertion == "The water level fell by two metres overnight."
+
+
+def test_reporting_verb_with_a_plain_object_is_an_act_not_a_frame(claims_of):
+    # "declared a curfew" is something the governor did: the whole sentence is the claim, never a fragment of it
+    text = "Governor Petra Lind declared a curfew in the harbour district on Friday for the rest of the week."
+    (c,) = claims_of(text)
+    assert c.assertion == text
+    (d,) = claims_of("The port authority announced a ban on night fishing near the wreck for the next two months.")
+    assert d.assertion == d.text
+
+
+def test_a_frame_never_leaves_only_a_prepositional_phrase(claims_of):
+    (c,) = claims_of("The harbour board did not comment on the latest figures for the winter season.")
+    assert c.assertion == c.text
+
+
 def test_he_said_resolves_to_the_last_named_person(claims_of):
     cs = claims_of(
         "City engineer Tom Lee said the bridge was safe for cars and lorries. "
