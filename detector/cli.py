@@ -220,6 +220,8 @@ def _figures_note(n: int, n_relays: int) -> str:
 
 
 def _labels(value: str) -> list[str]:
+    if value.strip() == "any":  # as in the review queue's label=any
+        return list(ALL_LABELS)
     labels = [v.strip() for v in value.split(",") if v.strip()]
     bad = [v for v in labels if v not in ALL_LABELS]
     if bad:
@@ -234,7 +236,7 @@ def _labels(value: str) -> list[str]:
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Show the N best pairs.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, help="Hide pairs below this probability.")
 @click.option("--labels", "labels", default=None,
-              help=f"Comma-separated labels to show ({', '.join(ALL_LABELS)}). [default: contradicts; with "
+              help=f"Comma-separated labels to show ({', '.join(ALL_LABELS)}), or any. [default: contradicts; with "
                    "--differs every label but unrelated]")
 @click.option("--differs", is_flag=True,
               help="Only pairs on one subject whose claims give different figures for one thing, whatever their "

@@ -39,6 +39,14 @@ def test_labels_bogus_is_a_usage_error(tmp_path):
     assert not (tmp_path / "s.db").exists()  # refused before touching the store
 
 
+def test_labels_any_means_every_label(tmp_path):
+    from detector.cli import _labels
+
+    assert _labels("any") == list(ALL_LABELS)
+    r = invoke("scan", "--db", str(tmp_path / "s.db"), "--labels", "any", "-q")
+    assert r.exit_code == 0, r.output
+
+
 def test_unknown_format_is_a_usage_error(tmp_path):
     r = invoke("scan", "--db", str(tmp_path / "s.db"), "--format", "xml")
     assert r.exit_code == 2 and "'xml' is not one of" in r.stderr

@@ -641,3 +641,13 @@ def test_paging_past_the_end_and_back_from_a_pair(demo, monkeypatch):
         nxt = re.search(r'id="next" rel="next" href="([^"]+)"', pair).group(1).replace("&amp;", "&")
         assert nxt == f"/pair/{ids[3]}?page=2"
         assert '<a class="btn ghost" id="back" href="/"' in c.get(f"/pair/{ids[1]}?page=2").text  # it is on page 1
+
+
+def test_a_relay_pair_page_says_it_was_not_scored(client):
+    """A relay (one source in two outlets) has no model probabilities: its page must not show 0% for every label."""
+    echo = client.get("/api/pairs?label=echo").json()["pairs"][0]
+    html = client.get(f"/pair/{echo['pair_id']}").text
+    assert 'id="relay-note"' in html and "not scored by the model" in html
+    assert "P(contradicts)" not in html
+    other = client.get("/api/pairs?label=contradicts").json()["pairs"][0]
+    assert "P(contradicts)" in client.get(f"/pair/{other['pair_id']}").text
