@@ -414,6 +414,16 @@ def _dateline_info(p: str) -> tuple[str | None, str | None]:
     return who, find_date(m.group("date")) if m.group("date") else None
 
 
+# "By Petra Lindqvist, Coastal Press Agency", "By Ana Ruiz | Valley Gazette": an outlet we do not know by name,
+# named in the byline after the author, where its last word says it publishes news
+_BYLINE_OUTLET = re.compile(
+    r"^[Bb][Yy]\s+[^,|]+?\s*[,|]\s*(?P<outlet>(?:The\s+)?(?:[A-Z][\w&.'’-]*\s+){0,4}"
+    r"(?:News|Press|Agency|Times|Post|Herald|Gazette|Courier|Journal|Tribune|Daily|Chronicle|Observer|Telegraph|"
+    r"Record|Star|Sun|Mirror|Express|Radio|TV|Television|Network|Wire|Media|Magazine|Bulletin|Dispatch|Standard|"
+    r"Register|Sentinel|Examiner|Inquirer|Globe|Mail|Today|Report))\b(?!\s+[A-Z])"
+)
+
+
 def _byline_info(p: str) -> tuple[str | None, str | None]:
     mentions = find_outlet_mentions(p)
     outlet = mentions[0][0] if mentions else None
@@ -421,6 +431,9 @@ def _byline_info(p: str) -> tuple[str | None, str | None]:
         for u in _URL.findall(p):
             outlet = outlet_from_url(u)
             break
+    if outlet is None:
+        m = _BYLINE_OUTLET.match(p)
+        outlet = m.group("outlet") if m else None
     return outlet, find_date(p)
 
 

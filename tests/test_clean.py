@@ -506,3 +506,16 @@ def test_a_related_box_at_the_end_of_a_page_ends_the_article(tail):
     text = ("Storm closes the harbour\n"
             "The harbour master said on Monday that the port would stay closed until Friday.\n" + tail)
     assert paragraphs(text) == ["The harbour master said on Monday that the port would stay closed until Friday."]
+
+
+@pytest.mark.parametrize("byline, outlet", [
+    ("By Petra Lindqvist, Coastal Press Agency", "Coastal Press Agency"),
+    ("By Jane Doe | Harbour Gazette", "Harbour Gazette"),
+    ("By Ana Ruiz, Reuters", "Reuters"),
+    ("By Kim Lee, Metro Desk", None),  # a desk, not an outlet
+    ("By John Smith, Senior Reporter", None),
+])
+def test_a_byline_names_an_outlet_we_do_not_know_by_its_last_word(byline, outlet):
+    stories = split_stories(f"Fire at the mill kills 14\n\n{byline}\n\nThe fire chief said 14 workers were killed "
+                            "when the fire swept through the mill on Monday night.")
+    assert [s.outlet for s in stories] == [outlet]
