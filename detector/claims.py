@@ -28,9 +28,11 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
 - "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
 - a quotation running over several sentences -> whoever is named where it closes, else where it opens; someone
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
-  the relay chain; a new paragraph that does not open with a quotation mark ends it, and straight marks ('"',
-  ``...'') close it as curly ones do; an unattributed quotation (five words or more) right after an attributed
-  sentence, in the same paragraph -> the same speaker; single marks ("He added: ‘...") open one as double ones do;
+  the relay chain; a new paragraph that does not open with a quotation mark ends it, one that does reopens it
+  (wire style reopens each paragraph and closes only the last: that opening mark is never the closing one), and
+  straight marks ('"', ``...'') close it as curly ones do; an unattributed quotation (five words or more) right
+  after an attributed sentence, in the same paragraph -> the same speaker; single marks ("He added: ‘...") open one
+  as double ones do;
 - a lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:") is no
   claim: the paragraph it introduces is its speaker's (only the quotation, where that paragraph opens with one,
   and all of it where it continues); one that states something itself ("X says officials are studying the
@@ -777,7 +779,11 @@ class ClaimExtractor:
             if run and new_par and not text.startswith(_OPENING_MARKS):
                 _own_quotation(run, closed=False)
                 run = []
-            att = _attribute(sent, state, open_quote=bool(run))
+            # inside it, a straight mark opening the paragraph opens the quotation again (wire style reopens each
+            # paragraph and closes only the last): it is not the mark that closes it, so it is not counted as one
+            reopens = bool(run) and new_par and text.startswith(('"', "``"))
+            straight = _straight_marks(text) - int(reopens)
+            att = _attribute(sent, state, open_quote=bool(run) and not reopens)
             if att.speaker is not None and att.explicit:
                 state.remember(att.speaker)
             persons = [e for e in sent.ents if _named_subject(e)]
@@ -792,7 +798,7 @@ class ClaimExtractor:
                 context = f"{state.prev_assertion} {assertion}"
             state.prev_assertion = assertion
             singles = _single_marks(text) if single or "‘" in text else 0
-            opens = text.count("“") - text.count("”") + (_straight_marks(text) % 2) + singles
+            opens = text.count("“") - text.count("”") + (straight % 2) + singles
             r = {"sent": sent, "text": text, "start": sent.start_char + lead, "att": att, "assertion": assertion,
                  "context": context, "position": position, "new_par": new_par, "run": None}
             recs.append(r)
@@ -808,7 +814,7 @@ class ClaimExtractor:
                 # a later sentence with more closing marks than opening ones, or an odd number of straight
                 # quotation marks (which cannot tell opening from closing), ends it
                 if opens < 0 or (len(run) > 1 and (text.count("”") > text.count("“") or singles < 0
-                                                   or _straight_marks(text) % 2 == 1)):
+                                                   or straight % 2 == 1)):
                     _own_quotation(run)
                     run = []
             if not run:

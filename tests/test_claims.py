@@ -245,6 +245,26 @@ def test_a_paragraph_without_a_quotation_mark_ends_an_unclosed_quotation(claims_
     assert "Jon Ek" in one(cs, "find the money").speaker
 
 
+@pytest.mark.parametrize("opening, closing", [('"', '"'), ("``", "''"), ("“", "”")],
+                         ids=["straight", "typewriter", "curly"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["line", "blank-line"])
+@pytest.mark.parametrize("paragraphs", [2, 3])
+def test_a_quotation_reopened_at_each_paragraph_belongs_to_whoever_closes_it(claims_of, opening, closing, gap,
+                                                                               paragraphs):
+    """Wire style: a quotation over several paragraphs opens each of them again and closes only in the last. The
+    mark that opens a paragraph inside the quotation reopens it; it is not the quotation closing."""
+    quoted = [f"{opening}The ferry company sold the spare boat in the spring to cover its debts.",
+              f"{opening}Now one breakdown cancels every crossing on the island route for a week.",
+              f"{opening}We warned the council about this twice last year,{closing} skipper Ola Dahl said."]
+    text = gap.join(["The island ferry was cancelled again on Tuesday.", *quoted[-paragraphs:],
+                     "The next crossing is planned for Friday morning."])
+    cs = claims_of(text)
+    for needle in ("spare boat", "one breakdown", "warned the council")[-paragraphs:]:
+        assert "Ola Dahl" in one(cs, needle).speaker, needle
+    assert one(cs, "cancelled again").speaker == PUBLISHER
+    assert one(cs, "next crossing").speaker == PUBLISHER
+
+
 def test_relative_and_generic_pronouns_are_not_speakers(claims_of):
     cs = claims_of("The harbour's press officer Mia Holm, who confirmed the closure on Monday, gave no date for the "
                    "repairs. The ferry runs from the west pier, which said nothing about delays to passengers. "
