@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -45,9 +45,13 @@ def _open_db(path: str):
         raise _fail(exc) from exc
 
 
-def _report_problems(problems) -> None:
+def _report_problems(problems, no_outlet: Sequence[str] = ()) -> None:
     for p in problems:
         click.echo(f"warning: {p}", err=True)
+    if no_outlet:  # a desk has to know who published what: say once which pages named no outlet
+        shown = ", ".join(no_outlet[:3]) + (f" and {len(no_outlet) - 3} more" if len(no_outlet) > 3 else "")
+        click.echo(f"warning: {len(no_outlet)} new document(s) name no outlet ({shown}); pass --outlet, or give "
+                   "an outlet field in JSONL/CSV", err=True)
 
 
 def _split_stdin(inputs: tuple[str, ...]):
@@ -83,7 +87,7 @@ def ingest(inputs, db_path, outlet, quiet):
             rep = run_ingest(inputs, db, outlet=outlet, stdin=_split_stdin(inputs), show_progress=not quiet)
         except CrossclaimError as exc:
             raise _fail(exc) from exc
-    _report_problems(rep.problems)
+    _report_problems(rep.problems, rep.no_outlet)
     click.echo(
         f"{rep.n_documents} documents read ({rep.n_new} new, {rep.n_claims} claims stored), "
         f"{len(rep.problems)} problems", err=True,
@@ -283,7 +287,7 @@ def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder
         except CrossclaimError as exc:
             raise _fail(exc) from exc
         db.set_setting("params", str(Path(params).resolve()) if params else None)
-        _report_problems(rep.problems)
+        _report_problems(rep.problems, rep.no_outlet)
         if inputs and not rep.ok:
             raise click.ClickException("nothing could be processed")
         if not quiet:

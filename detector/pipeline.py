@@ -32,6 +32,7 @@ class IngestReport:
     n_new: int = 0  # of which not yet in the store
     n_claims: int = 0  # claims written for the new documents
     problems: list[InputProblem] = field(default_factory=list)
+    no_outlet: list[str] = field(default_factory=list)  # new documents whose outlet nothing named (their sources)
 
     @property
     def ok(self) -> bool:
@@ -89,6 +90,7 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
             # Same text, so the same id: the stored document (and its claims) stay as they are.
             rep.problems.append(InputProblem(d.source, STORED_UNDER.format(outlet=stored.outlet or "no outlet",
                                                                           source=stored.source, new=d.outlet)))
+    rep.no_outlet = [d.source for d in new if not d.outlet]
     if not new:
         return rep
     ex = extractor or ClaimExtractor()

@@ -426,3 +426,16 @@ def test_demo_ranks_the_kirby_vs_spiegel_conflict_in_the_top_5(scanned):
     assert any(
         any("Kirby" in s for s in _speakers(x)) and "Der Spiegel" in _speakers(x) for x in top5
     ), [_speakers(x) for x in top5]
+
+
+@pytest.mark.slow
+def test_pages_that_name_no_outlet_are_named_once(tmp_path, note):
+    """A desk has to know who published what: pages with no outlet are listed in one warning, not silently kept."""
+    plain = tmp_path / "plain.txt"
+    plain.write_text("The harbour master said the port would stay closed until Friday.\n", "utf-8")
+    r = invoke("ingest", str(plain), str(note), "--db", str(tmp_path / "s.db"), "--outlet", "Harbour Post")
+    assert "name no outlet" not in r.stderr  # --outlet names it for every input
+    r = invoke("ingest", str(plain), "--db", str(tmp_path / "t.db"))
+    assert f"warning: 1 new document(s) name no outlet ({plain}); pass --outlet" in r.stderr
+    r = invoke("ingest", str(plain), "--db", str(tmp_path / "t.db"))  # nothing new: nothing to say
+    assert "name no outlet" not in r.stderr
