@@ -405,6 +405,11 @@ class _Attribution:
     explicit: bool = False
     at: int = -1  # where in the sentence the speaker is named (its verb, "according to"); -1: by a pronoun, or not
 
+    def voice(self) -> _Attribution:
+        """This speaker's voice, for a sentence that names no one itself: the rest of a quotation, what a lead-in
+        introduces, a quotation that goes on after an attributed sentence."""
+        return _Attribution(self.speaker, self.relays, [], False, True)
+
 
 def _activity(tok) -> bool:
     """Is this "report"/"write"/"post"/"tweet" a job or an act rather than a statement? "he was reporting in
@@ -829,7 +834,7 @@ class ClaimExtractor:
             if r["att"].explicit or r["new_par"] or not _quotes_speech(r["text"]):
                 continue
             if prev["att"].explicit and prev["att"].speaker is not None:
-                r["att"] = _Attribution(prev["att"].speaker, prev["att"].relays, [], False, True)
+                r["att"] = prev["att"].voice()
         claims: list[Claim] = []
         for r in recs:
             if r.get("lead_in") or not _checkworthy(r["sent"]):
@@ -928,7 +933,7 @@ def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
             follow.append(q)
         for q in follow:
             if not q["att"].explicit:
-                q["att"] = _Attribution(att.speaker, att.relays, [], False, True)
+                q["att"] = att.voice()
 
 
 def _own_quotation(run: list[dict], *, closed: bool = True) -> None:
@@ -961,7 +966,7 @@ def _own_quotation(run: list[dict], *, closed: bool = True) -> None:
         inner = set()
     for q in run:
         if not q["att"].explicit:
-            q["att"] = _Attribution(owner.speaker, owner.relays, [], False, True)
+            q["att"] = owner.voice()
         elif id(q) in inner and q["att"].speaker.name != owner.speaker.name:
             att = q["att"]
             via = [*owner.relays, owner.speaker.name, *att.relays]

@@ -273,6 +273,11 @@ def _looks_binary(data: bytes) -> bool:
 
 _LONE_SURROGATE = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8, kept by surrogateescape
 
+
+def _escaped_byte(m: re.Match) -> int:
+    """The byte a ``_LONE_SURROGATE`` match stands for."""
+    return ord(m.group()) - 0xDC00
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
@@ -493,7 +498,7 @@ class _Reader:
             try:
                 bad = _LONE_SURROGATE.search(line)
                 if bad:
-                    raise _Problem(NOT_UTF8_LINE.format(byte=ord(bad.group()) - 0xDC00, col=bad.start() + 1), line_no)
+                    raise _Problem(NOT_UTF8_LINE.format(byte=_escaped_byte(bad), col=bad.start() + 1), line_no)
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
@@ -518,7 +523,7 @@ class _Reader:
         columns = [h.strip().lstrip("\ufeff").lower() for h in header]
         bad = _LONE_SURROGATE.search(",".join(columns))
         if bad:
-            self.problem(name, NOT_UTF8_LINE.format(byte=ord(bad.group()) - 0xDC00, col=bad.start() + 1), 1)
+            self.problem(name, NOT_UTF8_LINE.format(byte=_escaped_byte(bad), col=bad.start() + 1), 1)
             return 0
         if "text" not in columns and "html" not in columns:
             self.problem(name, NO_TEXT_COLUMN.format(found=", ".join(c or "''" for c in columns) or "nothing"))
@@ -535,7 +540,7 @@ class _Reader:
                 for c, v in row.items():  # a byte that is not UTF-8 costs its row only
                     bad = _LONE_SURROGATE.search(v)
                     if bad:
-                        raise _Problem(NOT_UTF8_FIELD.format(byte=ord(bad.group()) - 0xDC00, name=c), line_no)
+                        raise _Problem(NOT_UTF8_FIELD.format(byte=_escaped_byte(bad), name=c), line_no)
                 if not row.get("text") and not row.get("html"):
                     raise _Problem(NO_TEXT, line_no)
                 self.read_row(row, name, line_no)

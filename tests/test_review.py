@@ -449,20 +449,27 @@ def test_the_cluster_view_lists_an_updated_articles_pairs_and_claims_once(db):
 
 
 # -- search --------------------------------------------------------------------------------------------------------
-def test_search_ignores_case_beyond_ascii(tmp_path):
-    text = "Thomas Müller said the Straße was closed. ÉLYSÉE officials denied it."
-    doc = Document(doc_id=Document.make_id(text), text=text, source="m.txt", outlet="Tagesblatt")
+def _one_pair_store(path, outlet: str, sides: list[tuple[str, str]], probs: dict[str, float]) -> Database:
+    """A store holding one document of two claims ((sentence, speaker) each) and the pair between them."""
+    text = " ".join(sentence for sentence, _ in sides)
+    doc = Document(doc_id=Document.make_id(text), text=text, source="t.txt", outlet=outlet)
     claims = []
-    for sentence, speaker in (("Thomas Müller said the Straße was closed.", "Thomas Müller"),
-                              ("ÉLYSÉE officials denied it.", "Élysée")):
+    for sentence, speaker in sides:
         start = text.index(sentence)
         span = (start, start + len(sentence))
         claims.append(Claim(claim_id=Claim.make_id(doc.doc_id, span), doc_id=doc.doc_id, text=sentence, span=span,
                             assertion=sentence, context=sentence, speaker=speaker, outlet=doc.outlet))
-    with Database(tmp_path / "u.db") as db:
-        db.add_document(doc, claims)
-        db.add_pairs([ScoredPair(a=claims[0], b=claims[1], label="contradicts",
-                                 probs={"contradicts": 0.8, "agrees": 0.1, "neutral": 0.05, "unrelated": 0.05})], "x")
+    db = Database(path)
+    db.add_document(doc, claims)
+    db.add_pairs([ScoredPair(a=claims[0], b=claims[1], label="contradicts", probs=probs)], "x")
+    return db
+
+
+def test_search_ignores_case_beyond_ascii(tmp_path):
+    with _one_pair_store(tmp_path / "u.db", "Tagesblatt",
+                         [("Thomas Müller said the Straße was closed.", "Thomas Müller"),
+                          ("ÉLYSÉE officials denied it.", "Élysée")],
+                         {"contradicts": 0.8, "agrees": 0.1, "neutral": 0.05, "unrelated": 0.05}) as db:
         for q in ("MÜLLER", "müller", "Müller", "STRASSE", "straße", "élysée officials", "Tagesblatt"):
             assert count_queue(db, QueueFilter(q=q)) == 1 == len(queue(db, QueueFilter(q=q))), q
         for q in ("mueller", "Müllers", "officials denied it. Thomas"):
@@ -472,19 +479,10 @@ def test_search_ignores_case_beyond_ascii(tmp_path):
 
 
 def test_search_ignores_accents_and_the_dotted_capital_i(tmp_path):
-    text = "The İstanbul office of Çelik Haber said talks were off. Officials in Malmö said they continue."
-    doc = Document(doc_id=Document.make_id(text), text=text, source="t.txt", outlet="Nordpost")
-    claims = []
-    for sentence, speaker in (("The İstanbul office of Çelik Haber said talks were off.", "Çelik Haber"),
-                              ("Officials in Malmö said they continue.", "Malmö officials")):
-        start = text.index(sentence)
-        span = (start, start + len(sentence))
-        claims.append(Claim(claim_id=Claim.make_id(doc.doc_id, span), doc_id=doc.doc_id, text=sentence, span=span,
-                            assertion=sentence, context=sentence, speaker=speaker, outlet=doc.outlet))
-    with Database(tmp_path / "t.db") as db:
-        db.add_document(doc, claims)
-        db.add_pairs([ScoredPair(a=claims[0], b=claims[1], label="contradicts",
-                                 probs={"contradicts": 0.7, "agrees": 0.1, "neutral": 0.1, "unrelated": 0.1})], "x")
+    with _one_pair_store(tmp_path / "t.db", "Nordpost",
+                         [("The İstanbul office of Çelik Haber said talks were off.", "Çelik Haber"),
+                          ("Officials in Malmö said they continue.", "Malmö officials")],
+                         {"contradicts": 0.7, "agrees": 0.1, "neutral": 0.1, "unrelated": 0.1}) as db:
         for q in ("istanbul", "ISTANBUL", "İSTANBUL", "celik haber", "MALMO", "malmö officials", "Çelik"):
             assert count_queue(db, QueueFilter(q=q)) == 1, q
         for q in ("istanbull", "malmoe", "Celik Habers"):

@@ -436,72 +436,76 @@ def test_serve_needs_an_existing_db(tmp_path, monkeypatch):
 
 
 # -- two reviewers on one pair -----------------------------------------------------------------------------------
-def test_a_verdict_over_a_change_the_page_did_not_show_is_refused(demo):
-    path, ids, keys = demo
-    app = create_app(path)
+@pytest.fixture
+def alice_and_carol(demo):
+    """Two reviewers, each in a browser session of their own, on one store."""
+    app = create_app(demo[0])
     with TestClient(app) as alice, TestClient(app) as carol:
         for c, name in ((alice, "alice"), (carol, "carol")):
             c.post("/reviewer", data={"name": name, "csrf": csrf_of(c.get("/").text)})
-        stale = alice.get(f"/pair/{ids[1]}?page=2").text  # alice opens the pair first...
-        assert 'name="version" value="0"' in stale
-        page = carol.get(f"/pair/{ids[1]}").text
-        r = carol.post(f"/pair/{ids[1]}/verdict", data={"status": "confirmed", "note": "two sources confirm",
-                                                       "version": "0", "csrf": csrf_of(page)})
-        assert r.status_code == 200 and "Saved." in r.text
-        # ...and answers on her stale page: refused, with what carol did and the way out
-        r = alice.post(f"/pair/{ids[1]}/verdict?page=2", headers=HTML,
-                       data={"status": "false_alarm", "note": "", "version": "0", "advance": "1",
-                             "csrf": csrf_of(stale)})
-        assert r.status_code == 409 and 'id="conflict"' in r.text
-        box = re.search(r'<div class="conflict".*?</div>', r.text, re.S).group(0)
-        said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", box)).strip()
-        assert said.startswith("Not saved: this pair changed while you were looking at it. carol set it to Confirmed (")
-        assert ") with the note “two sources confirm”. You chose False alarm. Apply mine anyway" in said
-        with Database(path) as db:
-            v = get_verdict(db, keys[1])
-            assert (v.status, v.note, v.reviewer) == ("confirmed", "two sources confirm", "carol")
-            version = v.version
-        assert f'href="/pair/{ids[1]}?page=2">Keep theirs and reload</a>' in box
-        # "Apply mine anyway" sends the version alice has now seen
-        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">',
-                                 re.search(r'<form[^>]*id="apply-anyway-form">.*?</form>', box, re.S).group(0)))
-        assert fields | {"csrf": ""} == {"csrf": "", "version": str(version), "status": "false_alarm", "note": "",
-                                        "advance": "1", "next": ids[2]}
-        r = alice.post(f"/pair/{ids[1]}/verdict?page=2", data=fields, follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"] == f"/pair/{ids[2]}?page=2"
-        with Database(path) as db:
-            assert [(e.status, e.reviewer) for e in verdict_log(db, keys[1])] == [
-                ("confirmed", "carol"), ("false_alarm", "alice")]
+        yield alice, carol
 
 
-def test_the_409_page_keeps_the_note_the_reviewer_typed(demo):
+def test_a_verdict_over_a_change_the_page_did_not_show_is_refused(demo, alice_and_carol):
     path, ids, keys = demo
-    app = create_app(path)
-    with TestClient(app) as alice, TestClient(app) as carol:
-        for c, name in ((alice, "alice"), (carol, "carol")):
-            c.post("/reviewer", data={"name": name, "csrf": csrf_of(c.get("/").text)})
-        stale = alice.get(f"/pair/{ids[0]}").text
-        carol.post(f"/pair/{ids[0]}/verdict", data={"status": "confirmed", "note": "carol checked the wires",
-                                                    "version": "0", "csrf": csrf_of(carol.get("/").text)})
-        r = alice.post(f"/pair/{ids[0]}/verdict", headers=HTML,
-                       data={"status": "needs_more", "note": "alice wants the ministry's statement", "version": "0",
-                             "csrf": csrf_of(stale)})
-        assert r.status_code == 409
-        # the main form (any verdict key) carries alice's note against the version now shown; carol's is shown apart
-        form = re.search(r'<form[^>]*id="verdict-form">.*?</form>', r.text, re.S).group(0)
-        assert re.search(r'<textarea id="note"[^>]*>alice wants the ministry&#39;s statement</textarea>', form)
-        with Database(path) as db:
-            version = get_verdict(db, keys[0]).version
-        assert f'name="version" value="{version}"' in form and "carol checked" not in form
-        assert "with the note “carol checked the wires”" in r.text
-        # the way out has the keyboard focus
-        assert re.search(r'<button type="submit" class="btn" id="apply-anyway" autofocus>', r.text)
-        r = alice.post(f"/pair/{ids[0]}/verdict", data={"status": "false_alarm", "version": str(version),
-                                                        "note": "alice wants the ministry's statement",
-                                                        "csrf": csrf_of(stale)}, follow_redirects=False)
-        with Database(path) as db:
-            v = get_verdict(db, keys[0])
-            assert (v.status, v.note, v.reviewer) == ("false_alarm", "alice wants the ministry's statement", "alice")
+    alice, carol = alice_and_carol
+    stale = alice.get(f"/pair/{ids[1]}?page=2").text  # alice opens the pair first...
+    assert 'name="version" value="0"' in stale
+    page = carol.get(f"/pair/{ids[1]}").text
+    r = carol.post(f"/pair/{ids[1]}/verdict", data={"status": "confirmed", "note": "two sources confirm",
+                                                   "version": "0", "csrf": csrf_of(page)})
+    assert r.status_code == 200 and "Saved." in r.text
+    # ...and answers on her stale page: refused, with what carol did and the way out
+    r = alice.post(f"/pair/{ids[1]}/verdict?page=2", headers=HTML,
+                   data={"status": "false_alarm", "note": "", "version": "0", "advance": "1",
+                         "csrf": csrf_of(stale)})
+    assert r.status_code == 409 and 'id="conflict"' in r.text
+    box = re.search(r'<div class="conflict".*?</div>', r.text, re.S).group(0)
+    said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", box)).strip()
+    assert said.startswith("Not saved: this pair changed while you were looking at it. carol set it to Confirmed (")
+    assert ") with the note “two sources confirm”. You chose False alarm. Apply mine anyway" in said
+    with Database(path) as db:
+        v = get_verdict(db, keys[1])
+        assert (v.status, v.note, v.reviewer) == ("confirmed", "two sources confirm", "carol")
+        version = v.version
+    assert f'href="/pair/{ids[1]}?page=2">Keep theirs and reload</a>' in box
+    # "Apply mine anyway" sends the version alice has now seen
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">',
+                             re.search(r'<form[^>]*id="apply-anyway-form">.*?</form>', box, re.S).group(0)))
+    assert fields | {"csrf": ""} == {"csrf": "", "version": str(version), "status": "false_alarm", "note": "",
+                                    "advance": "1", "next": ids[2]}
+    r = alice.post(f"/pair/{ids[1]}/verdict?page=2", data=fields, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/pair/{ids[2]}?page=2"
+    with Database(path) as db:
+        assert [(e.status, e.reviewer) for e in verdict_log(db, keys[1])] == [
+            ("confirmed", "carol"), ("false_alarm", "alice")]
+
+
+def test_the_409_page_keeps_the_note_the_reviewer_typed(demo, alice_and_carol):
+    path, ids, keys = demo
+    alice, carol = alice_and_carol
+    stale = alice.get(f"/pair/{ids[0]}").text
+    carol.post(f"/pair/{ids[0]}/verdict", data={"status": "confirmed", "note": "carol checked the wires",
+                                                "version": "0", "csrf": csrf_of(carol.get("/").text)})
+    r = alice.post(f"/pair/{ids[0]}/verdict", headers=HTML,
+                   data={"status": "needs_more", "note": "alice wants the ministry's statement", "version": "0",
+                         "csrf": csrf_of(stale)})
+    assert r.status_code == 409
+    # the main form (any verdict key) carries alice's note against the version now shown; carol's is shown apart
+    form = re.search(r'<form[^>]*id="verdict-form">.*?</form>', r.text, re.S).group(0)
+    assert re.search(r'<textarea id="note"[^>]*>alice wants the ministry&#39;s statement</textarea>', form)
+    with Database(path) as db:
+        version = get_verdict(db, keys[0]).version
+    assert f'name="version" value="{version}"' in form and "carol checked" not in form
+    assert "with the note “carol checked the wires”" in r.text
+    # the way out has the keyboard focus
+    assert re.search(r'<button type="submit" class="btn" id="apply-anyway" autofocus>', r.text)
+    r = alice.post(f"/pair/{ids[0]}/verdict", data={"status": "false_alarm", "version": str(version),
+                                                    "note": "alice wants the ministry's statement",
+                                                    "csrf": csrf_of(stale)}, follow_redirects=False)
+    with Database(path) as db:
+        v = get_verdict(db, keys[0])
+        assert (v.status, v.note, v.reviewer) == ("false_alarm", "alice wants the ministry's statement", "alice")
 
 
 def test_apply_anyway_after_shift_letter_opens_the_pair_that_came_next(demo):
