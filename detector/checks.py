@@ -113,8 +113,8 @@ _HYPHEN_DURATION = re.compile(
 _NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-Za-z][\w-]*) $")
 _NOT_NAME = STOP | {w.lower() for w in _NOT_ENTITY} | frozenset(
     """some around nearly almost over under only another roughly exactly fully least between among every each last
-    past next first within since until during per up today yesterday tonight monday tuesday wednesday thursday
-    friday saturday sunday""".split())
+    past next first within since until during per up now still already again even today yesterday tonight monday
+    tuesday wednesday thursday friday saturday sunday""".split())
 """Capitalised words that are not names when they come right before a figure ("Around 300 people", "said Monday 12
 people ..."): the figure after them is a count."""
 
