@@ -70,6 +70,14 @@ MODAL = re.compile(
     r"examin(?:es|ed|ing)|mull(?:s|ed|ing)?|whether|prepar(?:es|ing) to)\b",
     re.IGNORECASE,
 )
+INQUIRY = re.compile(
+    # the claim is that someone is looking into an allegation, not the allegation: "investigators are examining claims
+    # that the firm dumped waste", "police are looking into whether ..."
+    r"\b(?:investigat(?:e|es|ed|ing)|examin(?:e|es|ed|ing)|look(?:s|ed|ing)? into|prob(?:e|es|ed|ing)|"
+    r"(?:inquiry|investigation|probe) into)\s+(?:(?:the|these|those)\s+)?"
+    r"(?:(?:claims?|reports?|allegations?|accusations?|suggestions?|rumou?rs?|complaints?)\s+(?:that|of)|whether)\b",
+    re.IGNORECASE,
+)
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -410,10 +418,13 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
     # rebuttal: exactly one side denies, or says it has seen no evidence, and the other asserts without negation.
     # "We have not seen them decide" clashes with "they agreed to build", not with "they may be weighing it":
     # a non-confirmation only rebuts a claim that is not itself put as a possibility.
+    # Nor does anything rebut a claim that someone is looking into an allegation ("investigators are examining
+    # claims that ..."): it reports the inquiry, and the allegation is not its source's assertion.
     modal_a, modal_b = bool(find_cues(MODAL, sa)), bool(find_cues(MODAL, sb))
+    inquiry_a, inquiry_b = bool(find_cues(INQUIRY, sa)), bool(find_cues(INQUIRY, sb))
 
-    def rebuts(den: int, non: int, other_neg: bool, other_modal: bool) -> bool:
-        if other_neg:
+    def rebuts(den: int, non: int, other_neg: bool, other_modal: bool, other_inquiry: bool) -> bool:
+        if other_neg or other_inquiry:
             return False
         return den > 0 or (non > 0 and not other_modal)
 
@@ -421,8 +432,8 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
     # itself: a ministry's "no plans" and an official's "we have not seen them decide" say the same thing. The
     # features count one-sided stances; the cues on both sides stay in the reasons.
     neg_side_a, neg_side_b = den_a > 0 or non_a > 0, den_b > 0 or non_b > 0
-    rebuttal = (rebuts(den_a, non_a, neg_side_b or neg_b > 0, modal_b) and not neg_side_b) or (
-        rebuts(den_b, non_b, neg_side_a or neg_a > 0, modal_a) and not neg_side_a)
+    rebuttal = (rebuts(den_a, non_a, neg_side_b or neg_b > 0, modal_b, inquiry_b) and not neg_side_b) or (
+        rebuts(den_b, non_b, neg_side_a or neg_a > 0, modal_a, inquiry_a) and not neg_side_a)
     la, lb = max(1, len(text_a.split())), max(1, len(text_b.split()))
     feats = {
         "tok_jaccard": tok_j,

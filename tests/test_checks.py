@@ -332,3 +332,21 @@ def test_rebuttal_needs_one_negative_side_and_a_definite_claim():
     assert run_checks(possible, "The ministry denied any plans to build drones.").features["rebuttal"] == 1.0
     # two negative sides agree with each other: no rebuttal
     assert run_checks(nc, "The ministry denied any plans to build drones.").features["rebuttal"] == 0.0
+
+
+@pytest.mark.parametrize("inquiry", [
+    "Investigators are examining claims that the mill poured solvent into the lake.",
+    "Regulators are looking into reports that the mill poured solvent into the lake.",
+    "Police are investigating allegations that the mill poured solvent into the lake.",
+    "The agency opened a probe into accusations of solvent dumping by the mill.",
+    "Inspectors are examining whether the mill poured solvent into the lake.",
+])
+def test_an_inquiry_into_an_allegation_is_not_rebutted_by_a_denial(inquiry):
+    # the claim is that someone looks into the allegation, not the allegation: a denial of it does not rebut it
+    for stance in ("The mill denied pouring solvent into the lake.", "We have seen no evidence of solvent dumping."):
+        f = run_checks(inquiry, stance).features
+        assert f["rebuttal"] == 0.0, (inquiry, stance)
+        assert run_checks(stance, inquiry).features["rebuttal"] == 0.0
+    # the allegation itself, even hedged, is still rebutted by the denial
+    assert run_checks("The mill reportedly poured solvent into the lake.",
+                      "The mill denied pouring solvent into the lake.").features["rebuttal"] == 1.0
