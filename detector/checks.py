@@ -70,6 +70,14 @@ MODAL = re.compile(
     r"examin(?:es|ed|ing)|mull(?:s|ed|ing)?|whether|prepar(?:es|ing) to)\b",
     re.IGNORECASE,
 )
+INQUIRY = re.compile(
+    # the claim is that someone is looking into an allegation, not the allegation: "investigators are examining claims
+    # that the firm dumped waste", "police are looking into whether ..."
+    r"\b(?:investigat(?:e|es|ed|ing)|examin(?:e|es|ed|ing)|look(?:s|ed|ing)? into|prob(?:e|es|ed|ing)|"
+    r"(?:inquiry|investigation|probe) into)\s+(?:(?:the|these|those)\s+)?"
+    r"(?:(?:claims?|reports?|allegations?|accusations?|suggestions?|rumou?rs?|complaints?)\s+(?:that|of)|whether)\b",
+    re.IGNORECASE,
+)
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -98,6 +106,50 @@ _NOT_ENTITY = frozenset(
     "The A An But And Or If In On At For With From As It He She They We I This That These Those While When Also "
     "However Earlier Later Until According After Before Some Many Most Frankly Likely Overall".split()
 )
+
+
+_DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0, "fortnight": 14.0,
+         "month": 365.25 / 12, "year": 365.25, "decade": 3652.5}
+_TIME_WORD = "|".join(_DAYS)
+_DURATION_AFTER = re.compile(rf"\s+({_TIME_WORD})s?\b(?![\s-]+(?:ago|old)\b)", re.IGNORECASE)
+"""A time word right after a figure makes it a duration ("48 hours", "two days"), compared in days whatever the
+word: 48 hours and two days agree. "Three years old" is an age and "two days ago" a point in time: not durations."""
+_HYPHEN_DURATION = re.compile(
+    rf"(?<![\w-])(\d+(?:\.\d+)?|{'|'.join(_WORDNUM)})-({_TIME_WORD})s?\b(?!-)", re.IGNORECASE)
+"""A duration written as an adjective: "a six-month inquiry", "a 48-hour curfew" (not "a 12-year-old boy")."""
+
+_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-Za-z][\w-]*) $")
+_NOT_NAME = STOP | {w.lower() for w in _NOT_ENTITY} | frozenset(
+    """some around nearly almost over under only another roughly exactly fully least between among every each last
+    past next first within since until during per up now still already again even today yesterday tonight monday
+    tuesday wednesday thursday friday saturday sunday""".split())
+"""Capitalised words that are not names when they come right before a figure ("Around 300 people", "said Monday 12
+people ..."): the figure after them is a count."""
+
+
+def _designation(text: str, start: int) -> bool:
+    """Whether the figure at ``start`` is part of a name rather than a count: "a Boeing 737", "Windows 10", "Covid
+    19", "the 737 MAX 8" (a capitalised word or a product name like "iPhone" right before it). In text that
+    capitalises every word (a headline: "Floods Kill 40 People") capitals say nothing, and no figure is a name."""
+    m = _NAME_BEFORE.search(text, max(0, start - 40), start)
+    if m is None:
+        return False
+    word = m.group(1)
+    if not (word[0].isupper() or any(ch.isupper() for ch in word[1:])):
+        return False
+    if word.lower() in _NOT_NAME:
+        return False
+    before = text[: m.start(1)].rstrip()
+    if (not before or before[-1] in ".!?:;\"“”‘’(") and word.lower().endswith(("ly", "ing")):
+        return False  # an adverb or a participle opening a sentence: "Roughly 300 ...", "Killing 12 people, ..."
+    return not _title_case(text)
+
+
+@lru_cache(maxsize=65536)
+def _title_case(text: str) -> bool:
+    """No word of four letters or more starts in lower case: a headline in title case, or text in capitals."""
+    long = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    return bool(long) and not any(w[0].islower() for w in long)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +235,13 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         before = text[max(0, m.start() - 10) : m.start()]
         if re.search(rf"(?:{_MONTHS})\.?\s*$", before, re.IGNORECASE):
             continue
+        plain = not (m.group("cur") or m.group("scale") or m.group("pct"))
+        if plain and re.fullmatch(r"\d+", m.group("num")) and _designation(text, m.start()):
+            continue  # "a Boeing 737", "Windows 10": a name, not a count
+        duration = _DURATION_AFTER.match(text, m.end("num")) if plain else None
+        if duration:
+            out.append(_duration(text, value, duration.group(1), m.start(), duration.end()))
+            continue
         scale = (m.group("scale") or "").lower()
         value *= _SCALE.get(scale, 1.0)
         if m.group("pct"):
@@ -193,6 +252,10 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             unit = _casualty_before(text, m.start()) or _unit(m.group("after") or "", text[m.end() :])
         end = m.end("pct") if m.group("pct") else (m.end("scale") if m.group("scale") else m.end("num"))
         out.append(Quantity(value, unit, (m.start(), end), text[m.start() : end]))
+    for m in _HYPHEN_DURATION.finditer(text):
+        n = m.group(1).lower()
+        value = float(_WORDNUM[n]) if n in _WORDNUM else float(n)
+        out.append(_duration(text, value, m.group(2), m.start(), m.end()))
     # the window is a lookahead, so "three soldiers killed two civilians" finds both figures
     for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")(?=\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*))", text,
                          re.I):
@@ -201,13 +264,23 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         if no:  # "no one died" is a toll of none, not of one
             out.append(Quantity(0.0, unit, (no.start(), m.end(1)), text[no.start() : m.end(1)]))
             continue
-        out.append(Quantity(float(_WORDNUM[m.group(1).lower()]), unit, m.span(1), m.group(1)))
+        value = float(_WORDNUM[m.group(1).lower()])
+        duration = _DURATION_AFTER.match(text, m.end(1))
+        if duration:
+            out.append(_duration(text, value, duration.group(1), m.start(), duration.end()))
+            continue
+        out.append(Quantity(value, unit, m.span(1), m.group(1)))
     return tuple(out)
+
+
+def _duration(text: str, value: float, word: str, start: int, end: int) -> Quantity:
+    """A duration in days, its text the figure with its time word ("48 hours", "six-month")."""
+    return Quantity(value * _DAYS[word.lower()], "duration", (start, end), text[start:end])
 
 
 _NO_ONE = re.compile(r"\bno[\s-]+$", re.IGNORECASE)
 
-_SELF_DESCRIBING = frozenset({"percent", "usd", "eur", "gbp"})  # units the figure's own text already shows
+_SELF_DESCRIBING = frozenset({"percent", "usd", "eur", "gbp", "duration"})  # units the figure's own text already shows
 
 
 def same_value(x: float, y: float) -> bool:
@@ -345,10 +418,13 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
     # rebuttal: exactly one side denies, or says it has seen no evidence, and the other asserts without negation.
     # "We have not seen them decide" clashes with "they agreed to build", not with "they may be weighing it":
     # a non-confirmation only rebuts a claim that is not itself put as a possibility.
+    # Nor does anything rebut a claim that someone is looking into an allegation ("investigators are examining
+    # claims that ..."): it reports the inquiry, and the allegation is not its source's assertion.
     modal_a, modal_b = bool(find_cues(MODAL, sa)), bool(find_cues(MODAL, sb))
+    inquiry_a, inquiry_b = bool(find_cues(INQUIRY, sa)), bool(find_cues(INQUIRY, sb))
 
-    def rebuts(den: int, non: int, other_neg: bool, other_modal: bool) -> bool:
-        if other_neg:
+    def rebuts(den: int, non: int, other_neg: bool, other_modal: bool, other_inquiry: bool) -> bool:
+        if other_neg or other_inquiry:
             return False
         return den > 0 or (non > 0 and not other_modal)
 
@@ -356,8 +432,8 @@ def run_checks(text_a: str, text_b: str, *, spans_a: str | None = None, spans_b:
     # itself: a ministry's "no plans" and an official's "we have not seen them decide" say the same thing. The
     # features count one-sided stances; the cues on both sides stay in the reasons.
     neg_side_a, neg_side_b = den_a > 0 or non_a > 0, den_b > 0 or non_b > 0
-    rebuttal = (rebuts(den_a, non_a, neg_side_b or neg_b > 0, modal_b) and not neg_side_b) or (
-        rebuts(den_b, non_b, neg_side_a or neg_a > 0, modal_a) and not neg_side_a)
+    rebuttal = (rebuts(den_a, non_a, neg_side_b or neg_b > 0, modal_b, inquiry_b) and not neg_side_b) or (
+        rebuts(den_b, non_b, neg_side_a or neg_a > 0, modal_a, inquiry_a) and not neg_side_a)
     la, lb = max(1, len(text_a.split())), max(1, len(text_b.split()))
     feats = {
         "tok_jaccard": tok_j,

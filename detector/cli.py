@@ -374,7 +374,7 @@ def claims(inputs, db_path, fmt, outlet):
 @cli.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True)
-@click.option("--unit", help="Only this counted thing: death, injury, drone, usd, percent, ...")
+@click.option("--unit", help="Only this counted thing: death, injury, drone, usd, percent, duration (in days), ...")
 @click.option("--cluster", type=int, help="Only this topic cluster.")
 def figures(db_path, fmt, unit, cluster):
     """Figures that differ between sources, story by story: every source's figure for one counted thing.

@@ -3,9 +3,9 @@
 ``scan --differs`` shows two claims at a time. A desk checking a death toll wants one table per story instead: the
 figure every source gives for one counted thing, side by side ("40 dead" from one wire, "twelve" from another, "40"
 again from a third). The figures are read with the number check's rules (``checks.quantities``: the counted noun,
-casualty words, currencies, percent), grouped by topic cluster and unit, and a group is kept when two sources give
-figures that are not the same (within 5%, as in the number check). A source is a speaker as published by one
-outlet, so a relay whose copies differ (a misquote, or an update) shows up too.
+casualty words, currencies, percent, durations in days), grouped by topic cluster and unit, and a group is kept
+when two sources give figures that are not the same (within 5%, as in the number check). A source is a speaker as
+published by one outlet, so a relay whose copies differ (a misquote, or an update) shows up too.
 """
 
 from __future__ import annotations

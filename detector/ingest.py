@@ -195,13 +195,20 @@ def _html_documents(
     ref: str | None = None,
 ) -> list[Document]:
     """Extract the article from a page with trafilatura; ``url``/``published``/``title`` given by the caller win
-    over the page's own metadata."""
+    over the page's own metadata.
+
+    The page's date comes from its markup only (meta tags, JSON-LD, ``<time>``, date elements, the URL):
+    trafilatura's default extensive search also reads dates written in the article, and with ``original_date`` it
+    takes the oldest, so "In 1998 the bridge was built" dated the page 1998-01-01. A date written in the text is
+    read by ``split_stories`` where it is a byline or a dateline ("Published: 14 March 2024"), never from the body.
+    """
     import trafilatura  # lxml and friends: only when there is HTML to read
 
+    markup_dates = {"original_date": True, "extensive_search": False, "max_date": date.today().isoformat()}
     try:
         doc = trafilatura.bare_extraction(
             html, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True,
-            deduplicate=False,
+            deduplicate=False, date_extraction_params=markup_dates,
         )
     except Exception as exc:  # lxml raises on some broken markup; that is the input's problem, not ours
         log.info("%s: trafilatura failed: %s", source, exc)

@@ -186,6 +186,42 @@ def test_unit_skips_model_codes():
     assert (q.value, q.unit) == (100.0, "drone")
 
 
+def test_a_figure_in_a_name_is_not_a_count():
+    # after a maker or a product name, or glued to letters, a number names a model, not how many there are
+    for text in ("Airlines grounded their Boeing 737 jets on Friday.", "The Windows 10 update reached users.",
+                 "The Apollo 11 film drew crowds.", "Patients with Covid 19 were moved.", "The Boeing 737 MAX 8 left.",
+                 "Pilots flew the F-35 and Su-25 jets.", "Covid-19 cases rose.", "The G20 summit opened.",
+                 "An A320 landed."):
+        assert [q.text for q in quantities(text)] == [], text
+    a = "Airlines grounded their Boeing 737 jets after the crash, the regulator said."
+    b = "The regulator said 40 jets were grounded after the crash."
+    r = run_checks(a, b)
+    assert (r.features["num_mismatch"], r.features["num_match"]) == (0.0, 0.0) and not reasons_of(r, "number")
+    r = run_checks("Militants launched 100 ZT-180 drones overnight.", "Militants launched 100 drones overnight.")
+    assert (r.features["num_mismatch"], r.features["num_match"]) == (0.0, 1.0)
+    # capitalised words that are no names keep the count after them; so does a headline capitalising every word
+    for text, value in (("Around 300 people died in the quake.", 300.0), ("Police said Monday 12 people died.", 12.0),
+                        ("Killing 12 people, the blast shook the port.", 12.0), ("Storm Kills 12 Hikers In Alps", 12.0),
+                        ("Russia's 40 jets flew past.", 40.0)):
+        assert [q.value for q in quantities(text)] == [value], text
+
+
+def test_durations_are_compared_in_days():
+    a, b = "The port was shut for 48 hours after the spill.", "The port was shut for two days after the spill."
+    r = run_checks(a, b)
+    assert (r.features["num_mismatch"], r.features["num_match"]) == (0.0, 1.0)
+    a, b = "A six-month inquiry found no fault with the pilots.", "The inquiry took two years and found no fault."
+    r = run_checks(a, b)
+    assert r.features["num_mismatch"] == 1.0
+    assert {x.detail for x in reasons_of(r, "number")} == {"six-month vs two years"}
+    assert_spans_point_at_cues(r, a, b)
+    assert [(q.value, q.unit) for q in quantities("He was jailed for 18 months.")] == [(547.875, "duration")]
+    # an age and a point in time are not durations
+    assert quantities("A 12-year-old boy was hurt.") == ()
+    assert [(q.value, q.unit) for q in quantities("The boy, 12 years old, left two days ago.")] == [
+        (12.0, "year"), (2.0, "day")]
+
+
 # -- dates -----------------------------------------------------------------------------------------------------
 def test_dates_mismatch_and_spans():
     a, b = "The talks began on March 3 in Vienna.", "The talks began on March 9 in Vienna."
@@ -296,3 +332,21 @@ def test_rebuttal_needs_one_negative_side_and_a_definite_claim():
     assert run_checks(possible, "The ministry denied any plans to build drones.").features["rebuttal"] == 1.0
     # two negative sides agree with each other: no rebuttal
     assert run_checks(nc, "The ministry denied any plans to build drones.").features["rebuttal"] == 0.0
+
+
+@pytest.mark.parametrize("inquiry", [
+    "Investigators are examining claims that the mill poured solvent into the lake.",
+    "Regulators are looking into reports that the mill poured solvent into the lake.",
+    "Police are investigating allegations that the mill poured solvent into the lake.",
+    "The agency opened a probe into accusations of solvent dumping by the mill.",
+    "Inspectors are examining whether the mill poured solvent into the lake.",
+])
+def test_an_inquiry_into_an_allegation_is_not_rebutted_by_a_denial(inquiry):
+    # the claim is that someone looks into the allegation, not the allegation: a denial of it does not rebut it
+    for stance in ("The mill denied pouring solvent into the lake.", "We have seen no evidence of solvent dumping."):
+        f = run_checks(inquiry, stance).features
+        assert f["rebuttal"] == 0.0, (inquiry, stance)
+        assert run_checks(stance, inquiry).features["rebuttal"] == 0.0
+    # the allegation itself, even hedged, is still rebutted by the denial
+    assert run_checks("The mill reportedly poured solvent into the lake.",
+                      "The mill denied pouring solvent into the lake.").features["rebuttal"] == 1.0

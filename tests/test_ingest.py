@@ -91,6 +91,23 @@ def test_html_outlet_from_url_when_no_site_name(tmp_path):
     assert "assembly passed the budget" in d.text
 
 
+def test_a_date_in_the_article_body_is_not_the_page_date(tmp_path):
+    body = (
+        "<p>The footbridge over the canal, opened in 1987 and last repainted on June 9, 2004, will be shut from "
+        "next month while engineers replace its rusted handrails and the worn deck boards.</p>"
+        "<p>The council said walkers would be sent along the towpath to the next crossing, a detour of about ten "
+        "minutes, and that the work would be finished before the autumn.</p>"
+    )
+    page = ("<html><head><title>Footbridge to shut</title></head><body><article><h1>Footbridge to shut</h1>{}"
+            "</article></body></html>")
+    (d,) = read_inputs([write(tmp_path / "page.html", page.format(body))]).documents
+    assert "opened in 1987" in d.text
+    assert d.published is None  # the years and dates in the story are events, not when it was published
+    # a date line at the top of the story is the publication date
+    (d,) = read_inputs([write(tmp_path / "dated.html", page.format("<p>Published: 2 May 2024</p>" + body))]).documents
+    assert d.published == "2024-05-02"
+
+
 # -- JSONL and CSV ----------------------------------------------------------------------------------------------------
 
 def test_jsonl_rows(tmp_path):
