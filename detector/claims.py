@@ -85,7 +85,8 @@ ROLE_NAME = re.compile(
     rf"\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,2}}[A-Z][\w'’-]+)$",
     re.IGNORECASE,
 )
-QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|``(?:(?!'').)*(?:'')?|‘[^’]{20,}’|«[^»]*»")
+# straight and typewriter marks pair with each other: feeds open with '"' or '``' and close with '"' or "''"
+QUOTES = re.compile(r"“[^”]*”?|(?:\"|``)(?:(?!'')[^\"])*(?:\"|'')?|‘[^’]{20,}’|«[^»]*»")
 TRAILING = re.compile(
     r"[,”\"]\s*(?P<who>[A-Z“]?[^,“”\"]{1,80}?)\s+(?:said|says|reported|reports|wrote|writes|added|adds|noted|notes|"
     r"explained|explains|"
@@ -681,7 +682,7 @@ def _assertion(text: str, frame: list[tuple[int, int]]) -> str:
             pos = max(pos, e)
         keep.append(text[pos:])
         out = " ".join(k.strip() for k in keep if k.strip())
-    out = out.replace("“", "").replace("”", "").replace('"', "")
+    out = out.replace("“", "").replace("”", "").replace('"', "").replace("``", "").replace("''", "")
     out = re.sub(r",(?:\s*,)+", ",", out)
     prev = None
     while prev != out:

@@ -265,6 +265,19 @@ def test_a_quotation_reopened_at_each_paragraph_belongs_to_whoever_closes_it(cla
     assert one(cs, "next crossing").speaker == PUBLISHER
 
 
+@pytest.mark.parametrize("opening, closing", [('"', "''"), ("``", '"')],
+                         ids=["straight-typewriter", "typewriter-straight"])
+def test_straight_and_typewriter_marks_pair_with_each_other(claims_of, opening, closing):
+    """Some feeds open a quotation with one kind of mark and close it with the other: the frame after it is no
+    quotation, and names the speaker."""
+    cs = claims_of(f"{opening}The east pier lost a third of its beams in the storm,{closing} harbour master Lena "
+                   "Brandt said. The council meets on Thursday to discuss the harbour budget.")
+    pier = one(cs, "a third of its beams")
+    assert "Lena Brandt" in pier.speaker
+    assert pier.assertion == "The east pier lost a third of its beams in the storm."
+    assert one(cs, "council meets").speaker == PUBLISHER
+
+
 def test_relative_and_generic_pronouns_are_not_speakers(claims_of):
     cs = claims_of("The harbour's press officer Mia Holm, who confirmed the closure on Monday, gave no date for the "
                    "repairs. The ferry runs from the west pier, which said nothing about delays to passengers. "
