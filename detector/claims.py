@@ -98,11 +98,14 @@ NORMATIVE = {"should", "must", "ought", "shall"}
 
 
 def _newline_boundaries(doc):
-    """Paragraph and line breaks always end a sentence (scraped text has no other markup)."""
+    """Paragraph and line breaks always end a sentence (scraped text has no other markup), and a typewriter
+    quotation mark ('``', "''"), which the tokenizer may cut in two, never starts one in its middle."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
             tok.is_sent_start = True
+        elif tok.text in ("`", "'") and prev.text == tok.text and not prev.whitespace_:
+            tok.is_sent_start = False
     return doc
 
 

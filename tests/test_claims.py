@@ -265,6 +265,27 @@ def test_a_quotation_reopened_at_each_paragraph_belongs_to_whoever_closes_it(cla
     assert one(cs, "next crossing").speaker == PUBLISHER
 
 
+@pytest.mark.parametrize("opening, closing", [('"', '"'), ("``", "''"), ("“", "”")],
+                         ids=["straight", "typewriter", "curly"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["line", "blank-line"])
+def test_a_lead_in_quotation_over_two_paragraphs_is_the_lead_in_speakers(claims_of, opening, closing, gap):
+    """'Kovacs said in a statement:' then a quotation that the first paragraph leaves open and the second reopens and
+    closes: both paragraphs are his. (The tokenizer cuts a paragraph-opening '``' in two; the cut must not start a
+    sentence.)"""
+    text = gap.join([
+        "The island ferry was cancelled again on Tuesday, the third time this month.",
+        "Skipper Tomas Kovacs said in a statement:",
+        f"{opening}The ferry company sold the spare boat in the spring to cover its debts. One breakdown now "
+        "cancels every crossing for a week.",
+        f"{opening}We warned the island council about this twice last year and nobody answered.{closing}",
+        "The next crossing is planned for Friday morning."])
+    cs = claims_of(text)
+    for needle in ("spare boat", "One breakdown", "twice last year"):
+        assert "Tomas Kovacs" in one(cs, needle).speaker, needle
+    assert one(cs, "next crossing").speaker == PUBLISHER
+    assert not [c for c in cs if "in a statement" in c.text]
+
+
 @pytest.mark.parametrize("opening, closing", [('"', "''"), ("``", '"')],
                          ids=["straight-typewriter", "typewriter-straight"])
 def test_straight_and_typewriter_marks_pair_with_each_other(claims_of, opening, closing):
