@@ -30,12 +30,13 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
   the relay chain; a new paragraph that does not open with a quotation mark ends it, one that does reopens it
   (wire style reopens each paragraph and closes only the last: that opening mark is never the closing one), and
-  straight marks ('"', ``...'') close it as curly ones do; an unattributed quotation (five words or more) right
-  after an attributed sentence, in the same paragraph -> the same speaker; single marks ("He added: ‘...") open one
-  as double ones do;
-- a lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:") is no
-  claim: the paragraph it introduces is its speaker's (only the quotation, where that paragraph opens with one,
-  and all of it where it continues); one that states something itself ("X says officials are studying the
+  straight marks ('"', ``...'') close it as curly ones do, each kind closing the other ('"...'' ', '``..."'); an
+  unattributed quotation (five words or more) right after an attributed sentence, in the same paragraph -> the
+  same speaker; single marks ("He added: ‘...") open one as double ones do;
+- a lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:", "The
+  ministry listed its demands:") is no claim: the paragraph it introduces is its speaker's (only the quotation,
+  where that paragraph opens with one, and all of it where it continues), and where it opens a list ("- ", "• ",
+  "1. "), every item of the list; one that states something itself ("X says officials are studying the
   video:") is a claim and introduces nothing;
 - an outlet where a speaker spoke is no speaker: "two guests on CNN said" -> the guests, with CNN as relay
   ("an article in the Guardian" is the Guardian's own);
@@ -652,6 +653,12 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                     speaker = _resolve(_span_of(pobj), state, sent_ents=ents)
                     at = tok.idx - base
                     break
+        # "The ministry listed its demands:", "The union set out three conditions:": what follows is the subject's
+        obj = next((c for c in sent.root.children if c.dep_ == "dobj"), None)
+        subj = _subject(sent.root, body)
+        if speaker is None and obj is not None and subj is not None and obj.lemma_.lower() in _SAID_NOUNS:
+            speaker = _resolve(_span_of(subj, body), state, sent_ents=ents)
+            at = sent.root.idx - base
     explicit = speaker is not None
     if _fragment_left(sent, frame):  # never cut a sentence to a prepositional phrase
         frame = [(0, lead + dateline)] if dateline else []
@@ -687,6 +694,7 @@ def _assertion(text: str, frame: list[tuple[int, int]]) -> str:
         out = " ".join(k.strip() for k in keep if k.strip())
     out = out.replace("“", "").replace("”", "").replace('"', "").replace("``", "").replace("''", "")
     out = re.sub(r",(?:\s*,)+", ",", out)
+    out = _LIST_ITEM.sub("", out.strip())  # "- ", "1. " open an item of a list, not the claim
     prev = None
     while prev != out:
         prev = out
@@ -907,15 +915,22 @@ def _single_marks(text: str) -> int:
 
 
 _LEAD_IN_WORDS = frozenset("say write add tell state".split())
+# what a lead-in may say it introduces, the subject's own words: "X listed its demands:", "in a statement:"
+_SAID_NOUNS = frozenset("statement demand condition proposal recommendation point finding term priority request "
+                        "objection concern complaint".split())
+# a line that opens an item of a list: "- ", "• ", "* ", "1. ", "2) ", "(a) "
+_LIST_ITEM = re.compile(r"^(?:[-–—•*·▪●◦‣]|\d{1,2}[.)]|\(?[a-z]\))(?:\s|$)")
 
 
 def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
     """A lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:") is
     no claim; what it introduces is its speaker's: the next paragraph (the rest of its own, if the text goes on
     there), and any quotation that paragraph opens and later paragraphs continue; where the paragraph opens with a
-    quotation, only the quotation. Only a lead-in that names its speaker, says nothing itself ("X says officials are
-    studying the video:" is a claim, and may introduce a video) and says that it reports words or is followed by a
-    quotation; a sentence that has its own speaker keeps them."""
+    quotation, only the quotation; where it opens a list ("- ", "• ", "1. "), every item of the list, up to the
+    first paragraph that opens none. Only a lead-in that names its speaker, says nothing itself ("X says officials
+    are studying the video:" is a claim, and may introduce a video) and says that it reports words ("said", "in a
+    statement", "listed its demands") or is followed by a quotation or a list; a sentence that has its own speaker
+    keeps them."""
     for i, r in enumerate(recs[:-1]):
         att = r["att"]
         if not r["text"].endswith(":") or not att.explicit or att.speaker is None or att.speaker.name == outlet:
@@ -924,14 +939,19 @@ def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
             continue
         if any(t.dep_ == "nsubj" and t.lower_ in ("i", "we") for t in r["sent"]):  # "As I wrote in December:"
             continue  # the author quoting their own earlier piece: the outlet's own words
-        says = any(t.lemma_.lower() in _LEAD_IN_WORDS or t.lower_ in ("statement", "statements") for t in r["sent"])
+        says = any(t.lemma_.lower() in _LEAD_IN_WORDS or (t.pos_ == "NOUN" and t.lemma_.lower() in _SAID_NOUNS)
+                   for t in r["sent"])
         quoted = recs[i + 1]["text"].startswith(_OPENING_MARKS)
-        if not says and not quoted:
+        listed = bool(_LIST_ITEM.match(recs[i + 1]["text"]))
+        if not says and not quoted and not listed:
             continue
         r["lead_in"] = True
         follow = [recs[i + 1]]
         for q in recs[i + 2 :]:
             same_run = q["run"] is not None and q["run"] == follow[-1]["run"]
+            if listed and q["new_par"] and _LIST_ITEM.match(q["text"]):  # the list's next item
+                follow.append(q)
+                continue
             if (q["new_par"] or quoted) and not same_run:
                 break
             follow.append(q)

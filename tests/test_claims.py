@@ -612,3 +612,28 @@ def test_a_lead_in_in_the_first_person_is_the_authors(claims_of):
                     "As I wrote in December:\n\n"
                     "The company made some smart choices for its first route across the bay.")
     assert [c.speaker for c in got] == ["The Guardian", PUBLISHER]
+
+
+@pytest.mark.parametrize("marker", ["- ", "• ", "{n}. "], ids=["dash", "bullet", "number"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["line", "blank-line"])
+@pytest.mark.parametrize("lead_in, speaker", [("The fisheries ministry listed its demands:", "ministry"),
+                                              ("Port director Eva Lind said in a statement:", "Eva Lind")],
+                         ids=["listed-demands", "said-in-a-statement"])
+def test_a_lead_in_gives_every_item_of_its_list_to_its_speaker(claims_of, marker, gap, lead_in, speaker):
+    """Each item of a list opens a line (or a paragraph) of its own: all of them are what the lead-in introduces;
+    the paragraph after the list, which opens no item, is narration again."""
+    items = ["Every trawler will send its catch figures to the harbour office within a day.",
+             "The northern banks will be closed to bottom trawling until next April. Inspectors will check the "
+             "nets of every boat that lands in Bergen.",
+             "Boats caught without a working tracker will lose their licence for a year."]
+    text = gap.join(["The fisheries ministry met the trawler owners in Bergen on Monday.", lead_in,
+                     *(marker.format(n=n) + item for n, item in enumerate(items, 1)),
+                     "The owners' association has called a meeting for Thursday to discuss the list."])
+    cs = claims_of(text)
+    for needle in ("catch figures", "bottom trawling", "Inspectors will check", "working tracker"):
+        c = one(cs, needle)
+        assert speaker in c.speaker, needle
+        assert c.assertion.startswith(("Every", "The", "Inspectors", "Boats")), c.assertion  # no list marker
+    assert one(cs, "owners' association").speaker == PUBLISHER
+    assert one(cs, "met the trawler owners").speaker == PUBLISHER
+    assert not [c for c in cs if c.text.endswith(":")]
