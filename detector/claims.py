@@ -38,6 +38,10 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   where that paragraph opens with one, and all of it where it continues), and where it opens a list ("- ", "• ",
   "1. "), every item of the list; one that states something itself ("X says officials are studying the
   video:") is a claim and introduces nothing;
+- in an interview transcript (paragraphs opening "Q:" and "A:", or "QUESTION:" and "ANSWER:"), a question is the
+  interviewer's and no claim; an answer is the person the page says it interviewed before the first question
+  ("In an interview with X, Defence Minister Ana Ruiz ...", "X interviewed Ana Ruiz"), else the outlet's own, and
+  whom an answer quotes is the interviewee's source (turns labelled with a name, "RUIZ:", are not read);
 - an outlet where a speaker spoke is no speaker: "two guests on CNN said" -> the guests, with CNN as relay
   ("an article in the Guardian" is the Guardian's own);
 - relative and generic pronouns ("..., who said", "which said", "you") name no one;
@@ -782,6 +786,8 @@ class ClaimExtractor:
         runs = 0  # quotations spanning sentences so far, to number them
         single = False  # the open quotation opened with a single mark (‘...’)
         prev_text_end = -1
+        transcript = _is_transcript(parsed.text)
+        turn = None  # "Q" or "A": the interview turn the paragraph belongs to, in a transcript
         for position, sent in enumerate(parsed.sents):
             text = sent.text.strip()
             if not text:
@@ -807,6 +813,11 @@ class ClaimExtractor:
             if persons:
                 state.last_person = _clean_name(persons[-1].text)
             frame = [(max(0, a - lead), max(0, b - lead)) for a, b in att.frame]
+            label = _TURN.match(text) if transcript and new_par else None
+            if new_par:
+                turn = ("Q" if label.group("who")[0] in "Qq" else "A") if label else None
+            if label:  # "Q: ", "ANSWER: " says whose turn it is, not what is said
+                frame.append((0, label.end()))
             assertion = _assertion(text, frame)
             context = assertion
             # across a paragraph break too: a news paragraph is a sentence or two, and "They ..." opening the next
@@ -817,7 +828,8 @@ class ClaimExtractor:
             singles = _single_marks(text) if single or "‘" in text else 0
             opens = text.count("“") - text.count("”") + (straight % 2) + singles
             r = {"sent": sent, "text": text, "start": sent.start_char + lead, "att": att, "assertion": assertion,
-                 "context": context, "position": position, "new_par": new_par, "run": None}
+                 "context": context, "position": position, "new_par": new_par, "run": None,
+                 "turn": turn, "label": label.end() if label else 0}
             recs.append(r)
             # a quotation spanning several sentences belongs to whoever is named where it closes, or else where it
             # opens ('He warned that "... Iraq. If they hand over such shells ..."'); it may run over paragraphs,
@@ -839,6 +851,8 @@ class ClaimExtractor:
         if run:
             _own_quotation(run, closed=False)
         _follow_lead_ins(recs, doc.outlet)
+        if transcript:
+            _follow_turns(recs, _interviewee(recs, state))
         # an unattributed quotation straight after an attributed sentence, in the same paragraph, goes on in the
         # same voice ('"A ceasefire ...," Morgulov told the Global Times. "In the spring of 2022, we ..."'); a
         # short scare quote ('the so-called "special operation"') does not count
@@ -849,7 +863,7 @@ class ClaimExtractor:
                 r["att"] = prev["att"].voice()
         claims: list[Claim] = []
         for r in recs:
-            if r.get("lead_in") or not _checkworthy(r["sent"]):
+            if r.get("lead_in") or r["turn"] == "Q" or not _checkworthy(r["sent"]):
                 continue
             att = r["att"]
             speaker = att.speaker.name if att.speaker is not None else doc.outlet
@@ -861,7 +875,7 @@ class ClaimExtractor:
                 relay.append(speaker)
             # a wire dateline ("WASHINGTON (AP) — ") is where and by whom the story was filed: not the claim's
             text = r["text"]
-            cut = dateline_length(text)
+            cut = r["label"] or dateline_length(text)
             cut += len(text[cut:]) - len(text[cut:].lstrip())
             text, start = text[cut:], r["start"] + cut
             end = start + len(text)
@@ -958,6 +972,68 @@ def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
         for q in follow:
             if not q["att"].explicit:
                 q["att"] = att.voice()
+
+
+# the label of a turn in an interview transcript: "Q: ", "A: ", "QUESTION: ", "Answer: "
+_TURN = re.compile(r"^(?P<who>Q|A|QUESTION|ANSWER|Question|Answer)\s*:\s*")
+
+
+def _is_transcript(text: str) -> bool:
+    """Is the text (partly) an interview transcript: has it lines opening with a question label and lines opening with
+    an answer label? ("A: " alone, or "Q: " alone, may be something else.)"""
+    labels = {m[0].upper() for m in re.findall(r"(?m)^[ \t]*(Q|A|QUESTION|ANSWER|Question|Answer)\s*:", text)}
+    return labels == {"Q", "A"}
+
+
+def _interviewee(recs: list[dict], state: _State) -> _Attribution | None:
+    """Who answers in an interview transcript: the person the page says it interviewed, before the first turn ("In an
+    interview with the Post, Defence Minister Ana Ruiz said ...", "our interview with Ana Ruiz", "we interviewed Ana
+    Ruiz"); the last one named so. None where the page names no one."""
+    found = None
+    for r in recs:
+        if r["turn"] is not None:
+            break
+        sent = r["sent"]
+        if not any(t.lemma_.lower() == "interview" for t in sent):
+            continue
+        att = r["att"]
+        if att.explicit and att.speaker is not None and att.speaker.kind == "person" and att.at >= 0:
+            found = att.voice()  # "In an interview with CNN, Ruiz said ..."
+            continue
+        # a person named in it (as spaCy's entities or a title say: "Defence Minister Ana Ruiz"), whom the interview
+        # is not "with" where someone else is named: "In an interview with Jon Ek, Ruiz said ..." (Ek asks)
+        people = []
+        quotes = _in_quotes(sent.text)
+        for t in sent:
+            if t.pos_ != "PROPN" or t.dep_ in ("compound", "flat") or _inside(t.idx - sent.start_char, quotes):
+                continue
+            np = sent.doc[min([t.i] + [c.left_edge.i for c in t.lefts]) : t.i + 1]
+            named = any(e.label_ == "PERSON" and e.start >= np.start and e.end <= np.end for e in sent.ents)
+            if (named or ROLE_NAME.match(_clean_name(np.text))) and not find_outlet_mentions(np.text):
+                asker = t.dep_ == "pobj" and t.head.lower_ == "with" and t.head.head.lemma_.lower() == "interview"
+                people.append((asker, np))
+        people.sort(key=lambda p: p[0])  # stable: the first named, after anyone the interview is "with"
+        for _asker, np in people[:1]:
+            sp = _resolve(np, state, sent_ents=list(sent.ents))
+            if sp is not None and sp.kind == "person":
+                found = _Attribution(sp, [], [], False, True)
+    return found
+
+
+def _follow_turns(recs: list[dict], interviewee: _Attribution | None) -> None:
+    """In an interview transcript, a question (the paragraph a "Q:" label opens) is the interviewer's and is no
+    claim; an answer ("A:") is the interviewee's, where the page names them, else the outlet's own. A sentence of
+    an answer that names its own speaker ("The navy said ...") quotes them, so the interviewee joins the relay
+    chain; one whose speaker is a pronoun ("I told the president") is the interviewee's."""
+    for r in recs:
+        att = r["att"]
+        if r["turn"] != "A":
+            continue
+        if not att.explicit or att.at < 0:
+            r["att"] = interviewee if interviewee is not None else _Attribution(None, [], att.frame)
+        elif interviewee is not None and att.speaker is not None and att.speaker.name != interviewee.speaker.name:
+            via = [*interviewee.relays, interviewee.speaker.name, *att.relays]
+            r["att"] = _Attribution(att.speaker, list(dict.fromkeys(via)), att.frame, att.content_verb, True, att.at)
 
 
 def _own_quotation(run: list[dict], *, closed: bool = True) -> None:

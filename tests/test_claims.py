@@ -637,3 +637,34 @@ def test_a_lead_in_gives_every_item_of_its_list_to_its_speaker(claims_of, marker
     assert one(cs, "owners' association").speaker == PUBLISHER
     assert one(cs, "met the trawler owners").speaker == PUBLISHER
     assert not [c for c in cs if c.text.endswith(":")]
+
+
+@pytest.mark.parametrize("ask, answer", [("Q", "A"), ("QUESTION", "ANSWER")])
+@pytest.mark.parametrize("intro", [
+    "In an interview with the Harbour Post, Defence Minister Ana Ruiz spoke about the navy budget.",
+    "The Harbour Post interviewed Defence Minister Ana Ruiz about the navy budget on Monday.",
+    "The navy budget was debated in parliament on Monday.",
+], ids=["interview-with", "interviewed", "no-one-named"])
+def test_in_a_transcript_questions_are_no_claims_and_answers_are_the_interviewees(claims_of, ask, answer, intro):
+    """A question is the interviewer's and states nothing, even where it repeats what critics say; an answer is the
+    person the page says it interviewed, else the outlet's own. Whom an answer quotes is the interviewee's source."""
+    text = "\n\n".join([
+        intro,
+        f"{ask}: Critics say the navy budget has been cut by a third since 2020. Is that true?",
+        f"{answer}: The defence budget has grown by four percent in each of the last three years. The navy will order "
+        "two frigates from the Bergen yard.",
+        f"{ask}: When will the frigates be delivered?",
+        f"{answer}: I told parliament that the first frigate will be delivered in 2027. The navy's auditors said the "
+        "Bergen yard was ready for the order.",
+        "The opposition has called for a vote on the budget next week."])
+    cs = claims_of(text)
+    assert not [c for c in cs if "Critics" in c.text or "cut by a third" in c.text]
+    named = "Ana Ruiz" in intro
+    for needle in ("grown by four percent", "two frigates", "first frigate"):
+        c = one(cs, needle)
+        assert ("Ana Ruiz" in c.speaker) if named else c.speaker == PUBLISHER, needle
+        assert not c.text.startswith(answer) and not c.assertion.startswith(answer)  # the label is no part of it
+    auditors = one(cs, "auditors")
+    assert "auditors" in auditors.speaker
+    assert auditors.relay[:-1] == ((PUBLISHER, one(cs, "two frigates").speaker) if named else (PUBLISHER,))
+    assert one(cs, "opposition has called").speaker == PUBLISHER
