@@ -30,13 +30,18 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
   the relay chain; a new paragraph that does not open with a quotation mark ends it, one that does reopens it
   (wire style reopens each paragraph and closes only the last: that opening mark is never the closing one), and
-  straight marks ('"', ``...'') close it as curly ones do; an unattributed quotation (five words or more) right
-  after an attributed sentence, in the same paragraph -> the same speaker; single marks ("He added: ‘...") open one
-  as double ones do;
-- a lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:") is no
-  claim: the paragraph it introduces is its speaker's (only the quotation, where that paragraph opens with one,
-  and all of it where it continues); one that states something itself ("X says officials are studying the
+  straight marks ('"', ``...'') close it as curly ones do, each kind closing the other ('"...'' ', '``..."'); an
+  unattributed quotation (five words or more) right after an attributed sentence, in the same paragraph -> the
+  same speaker; single marks ("He added: ‘...") open one as double ones do;
+- a lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:", "The
+  ministry listed its demands:") is no claim: the paragraph it introduces is its speaker's (only the quotation,
+  where that paragraph opens with one, and all of it where it continues), and where it opens a list ("- ", "• ",
+  "1. "), every item of the list; one that states something itself ("X says officials are studying the
   video:") is a claim and introduces nothing;
+- in an interview transcript (paragraphs opening "Q:" and "A:", or "QUESTION:" and "ANSWER:"), a question is the
+  interviewer's and no claim; an answer is the person the page says it interviewed before the first question
+  ("In an interview with X, Defence Minister Ana Ruiz ...", "X interviewed Ana Ruiz"), else the outlet's own, and
+  whom an answer quotes is the interviewee's source (turns labelled with a name, "RUIZ:", are not read);
 - an outlet where a speaker spoke is no speaker: "two guests on CNN said" -> the guests, with CNN as relay
   ("an article in the Guardian" is the Guardian's own);
 - relative and generic pronouns ("..., who said", "which said", "you") name no one;
@@ -85,7 +90,8 @@ ROLE_NAME = re.compile(
     rf"\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,2}}[A-Z][\w'’-]+)$",
     re.IGNORECASE,
 )
-QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?|``(?:(?!'').)*(?:'')?|‘[^’]{20,}’|«[^»]*»")
+# straight and typewriter marks pair with each other: feeds open with '"' or '``' and close with '"' or "''"
+QUOTES = re.compile(r"“[^”]*”?|(?:\"|``)(?:(?!'')[^\"])*(?:\"|'')?|‘[^’]{20,}’|«[^»]*»")
 TRAILING = re.compile(
     r"[,”\"]\s*(?P<who>[A-Z“]?[^,“”\"]{1,80}?)\s+(?:said|says|reported|reports|wrote|writes|added|adds|noted|notes|"
     r"explained|explains|"
@@ -97,11 +103,14 @@ NORMATIVE = {"should", "must", "ought", "shall"}
 
 
 def _newline_boundaries(doc):
-    """Paragraph and line breaks always end a sentence (scraped text has no other markup)."""
+    """Paragraph and line breaks always end a sentence (scraped text has no other markup), and a typewriter
+    quotation mark ('``', "''"), which the tokenizer may cut in two, never starts one in its middle."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
             tok.is_sent_start = True
+        elif tok.text in ("`", "'") and prev.text == tok.text and not prev.whitespace_:
+            tok.is_sent_start = False
     return doc
 
 
@@ -648,6 +657,12 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                     speaker = _resolve(_span_of(pobj), state, sent_ents=ents)
                     at = tok.idx - base
                     break
+        # "The ministry listed its demands:", "The union set out three conditions:": what follows is the subject's
+        obj = next((c for c in sent.root.children if c.dep_ == "dobj"), None)
+        subj = _subject(sent.root, body)
+        if speaker is None and obj is not None and subj is not None and obj.lemma_.lower() in _SAID_NOUNS:
+            speaker = _resolve(_span_of(subj, body), state, sent_ents=ents)
+            at = sent.root.idx - base
     explicit = speaker is not None
     if _fragment_left(sent, frame):  # never cut a sentence to a prepositional phrase
         frame = [(0, lead + dateline)] if dateline else []
@@ -681,8 +696,9 @@ def _assertion(text: str, frame: list[tuple[int, int]]) -> str:
             pos = max(pos, e)
         keep.append(text[pos:])
         out = " ".join(k.strip() for k in keep if k.strip())
-    out = out.replace("“", "").replace("”", "").replace('"', "")
+    out = out.replace("“", "").replace("”", "").replace('"', "").replace("``", "").replace("''", "")
     out = re.sub(r",(?:\s*,)+", ",", out)
+    out = _LIST_ITEM.sub("", out.strip())  # "- ", "1. " open an item of a list, not the claim
     prev = None
     while prev != out:
         prev = out
@@ -770,6 +786,8 @@ class ClaimExtractor:
         runs = 0  # quotations spanning sentences so far, to number them
         single = False  # the open quotation opened with a single mark (‘...’)
         prev_text_end = -1
+        transcript = _is_transcript(parsed.text)
+        turn = None  # "Q" or "A": the interview turn the paragraph belongs to, in a transcript
         for position, sent in enumerate(parsed.sents):
             text = sent.text.strip()
             if not text:
@@ -795,6 +813,11 @@ class ClaimExtractor:
             if persons:
                 state.last_person = _clean_name(persons[-1].text)
             frame = [(max(0, a - lead), max(0, b - lead)) for a, b in att.frame]
+            label = _TURN.match(text) if transcript and new_par else None
+            if new_par:
+                turn = ("Q" if label.group("who")[0] in "Qq" else "A") if label else None
+            if label:  # "Q: ", "ANSWER: " says whose turn it is, not what is said
+                frame.append((0, label.end()))
             assertion = _assertion(text, frame)
             context = assertion
             # across a paragraph break too: a news paragraph is a sentence or two, and "They ..." opening the next
@@ -805,7 +828,8 @@ class ClaimExtractor:
             singles = _single_marks(text) if single or "‘" in text else 0
             opens = text.count("“") - text.count("”") + (straight % 2) + singles
             r = {"sent": sent, "text": text, "start": sent.start_char + lead, "att": att, "assertion": assertion,
-                 "context": context, "position": position, "new_par": new_par, "run": None}
+                 "context": context, "position": position, "new_par": new_par, "run": None,
+                 "turn": turn, "label": label.end() if label else 0}
             recs.append(r)
             # a quotation spanning several sentences belongs to whoever is named where it closes, or else where it
             # opens ('He warned that "... Iraq. If they hand over such shells ..."'); it may run over paragraphs,
@@ -827,6 +851,8 @@ class ClaimExtractor:
         if run:
             _own_quotation(run, closed=False)
         _follow_lead_ins(recs, doc.outlet)
+        if transcript:
+            _follow_turns(recs, _interviewee(recs, state))
         # an unattributed quotation straight after an attributed sentence, in the same paragraph, goes on in the
         # same voice ('"A ceasefire ...," Morgulov told the Global Times. "In the spring of 2022, we ..."'); a
         # short scare quote ('the so-called "special operation"') does not count
@@ -837,7 +863,7 @@ class ClaimExtractor:
                 r["att"] = prev["att"].voice()
         claims: list[Claim] = []
         for r in recs:
-            if r.get("lead_in") or not _checkworthy(r["sent"]):
+            if r.get("lead_in") or r["turn"] == "Q" or not _checkworthy(r["sent"]):
                 continue
             att = r["att"]
             speaker = att.speaker.name if att.speaker is not None else doc.outlet
@@ -849,7 +875,7 @@ class ClaimExtractor:
                 relay.append(speaker)
             # a wire dateline ("WASHINGTON (AP) — ") is where and by whom the story was filed: not the claim's
             text = r["text"]
-            cut = dateline_length(text)
+            cut = r["label"] or dateline_length(text)
             cut += len(text[cut:]) - len(text[cut:].lstrip())
             text, start = text[cut:], r["start"] + cut
             end = start + len(text)
@@ -903,15 +929,22 @@ def _single_marks(text: str) -> int:
 
 
 _LEAD_IN_WORDS = frozenset("say write add tell state".split())
+# what a lead-in may say it introduces, the subject's own words: "X listed its demands:", "in a statement:"
+_SAID_NOUNS = frozenset("statement demand condition proposal recommendation point finding term priority request "
+                        "objection concern complaint".split())
+# a line that opens an item of a list: "- ", "• ", "* ", "1. ", "2) ", "(a) "
+_LIST_ITEM = re.compile(r"^(?:[-–—•*·▪●◦‣]|\d{1,2}[.)]|\(?[a-z]\))(?:\s|$)")
 
 
 def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
     """A lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:") is
     no claim; what it introduces is its speaker's: the next paragraph (the rest of its own, if the text goes on
     there), and any quotation that paragraph opens and later paragraphs continue; where the paragraph opens with a
-    quotation, only the quotation. Only a lead-in that names its speaker, says nothing itself ("X says officials are
-    studying the video:" is a claim, and may introduce a video) and says that it reports words or is followed by a
-    quotation; a sentence that has its own speaker keeps them."""
+    quotation, only the quotation; where it opens a list ("- ", "• ", "1. "), every item of the list, up to the
+    first paragraph that opens none. Only a lead-in that names its speaker, says nothing itself ("X says officials
+    are studying the video:" is a claim, and may introduce a video) and says that it reports words ("said", "in a
+    statement", "listed its demands") or is followed by a quotation or a list; a sentence that has its own speaker
+    keeps them."""
     for i, r in enumerate(recs[:-1]):
         att = r["att"]
         if not r["text"].endswith(":") or not att.explicit or att.speaker is None or att.speaker.name == outlet:
@@ -920,20 +953,87 @@ def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
             continue
         if any(t.dep_ == "nsubj" and t.lower_ in ("i", "we") for t in r["sent"]):  # "As I wrote in December:"
             continue  # the author quoting their own earlier piece: the outlet's own words
-        says = any(t.lemma_.lower() in _LEAD_IN_WORDS or t.lower_ in ("statement", "statements") for t in r["sent"])
+        says = any(t.lemma_.lower() in _LEAD_IN_WORDS or (t.pos_ == "NOUN" and t.lemma_.lower() in _SAID_NOUNS)
+                   for t in r["sent"])
         quoted = recs[i + 1]["text"].startswith(_OPENING_MARKS)
-        if not says and not quoted:
+        listed = bool(_LIST_ITEM.match(recs[i + 1]["text"]))
+        if not says and not quoted and not listed:
             continue
         r["lead_in"] = True
         follow = [recs[i + 1]]
         for q in recs[i + 2 :]:
             same_run = q["run"] is not None and q["run"] == follow[-1]["run"]
+            if listed and q["new_par"] and _LIST_ITEM.match(q["text"]):  # the list's next item
+                follow.append(q)
+                continue
             if (q["new_par"] or quoted) and not same_run:
                 break
             follow.append(q)
         for q in follow:
             if not q["att"].explicit:
                 q["att"] = att.voice()
+
+
+# the label of a turn in an interview transcript: "Q: ", "A: ", "QUESTION: ", "Answer: "
+_TURN = re.compile(r"^(?P<who>Q|A|QUESTION|ANSWER|Question|Answer)\s*:\s*")
+
+
+def _is_transcript(text: str) -> bool:
+    """Is the text (partly) an interview transcript: has it lines opening with a question label and lines opening with
+    an answer label? ("A: " alone, or "Q: " alone, may be something else.)"""
+    labels = {m[0].upper() for m in re.findall(r"(?m)^[ \t]*(Q|A|QUESTION|ANSWER|Question|Answer)\s*:", text)}
+    return labels == {"Q", "A"}
+
+
+def _interviewee(recs: list[dict], state: _State) -> _Attribution | None:
+    """Who answers in an interview transcript: the person the page says it interviewed, before the first turn ("In an
+    interview with the Post, Defence Minister Ana Ruiz said ...", "our interview with Ana Ruiz", "we interviewed Ana
+    Ruiz"); the last one named so. None where the page names no one."""
+    found = None
+    for r in recs:
+        if r["turn"] is not None:
+            break
+        sent = r["sent"]
+        if not any(t.lemma_.lower() == "interview" for t in sent):
+            continue
+        att = r["att"]
+        if att.explicit and att.speaker is not None and att.speaker.kind == "person" and att.at >= 0:
+            found = att.voice()  # "In an interview with CNN, Ruiz said ..."
+            continue
+        # a person named in it (as spaCy's entities or a title say: "Defence Minister Ana Ruiz"), whom the interview
+        # is not "with" where someone else is named: "In an interview with Jon Ek, Ruiz said ..." (Ek asks)
+        people = []
+        quotes = _in_quotes(sent.text)
+        for t in sent:
+            if t.pos_ != "PROPN" or t.dep_ in ("compound", "flat") or _inside(t.idx - sent.start_char, quotes):
+                continue
+            np = sent.doc[min([t.i] + [c.left_edge.i for c in t.lefts]) : t.i + 1]
+            named = any(e.label_ == "PERSON" and e.start >= np.start and e.end <= np.end for e in sent.ents)
+            if (named or ROLE_NAME.match(_clean_name(np.text))) and not find_outlet_mentions(np.text):
+                asker = t.dep_ == "pobj" and t.head.lower_ == "with" and t.head.head.lemma_.lower() == "interview"
+                people.append((asker, np))
+        people.sort(key=lambda p: p[0])  # stable: the first named, after anyone the interview is "with"
+        for _asker, np in people[:1]:
+            sp = _resolve(np, state, sent_ents=list(sent.ents))
+            if sp is not None and sp.kind == "person":
+                found = _Attribution(sp, [], [], False, True)
+    return found
+
+
+def _follow_turns(recs: list[dict], interviewee: _Attribution | None) -> None:
+    """In an interview transcript, a question (the paragraph a "Q:" label opens) is the interviewer's and is no
+    claim; an answer ("A:") is the interviewee's, where the page names them, else the outlet's own. A sentence of
+    an answer that names its own speaker ("The navy said ...") quotes them, so the interviewee joins the relay
+    chain; one whose speaker is a pronoun ("I told the president") is the interviewee's."""
+    for r in recs:
+        att = r["att"]
+        if r["turn"] != "A":
+            continue
+        if not att.explicit or att.at < 0:
+            r["att"] = interviewee if interviewee is not None else _Attribution(None, [], att.frame)
+        elif interviewee is not None and att.speaker is not None and att.speaker.name != interviewee.speaker.name:
+            via = [*interviewee.relays, interviewee.speaker.name, *att.relays]
+            r["att"] = _Attribution(att.speaker, list(dict.fromkeys(via)), att.frame, att.content_verb, True, att.at)
 
 
 def _own_quotation(run: list[dict], *, closed: bool = True) -> None:

@@ -265,6 +265,40 @@ def test_a_quotation_reopened_at_each_paragraph_belongs_to_whoever_closes_it(cla
     assert one(cs, "next crossing").speaker == PUBLISHER
 
 
+@pytest.mark.parametrize("opening, closing", [('"', '"'), ("``", "''"), ("“", "”")],
+                         ids=["straight", "typewriter", "curly"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["line", "blank-line"])
+def test_a_lead_in_quotation_over_two_paragraphs_is_the_lead_in_speakers(claims_of, opening, closing, gap):
+    """'Kovacs said in a statement:' then a quotation that the first paragraph leaves open and the second reopens and
+    closes: both paragraphs are his. (The tokenizer cuts a paragraph-opening '``' in two; the cut must not start a
+    sentence.)"""
+    text = gap.join([
+        "The island ferry was cancelled again on Tuesday, the third time this month.",
+        "Skipper Tomas Kovacs said in a statement:",
+        f"{opening}The ferry company sold the spare boat in the spring to cover its debts. One breakdown now "
+        "cancels every crossing for a week.",
+        f"{opening}We warned the island council about this twice last year and nobody answered.{closing}",
+        "The next crossing is planned for Friday morning."])
+    cs = claims_of(text)
+    for needle in ("spare boat", "One breakdown", "twice last year"):
+        assert "Tomas Kovacs" in one(cs, needle).speaker, needle
+    assert one(cs, "next crossing").speaker == PUBLISHER
+    assert not [c for c in cs if "in a statement" in c.text]
+
+
+@pytest.mark.parametrize("opening, closing", [('"', "''"), ("``", '"')],
+                         ids=["straight-typewriter", "typewriter-straight"])
+def test_straight_and_typewriter_marks_pair_with_each_other(claims_of, opening, closing):
+    """Some feeds open a quotation with one kind of mark and close it with the other: the frame after it is no
+    quotation, and names the speaker."""
+    cs = claims_of(f"{opening}The east pier lost a third of its beams in the storm,{closing} harbour master Lena "
+                   "Brandt said. The council meets on Thursday to discuss the harbour budget.")
+    pier = one(cs, "a third of its beams")
+    assert "Lena Brandt" in pier.speaker
+    assert pier.assertion == "The east pier lost a third of its beams in the storm."
+    assert one(cs, "council meets").speaker == PUBLISHER
+
+
 def test_relative_and_generic_pronouns_are_not_speakers(claims_of):
     cs = claims_of("The harbour's press officer Mia Holm, who confirmed the closure on Monday, gave no date for the "
                    "repairs. The ferry runs from the west pier, which said nothing about delays to passengers. "
@@ -578,3 +612,59 @@ def test_a_lead_in_in_the_first_person_is_the_authors(claims_of):
                     "As I wrote in December:\n\n"
                     "The company made some smart choices for its first route across the bay.")
     assert [c.speaker for c in got] == ["The Guardian", PUBLISHER]
+
+
+@pytest.mark.parametrize("marker", ["- ", "• ", "{n}. "], ids=["dash", "bullet", "number"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["line", "blank-line"])
+@pytest.mark.parametrize("lead_in, speaker", [("The fisheries ministry listed its demands:", "ministry"),
+                                              ("Port director Eva Lind said in a statement:", "Eva Lind")],
+                         ids=["listed-demands", "said-in-a-statement"])
+def test_a_lead_in_gives_every_item_of_its_list_to_its_speaker(claims_of, marker, gap, lead_in, speaker):
+    """Each item of a list opens a line (or a paragraph) of its own: all of them are what the lead-in introduces;
+    the paragraph after the list, which opens no item, is narration again."""
+    items = ["Every trawler will send its catch figures to the harbour office within a day.",
+             "The northern banks will be closed to bottom trawling until next April. Inspectors will check the "
+             "nets of every boat that lands in Bergen.",
+             "Boats caught without a working tracker will lose their licence for a year."]
+    text = gap.join(["The fisheries ministry met the trawler owners in Bergen on Monday.", lead_in,
+                     *(marker.format(n=n) + item for n, item in enumerate(items, 1)),
+                     "The owners' association has called a meeting for Thursday to discuss the list."])
+    cs = claims_of(text)
+    for needle in ("catch figures", "bottom trawling", "Inspectors will check", "working tracker"):
+        c = one(cs, needle)
+        assert speaker in c.speaker, needle
+        assert c.assertion.startswith(("Every", "The", "Inspectors", "Boats")), c.assertion  # no list marker
+    assert one(cs, "owners' association").speaker == PUBLISHER
+    assert one(cs, "met the trawler owners").speaker == PUBLISHER
+    assert not [c for c in cs if c.text.endswith(":")]
+
+
+@pytest.mark.parametrize("ask, answer", [("Q", "A"), ("QUESTION", "ANSWER")])
+@pytest.mark.parametrize("intro", [
+    "In an interview with the Harbour Post, Defence Minister Ana Ruiz spoke about the navy budget.",
+    "The Harbour Post interviewed Defence Minister Ana Ruiz about the navy budget on Monday.",
+    "The navy budget was debated in parliament on Monday.",
+], ids=["interview-with", "interviewed", "no-one-named"])
+def test_in_a_transcript_questions_are_no_claims_and_answers_are_the_interviewees(claims_of, ask, answer, intro):
+    """A question is the interviewer's and states nothing, even where it repeats what critics say; an answer is the
+    person the page says it interviewed, else the outlet's own. Whom an answer quotes is the interviewee's source."""
+    text = "\n\n".join([
+        intro,
+        f"{ask}: Critics say the navy budget has been cut by a third since 2020. Is that true?",
+        f"{answer}: The defence budget has grown by four percent in each of the last three years. The navy will order "
+        "two frigates from the Bergen yard.",
+        f"{ask}: When will the frigates be delivered?",
+        f"{answer}: I told parliament that the first frigate will be delivered in 2027. The navy's auditors said the "
+        "Bergen yard was ready for the order.",
+        "The opposition has called for a vote on the budget next week."])
+    cs = claims_of(text)
+    assert not [c for c in cs if "Critics" in c.text or "cut by a third" in c.text]
+    named = "Ana Ruiz" in intro
+    for needle in ("grown by four percent", "two frigates", "first frigate"):
+        c = one(cs, needle)
+        assert ("Ana Ruiz" in c.speaker) if named else c.speaker == PUBLISHER, needle
+        assert not c.text.startswith(answer) and not c.assertion.startswith(answer)  # the label is no part of it
+    auditors = one(cs, "auditors")
+    assert "auditors" in auditors.speaker
+    assert auditors.relay[:-1] == ((PUBLISHER, one(cs, "two frigates").speaker) if named else (PUBLISHER,))
+    assert one(cs, "opposition has called").speaker == PUBLISHER
