@@ -23,8 +23,8 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   whose title the text gave as a spokesman ("NSC spokesman John Kirby", "Kirby, the NSC spokesman,"), and where
   both say which post, the same one ("the health minister" is not "Transport Minister Ana Ruiz"), else the role
   itself speaks; "the police", "the government" and plurals are groups, which "he" or "the mayor" never means;
-- a wire dateline ("LONDON (Reuters) - ", "WASHINGTON (AP) — ") names where and by whom the story was filed, not
-  who speaks in its first sentence;
+- a wire dateline ("LONDON (Reuters) - ", "WASHINGTON (AP) — ", "Paris (AFP) - ", "Madrid, 4 nov (EFE).- ",
+  "(CNN) -- ") names where and by whom the story was filed, not who speaks in its first sentence;
 - "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
 - a quotation running over several sentences -> whoever is named where it closes, else where it opens; someone
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
@@ -377,10 +377,15 @@ def _by_key(state: _State, key: str) -> _Speaker | None:
 
 
 def _subject(tok, start: int = 0):
-    """The verb's subject, skipping any before character ``start`` (a dateline's city)."""
+    """The verb's subject, skipping any before character ``start`` (a dateline's city), but not the subject the
+    parser hung on that city ("Oslo (NTB) - The Bank of Norway said": the bank is the city's apposition)."""
     for c in tok.children:
-        if c.dep_ in ("nsubj", "nsubjpass") and c.idx >= start:
-            return c
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.idx >= start:
+                return c
+            inner = next((a for a in c.children if a.dep_ == "appos" and a.idx >= start), None)
+            if inner is not None:
+                return inner
     return None
 
 

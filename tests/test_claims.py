@@ -344,16 +344,24 @@ def test_words_for_one_post_mean_the_same_person_either_way(claims_of, named, la
 
 
 @pytest.mark.parametrize("dateline", ["OSLO (Reuters) - ", "OSLO, June 3 (AP) — ", "OSLO — ", "OSLO (NTB) – ",
-                                      "OSLO, June 3, 2024 /PRNewswire/ -- "])
+                                      "OSLO, June 3, 2024 /PRNewswire/ -- ", "OSLO (UPI) -- ", "Oslo (NTB) - ",
+                                      "Oslo, 3 jun (NTB).- ", "Bergen (Vestland) (NTB) - ", "(NTB) -- "])
 def test_a_wire_dateline_is_not_the_speaker(claims_of, dateline):
     (c,) = claims_of(f"{dateline}The Bank of Norway said on Thursday it would keep interest rates at 4.5 percent.")
     assert c.speaker == "Bank of Norway" and c.relay == (PUBLISHER, c.speaker)
     assert c.text.startswith("The Bank of Norway said")  # the dateline is not part of the claim
-    assert not {"OSLO", "Reuters", "AP", "NTB", "PRNewswire"} & set(c.entities)
+    assert not {"OSLO", "Oslo", "Bergen", "Reuters", "AP", "NTB", "UPI", "PRNewswire"} & set(c.entities)
     assert "OSLO" not in c.assertion and c.assertion.endswith("it would keep interest rates at 4.5 percent.")
     (c,) = claims_of(f"{dateline}Three ferries were moved to the west pier after the storm on Sunday.")
     assert c.speaker == PUBLISHER
     assert c.assertion == "Three ferries were moved to the west pier after the storm on Sunday."
+
+
+def test_a_name_written_like_a_city_is_no_dateline_without_an_agency(claims_of):
+    (c,) = claims_of("Bergen - the oldest port on the coast - will close its fish market for the winter, the mayor "
+                     "said.")
+    assert c.text.startswith("Bergen - the oldest port")
+    assert c.speaker == "mayor"
 
 
 def test_a_passive_trailing_frame_and_a_subordinate_subject_name_no_one(claims_of):
