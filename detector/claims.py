@@ -19,12 +19,18 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   assertion; no frame ever leaves only a prepositional phrase of it;
 - "he said", "the official said", "Kirby added" -> the last speaker named in the document that fits; "he"/"she"
   -> first a person who is the subject earlier in the same sentence ("Brandt angered the council when she said"),
-  and before anyone has spoken, the last person named as a sentence's subject; "the spokesman" -> the last person
-  whose title the text gave as a spokesman ("NSC spokesman John Kirby", "Kirby, the NSC spokesman,"), and where
-  both say which post, the same one ("the health minister" is not "Transport Minister Ana Ruiz"), else the role
-  itself speaks; "the police", "the government" and plurals are groups, which "he" or "the mayor" never means;
-- a wire dateline ("LONDON (Reuters) - ", "WASHINGTON (AP) — ") names where and by whom the story was filed, not
-  who speaks in its first sentence;
+  and before anyone has spoken, the last person named as a sentence's subject; "the spokesman", "the sheriff" ->
+  the last person whose title the text gave with their name ("NSC spokesman John Kirby", "Kirby, the NSC
+  spokesman,", "Sheriff Dana Whitlock"), and where both say which post, the same one ("the health minister" is not
+  "Transport Minister Ana Ruiz"), else a known post ("the minister") itself speaks; "the police", "the government"
+  and plurals are groups, and an organisation named as such ("Network Rail", "NATO", "Russia") is one, neither of
+  which "he" or "the mayor" ever means ("they" means a group, "it" and "the company" may mean an organisation);
+- someone who speaks for another is named as that: "Collins's office" (a group that speaks for Collins, not
+  Collins, so "he" is never it), "Putin's spokesman Dmitry Peskov" -> Dmitry Peskov (Putin's spokesman), "a
+  spokesman for the European Commission" -> European Commission (spokesman), as "Foreign Ministry spokesperson
+  Wang Wenbin" is Wang Wenbin (Foreign Ministry);
+- a wire dateline ("LONDON (Reuters) - ", "WASHINGTON (AP) — ", "Paris (AFP) - ", "Madrid, 4 nov (EFE).- ",
+  "(CNN) -- ") names where and by whom the story was filed, not who speaks in its first sentence;
 - "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
 - a quotation running over several sentences -> whoever is named where it closes, else where it opens; someone
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
@@ -154,7 +160,7 @@ def load_nlp():
 @dataclass
 class _Speaker:
     name: str  # canonical display name
-    kind: str  # "outlet", "person", "group"
+    kind: str  # "outlet", "person", "organisation" (by name: "Network Rail"), "group" ("the police", "officials")
     key: str  # lower-cased last word, for "Kirby said" style back-references
     role: str = ""  # a person's title as the text gave it ("National Security Council spokesman"), for "the spokesman"
 
@@ -166,6 +172,7 @@ class _State:
     last_source_outlet: str | None = None  # last outlet cited as a source (for "the report", "reportedly")
     prev_assertion: str = ""
     last_person: str | None = None  # last person named as a subject in an earlier sentence, speaker or not
+    people: set[str] = field(default_factory=set)  # lower-cased last words of the persons named so far
 
     def remember(self, sp: _Speaker) -> None:
         self.speakers = [s for s in self.speakers if s.name != sp.name] + [sp]
@@ -279,7 +286,7 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
             if want is None or sp.kind == want:
                 if low == "it" and sp.kind == "person":
                     continue
-                if low == "they" and sp.kind == "person":
+                if low == "they" and sp.kind in ("person", "organisation"):
                     continue
                 return sp
         # no one has spoken yet: "he"/"she" is the last person named ("Conal subscribed ... he says")
@@ -287,7 +294,9 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
             return _person(state.last_person)
         return None
     # person with a role: "National Security Council spokesman John Kirby", "Russian Ambassador to China Igor ..."
-    persons = [e for e in sent_ents if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end]
+    # ... but not one who only owns what speaks ("Collins's office", "Putin's spokesman Dmitry Peskov")
+    persons = [e for e in sent_ents if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end
+               and not (e.end < span.end and span.doc[e.end].tag_ == "POS")]
     if persons:
         p = persons[0]
         name = _clean_name(p.text)
@@ -311,24 +320,83 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
             return existing
         title = _clean_name(f"{before} {after.strip(' ,')}")  # the whole title, where ``role`` may be its org
         return _Speaker(full, "person", name.split()[-1].lower(), role=title)
-    m = ROLE_NAME.match(text)
-    if m and m.group("name")[0].isupper():
+    # "Alistair Baskey, spokesman for the National Security Council" where spaCy saw no person
+    m = _NAME_ROLE.match(text)
+    if m:
         name, role = m.group("name"), _clean_name(m.group("role"))
         return _Speaker(f"{name} ({role})", "person", name.split()[-1].lower(), role=role)
-    # "the Russian diplomat", "the spokesman": a definite role description is the last person quoted whose title
-    # fits it, else the role itself speaks ("The health minister said" after "Rebel leader Ilya Dorn said")
-    if re.match(rf"^the\s+(?:[\w'’.-]+\s+){{0,3}}(?:{ROLE_WORDS})$", span.text.strip(), re.IGNORECASE):
+    m = ROLE_NAME.match(text)
+    if m and m.group("name")[0].isupper() and not _ends_a_name(span, len(span.text) - len(m.group("name")), sent_ents):
+        name, role = m.group("name"), _clean_name(m.group("role"))
+        return _Speaker(f"{name} ({role})", "person", name.split()[-1].lower(), role=role)
+    # "a spokesman for the European Commission": someone unnamed who speaks for an organisation is named by it, as
+    # "Wang Wenbin (Foreign Ministry)" is, with their post in brackets
+    m = _ROLE_FOR.match(text)
+    if m and any(e.label_ in _ORG_LABELS and _clean_name(e.text) == _clean_name(m.group("org")).split(" in ")[0]
+                 for e in sent_ents):
+        role = _clean_name(m.group("role"))
+        return _Speaker(f"{_clean_name(m.group('org'))} ({role})", "person", role.split()[-1].lower(), role=role)
+    # "the Russian diplomat", "the spokesman", "the sheriff": a definite description is the last person quoted whose
+    # title fits it; else a post ("The health minister said" after "Rebel leader Ilya Dorn said") speaks itself
+    described = re.match(r"^the\s+((?:[\w'’.-]+\s+){0,3}[\w'’.-]+)$", span.text.strip(), re.IGNORECASE)
+    post = described is not None and re.search(rf"\b(?:{ROLE_WORDS})$", low) is not None
+    if described and (post or described.group(1).islower()):  # not a name: "the PGA Tour"
         for sp in reversed(state.speakers):
-            if sp.kind == "person" and _role_fits(low, sp.role or sp.name):
+            if sp.kind == "person" and (sp.role or post) and _role_fits(low, sp.role or sp.name):
                 return sp
-        return _Speaker(text, "person", low.split()[-1], role=text)
-    # back-reference by surname or by head noun: "Kirby", "The official", "the officials"
-    existing = _by_key(state, low.split()[-1])
+        if post:
+            return _Speaker(text, "person", low.split()[-1], role=text)
+    # "the company" is the last organisation quoted
+    if low in _ORG_NOUNS:
+        existing = next((sp for sp in reversed(state.speakers) if sp.kind == "organisation"), None)
+        if existing is not None:
+            return existing
+    # back-reference by surname or by head noun: "Kirby", "The official", "the officials", "the department"
+    existing = _by_key(state, low.split()[-1], named=("person", "organisation"))
     if existing is not None and (len(low.split()) == 1 or span.text.lower().startswith(("the ", "that ", "this "))):
+        return existing
+    # a name met before is what it was found to be then ("Network Rail" again, which spaCy may not tag twice)
+    existing = next((sp for sp in state.speakers if sp.name == text), None)
+    if existing is not None:
         return existing
     if len(text.split()) > 9:
         return None
-    return _Speaker(text, _kind(low), low.split()[-1])
+    kind = "organisation" if _organisation(text, state, sent_ents) else _kind(low)
+    return _Speaker(text, kind, low.split()[-1])
+
+
+_ORG_LABELS = ("ORG", "GPE", "FAC", "NORP")
+_ORG_NOUNS = frozenset("company firm corporation organisation organization".split())
+
+
+def _organisation(text: str, state: _State, sent_ents) -> bool:
+    """Is ``text`` an organisation's name ("Network Rail", "NATO", "Russia"), which "he" or "she" never means?
+    spaCy says so of some surnames too ("Brandt", "Roche"), so one word only when it is an acronym or a place, and
+    never the last name of a person named in the text so far."""
+    ent = next((e for e in sent_ents if e.label_ in _ORG_LABELS and _clean_name(e.text) == text), None)
+    if ent is None:
+        return False
+    last = text.split()[-1].lower()
+    if last in state.people or any(e.label_ == "PERSON" and last in e.text.lower().split() for e in sent_ents):
+        return False
+    return len(text.split()) > 1 or text.isupper() or ent.label_ == "GPE"
+_NAME_ROLE = re.compile(rf"^(?P<name>(?:[A-Z][\w.'’-]*\s+){{1,2}}[A-Z][\w'’-]+)\s*,\s*"
+                        rf"(?P<role>.*\b(?i:{ROLE_WORDS})\b.*)$")
+# "a spokesman for the European Commission", "an official at the U.S. Embassy in Kabul"
+_ROLE_FOR = re.compile(rf"^(?P<role>(?:[\w'’-]+\s+){{0,3}}(?:{ROLE_WORDS}))\s+(?:for|of|at|with|from)\s+"
+                       rf"(?P<org>(?:the\s+)?[A-Z].*)$", re.IGNORECASE)
+
+
+def _ends_a_name(span, at: int, sent_ents) -> bool:
+    """Is what starts ``at`` characters into ``span`` the end of a longer name that is not a person's ("Commission"
+    of "the European Commission", "International" of "Amnesty International")? Then it is no person's name after a
+    title. spaCy runs a title's place into the person's name too ("China Igor Morgulov" in "Ambassador to China
+    Igor Morgulov"), so only where that name says "the", or leaves one word, or ends as a body's name does."""
+    start = span.start_char + at
+    rest = span.doc.text[start : span.end_char].split()
+    return any(e.label_ != "PERSON" and e.start_char < start < e.end_char
+               and (e.text.lower().startswith("the ") or len(rest) == 1 or rest[-1].lower() in COLLECTIVE)
+               for e in sent_ents)
 
 
 # nouns for a body of people: "the police said" is no one person, whom a later "he said" or "the mayor" could mean
@@ -360,36 +428,48 @@ def _role_words(text: str) -> list[str]:
 
 
 def _role_fits(description: str, title: str) -> bool:
-    """Can "the <description>" ("the spokesman", "the health minister") mean someone titled ``title`` ("NSC
-    spokesman", "Health Minister")? The title must name the description's post, and where both say which post
-    ("health minister", "transport minister"), they must share a word."""
+    """Can "the <description>" ("the spokesman", "the health minister", "the sheriff") mean someone titled
+    ``title`` ("NSC spokesman", "Health Minister", "Sheriff")? The title must name the description's post, and
+    where both say which post ("health minister", "transport minister"), they must share a word. A word that is no
+    known post must be the title's own last word before any "of" ("the sheriff" is "Sheriff of Kent", "the company"
+    no "company spokesman")."""
     words = _role_words(description)
     if not words:
         return False
     head, modifiers = words[-1], set(words[:-1])
     have = _role_words(title)
+    if not re.fullmatch(ROLE_WORDS, head):
+        own = re.split(r"\s+(?:of|to|for|at|in|and)\s+", " ".join(have))[0].split()
+        have = have if own and own[-1] == head else []
     if head not in have and not _SAME_ROLE.get(head, set()) & set(have):
         return False
     others = {w for w in have if w != head and w not in _SAME_ROLE.get(head, ())} - {"of", "to", "for", "at", "and"}
     return not modifiers or not others or bool(modifiers & others)
 
 
-def _by_key(state: _State, key: str) -> _Speaker | None:
+def _by_key(state: _State, key: str, *, named: tuple[str, ...] = ("person",)) -> _Speaker | None:
+    """The last speaker known by ``key``, or whose name (of the ``named`` kinds) has it as a word: "Kirby" is "John
+    Kirby (NSC)", and "the department" the "Texas Department of Public Safety"."""
     key = key.strip(".,'’s")
     for sp in reversed(state.speakers):
         k = sp.key.strip(".,'’s")
         if k == key or (len(key) > 4 and k.rstrip("s") == key.rstrip("s")):
             return sp
-        if sp.kind == "person" and key in sp.name.lower().split(" (")[0].split():
+        if sp.kind in named and key in sp.name.lower().split(" (")[0].split():
             return sp
     return None
 
 
 def _subject(tok, start: int = 0):
-    """The verb's subject, skipping any before character ``start`` (a dateline's city)."""
+    """The verb's subject, skipping any before character ``start`` (a dateline's city), but not the subject the
+    parser hung on that city ("Oslo (NTB) - The Bank of Norway said": the bank is the city's apposition)."""
     for c in tok.children:
-        if c.dep_ in ("nsubj", "nsubjpass") and c.idx >= start:
-            return c
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.idx >= start:
+                return c
+            inner = next((a for a in c.children if a.dep_ == "appos" and a.idx >= start), None)
+            if inner is not None:
+                return inner
     return None
 
 
@@ -812,6 +892,7 @@ class ClaimExtractor:
             persons = [e for e in sent.ents if _named_subject(e)]
             if persons:
                 state.last_person = _clean_name(persons[-1].text)
+            state.people.update(e.text.lower().split()[-1] for e in sent.ents if e.label_ == "PERSON")
             frame = [(max(0, a - lead), max(0, b - lead)) for a, b in att.frame]
             label = _TURN.match(text) if transcript and new_par else None
             if new_par:

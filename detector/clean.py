@@ -161,11 +161,17 @@ _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 _DATE_META = re.compile(r"^(?:published|updated|last updated|posted|first published|date)\b", re.IGNORECASE)
 _AUTHOR_LINE = re.compile(r"^(?:author|authors|written by|reporting by|posted by)\b", re.IGNORECASE)
 # "KYIV, Feb 24, 2023 (Reuters) - ": a city in capitals, maybe a date, maybe the agency (in brackets, or between
-# slashes as press-release wires write it: "/PRNewswire/"), then a dash.
+# slashes as press-release wires write it: "/PRNewswire/"), then a dash. With the agency named, the city may be
+# written as a name ("Paris (AFP) - ", "Madrid, 4 nov (EFE).- ", "Iguala (Mexico) (AFP) - ") or left out ("(CNN) --
+# "); see ``_dateline``. The dash follows a space or the agency ("(EFE).- "), never a word ("OSLO-").
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z.'’ -]{1,30}(?:,(?P<date>[^()/\n–—]{0,40}?))?\s*"
-    r"(?:\((?P<who>[^()\n]{2,40})\)|/(?P<wire>[^/\s]{2,40})/)?\s+[-–—]+\s+\S"
+    r"^(?:(?P<caps>[A-Z][A-Z.'’ -]{1,30})"
+    r"|(?P<place>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|del|la|las|los|el|da|do|di|du|of|upon|on))*"
+    r"(?:\s+\([A-Z][^()\n]{1,30}\)(?=\s*\())?))?"
+    r"(?:,(?P<date>[^()/\n–—]{0,40}?))?\s*"
+    r"(?:\((?P<who>[^()\n]{2,40})\)|/(?P<wire>[^/\s]{2,40})/)?\s*\.?\s*(?<=[\s)/.])[-–—]+\s+\S"
 )
+_AGENCY = re.compile(r"[A-Z]{2,8}")  # an agency in brackets that the outlet list does not know: "(UPI)", "(KTVI)"
 _TRAILING_URL = re.compile(r"(?:\s+|^)(?:[-–—]\s*){1,6}(?:source:\s*)?((?:https?://|www\.)\S+)\s*$", re.IGNORECASE)
 _TRAILING_CAPS = re.compile(r"(?<=[.!?\"”’)])\s+([A-Z][A-Z&’'. -]{1,40}[A-Z])\s*$")
 _SIGNATURE_FILLER = re.compile(
@@ -398,15 +404,29 @@ def _article_url(url: str) -> str | None:
     return url if path.strip("/") else None
 
 
+def _dateline(text: str) -> re.Match | None:
+    """The dateline opening ``text``, if any. A city in capitals is one on its own ("OSLO — "); a city written as a
+    name, or none, only before an agency ("Paris (AFP) - ", "(CNN) -- "), as "The US - and its allies -" is no
+    dateline."""
+    m = _DATELINE.match(text)
+    if m is None:
+        return None
+    agency = m.group("who") or m.group("wire")
+    named = agency is not None and (canonical_outlet(agency) is not None or _AGENCY.fullmatch(agency) is not None)
+    if m.group("caps") is None and not named:
+        return None
+    return m
+
+
 def dateline_length(text: str) -> int:
     """How many characters of ``text`` a dateline opening it takes ("LONDON (Reuters) - "), 0 without one."""
-    m = _DATELINE.match(text)
+    m = _dateline(text)
     return m.end() - 1 if m else 0  # the pattern ends on the story's first character
 
 
 def _dateline_info(p: str) -> tuple[str | None, str | None]:
     """(outlet, date) from a dateline opening the first paragraph, e.g. "KYIV, Feb 24, 2023 (Reuters) - "."""
-    m = _DATELINE.match(p)
+    m = _dateline(p)
     if not m:
         return None, None
     who = m.group("who") or m.group("wire")
