@@ -69,6 +69,11 @@ MIN_FLAG_SCALE = 0.5
 """The least spread a flag feature is standardised by: that of a flag present in half the pairs. Standardising a
 flag seen in 2 of 1,500 fit pairs by its own spread (0.04) would multiply its weight by 27 wherever it fires, so a
 check the fit data barely has would dominate every pair it fires on."""
+MIN_FLAG_SUPPORT = 10
+"""The fewest fit pairs a flag feature must fire on to get a weight. A weight learnt from one or two pairs is
+noise that decides every later pair the flag fires on (the rule of thumb for logistic regression is ten events per
+variable): "have not seen" is in no pair of the news data, and two reviewed pairs with it would otherwise set its
+weight alone. A flag under the limit is left out of the fit (weight 0) and named in the head's ``left_out``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,17 +125,24 @@ class PairClassifier:
 
         floor = np.array([MIN_FLAG_SCALE if f in FLAG_FEATURES else 0.0 for f in self.features])
 
+        flag = np.array([f in FLAG_FEATURES for f in self.features])
+
         def scaler(rows: np.ndarray | slice) -> StandardScaler:
             sc = StandardScaler().fit(X[rows])
             sc.scale_ = np.maximum(sc.scale_, floor)
             return sc
 
+        def kept(rows: np.ndarray | slice) -> np.ndarray:
+            """1 for a feature the fit may weigh, 0 for a flag that fires on too few of these rows."""
+            return (~(flag & ((X[rows] != 0).sum(axis=0) < MIN_FLAG_SUPPORT))).astype(np.float64)
+
         def oof(C: float) -> np.ndarray:
             out = np.zeros((len(yi), len(LABELS)))
             for tr, te in splits:
-                sc = scaler(tr)
-                m = LogisticRegression(C=C, max_iter=5000).fit(sc.transform(X[tr]), yi[tr], sample_weight=w[tr])
-                z = m.decision_function(sc.transform(X[te]))
+                sc, keep = scaler(tr), kept(tr)
+                m = LogisticRegression(C=C, max_iter=5000).fit(sc.transform(X[tr]) * keep, yi[tr],
+                                                               sample_weight=w[tr])
+                z = m.decision_function(sc.transform(X[te]) * keep)
                 full = np.full((len(te), len(LABELS)), -1e9)
                 full[:, m.classes_] = z if z.ndim == 2 else np.c_[-z, z]
                 out[te] = full
@@ -164,15 +176,17 @@ class PairClassifier:
             "n": int(len(yi)),
             "counts": {LABELS[k]: int((yi == k).sum()) for k in range(len(LABELS))},
         }
-        self.scaler_ = scaler(slice(None))
-        model = LogisticRegression(C=self.C_, max_iter=5000).fit(self.scaler_.transform(X), yi, sample_weight=w)
+        self.scaler_, keep = scaler(slice(None)), kept(slice(None))
+        self.left_out_ = [f for f, k in zip(self.features, keep) if not k]
+        model = LogisticRegression(C=self.C_, max_iter=5000).fit(self.scaler_.transform(X) * keep, yi,
+                                                                 sample_weight=w)
         coef = np.zeros((len(LABELS), X.shape[1]))
         intercept = np.full(len(LABELS), -30.0)  # a label absent from the data gets ~zero probability
         coef[model.classes_] = model.coef_ if len(model.classes_) > 2 else np.r_[-model.coef_, model.coef_]
         intercept[model.classes_] = (
             model.intercept_ if len(model.classes_) > 2 else np.r_[-model.intercept_, model.intercept_]
         )
-        self.coef_, self.intercept_ = coef, intercept
+        self.coef_, self.intercept_ = coef * keep, intercept
         return self
 
     def _check_fitted(self) -> None:
@@ -209,6 +223,7 @@ class PairClassifier:
             "temperature": round(self.temperature_, 6),
             "contradicts_threshold": round(self.threshold_, 4),
             "C": self.C_,
+            "left_out": list(getattr(self, "left_out_", [])),
             "cv": self.cv_,
         }
 
@@ -226,6 +241,7 @@ class PairClassifier:
             self.threshold_ = float(d["contradicts_threshold"])
             self.C_ = d.get("C")
             self.cv_ = d.get("cv", {})
+            self.left_out_ = list(d.get("left_out", []))
         except (KeyError, TypeError, ValueError) as exc:
             raise ParamsError(f"malformed classifier parameters ({type(exc).__name__}: {exc})") from exc
         if self.coef_.shape != (len(LABELS), len(self.features)):

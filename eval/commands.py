@@ -351,6 +351,14 @@ def calibrate_command(pairs_paths, fmt, split, recipe, name, weight, out, nli_na
                                          delete=False) as fh:
             fh.write(text)
         raise click.ClickException(f"{_os_message(e, out)}; the fitted parameters were saved to {fh.name}") from None
+    if pairs_paths:  # a check your pairs are the first to show gets no weight until enough pairs show it
+        from detector.scoring import MIN_FLAG_SUPPORT
+
+        cal = params["calibrations"][default]["pipeline"]
+        for head, h in cal["heads"].items():
+            if h.get("left_out"):
+                click.echo(f"calibration {default!r}, {head} head: fewer than {MIN_FLAG_SUPPORT} pairs show "
+                           f"{', '.join(h['left_out'])}; left out of the fit (weight 0)", err=True)
     click.echo(f"wrote {out} ({params['n_pairs']} pairs in {len(params['calibrations'])} calibration"
                f"{'s' if len(params['calibrations']) != 1 else ''}, data_hash {params['data_hash'][:12]})", err=True)
 

@@ -346,8 +346,8 @@ def test_sample_weights_undo_oversampling_of_a_rare_label():
 
 
 def test_a_rare_flag_is_standardised_by_at_least_min_flag_scale():
-    """A flag seen on 2 of 600 pairs must not be multiplied by its rarity (1/0.06) wherever it fires."""
-    from detector.scoring import FLAG_FEATURES, MIN_FLAG_SCALE
+    """A flag seen on 10 of 600 pairs must not be multiplied by its rarity (1/0.13) wherever it fires."""
+    from detector.scoring import FLAG_FEATURES, MIN_FLAG_SCALE, MIN_FLAG_SUPPORT
 
     rng = np.random.default_rng(3)
     n = 600
@@ -356,14 +356,41 @@ def test_a_rare_flag_is_standardised_by_at_least_min_flag_scale():
     y = np.where(X[:, PIPELINE_FEATURES.index("cos")] > 0.5, "agrees", "unrelated").astype(object)
     y[:60] = "contradicts"
     flag = PIPELINE_FEATURES.index("num_mismatch")
-    X[[100, 200], flag] = 1  # two pairs, both "agrees" or "unrelated"
+    X[100 : 100 + MIN_FLAG_SUPPORT, flag] = 1  # just enough pairs to be weighed, none a contradiction
     clf = PairClassifier(C=1.0).fit(X, y)
     assert "num_mismatch" in FLAG_FEATURES and "cos" not in FLAG_FEATURES
-    assert clf.scale_[flag] == MIN_FLAG_SCALE  # its own spread is 0.06
+    assert "num_mismatch" not in clf.left_out_
+    assert clf.scale_[flag] == MIN_FLAG_SCALE  # its own spread is 0.13
     assert clf.scale_[PIPELINE_FEATURES.index("cos")] == pytest.approx(X[:, PIPELINE_FEATURES.index("cos")].std())
-    # switching the flag on moves no label's logit by more than about one unit (2.4 standardised by its own spread)
+    # switching the flag on moves no label's logit by more than about one unit
     on = X[:1].copy()
     on[0, flag] = 1
     z_off = (X[:1] - clf.mean_) / clf.scale_ @ clf.coef_.T
     z_on = (on - clf.mean_) / clf.scale_ @ clf.coef_.T
     assert np.abs(z_on - z_off).max() < 1.5
+
+
+def test_a_flag_too_few_pairs_show_gets_no_weight_and_is_named():
+    """Two reviewed pairs with "have not seen" must not set the weight of every later pair that says it."""
+    from detector.scoring import MIN_FLAG_SUPPORT, PairClassifier
+
+    rng = np.random.default_rng(4)
+    n = 600
+    X = np.zeros((n, len(PIPELINE_FEATURES)))
+    X[:, PIPELINE_FEATURES.index("cos")] = rng.random(n)
+    y = np.where(X[:, PIPELINE_FEATURES.index("cos")] > 0.5, "agrees", "unrelated").astype(object)
+    flag = PIPELINE_FEATURES.index("non_confirmation")
+    shown = np.arange(0, 600, 60)[:MIN_FLAG_SUPPORT - 1]  # one pair short of the limit, every one a contradiction
+    X[shown, flag] = 1
+    y[shown] = "contradicts"
+    y[1::50] = "contradicts"
+    c = LABELS.index("contradicts")
+    clf = PairClassifier(C=1.0).fit(X, y)
+    assert "non_confirmation" in clf.left_out_ and "cos" not in clf.left_out_
+    assert np.all(clf.coef_[:, flag] == 0)
+    assert PairClassifier.from_dict(json.loads(json.dumps(clf.to_dict()))).left_out_ == clf.left_out_
+    # with one pair more it is weighed, and it pulls towards what those pairs were
+    X[301, flag], y[301] = 1, "contradicts"
+    weighed = PairClassifier(C=1.0).fit(X, y)
+    assert "non_confirmation" not in weighed.left_out_
+    assert weighed.coef_[c, flag] > 0.5
