@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_review import existing_db
 from .errors import CrossclaimError
 from .models import DIFFERENCE_KINDS, ECHO, LABELS, ScoredPair, gives_different_figures
 
@@ -67,7 +68,11 @@ def cli(verbose: bool) -> None:
     Point it at scraped news pages (txt, html, jsonl, csv, folders, - for stdin); it extracts the claims,
     works out who asserts each one and who published it, and ranks the cross-source pairs that conflict.
     """
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s")
+    # our own logger too: basicConfig leaves the level alone when the root logger is already configured (a program
+    # that embeds crossclaim, pytest)
+    logging.getLogger("crossclaim").setLevel(level)
 
 
 @cli.command()
@@ -227,9 +232,13 @@ def _labels(value: str) -> list[str]:
     if value.strip() == "any":  # as in the review queue's label=any
         return list(ALL_LABELS)
     labels = [v.strip() for v in value.split(",") if v.strip()]
+    if not labels:
+        raise click.BadParameter(f"no label given; choose from {', '.join(ALL_LABELS)}, or any",
+                                 param_hint="--labels")
     bad = [v for v in labels if v not in ALL_LABELS]
     if bad:
-        raise click.BadParameter(f"unknown label(s) {', '.join(bad)}; choose from {', '.join(ALL_LABELS)}")
+        raise click.BadParameter(f"unknown label(s) {', '.join(bad)}; choose from {', '.join(ALL_LABELS)}",
+                                 param_hint="--labels")
     return labels
 
 
@@ -268,7 +277,8 @@ def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder
     if labels is None:
         labels = ",".join(x for x in ALL_LABELS if x != "unrelated") if differs else "contradicts"
     wanted = _labels(labels)
-    with _open_db(db_path) as db:
+    # with no inputs a scan re-scores a store: a mistyped --db must not become a new, empty one
+    with _open_db(db_path) if inputs else existing_db(db_path) as db:
         params = _scan_params(db, params)
         try:
             emb = None
@@ -349,7 +359,7 @@ def claims(inputs, db_path, fmt, outlet):
         items = [c for cs in per_doc for c in cs]
         refs = {d.doc_id: d.ref for d in docs}
     else:
-        with _open_db(db_path) as db:
+        with existing_db(db_path) as db:
             items = db.claims()
             refs = db.document_refs()
     if fmt == "jsonl":
@@ -385,7 +395,6 @@ def figures(db_path, fmt, unit, cluster):
 
     Example: crossclaim figures --db desk.db --unit death
     """
-    from .cli_review import existing_db
     from .figures import drifting_figures
 
     with existing_db(db_path) as db:

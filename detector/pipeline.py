@@ -92,6 +92,7 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
                                                                           source=stored.source, new=d.outlet)))
     rep.no_outlet = [d.source for d in new if not d.outlet]
     if not new:
+        _log_ingest(rep)
         return rep
     ex = extractor or ClaimExtractor()
     rep.problems += _cut_texts(new, ex)
@@ -118,7 +119,13 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
                 rep.n_claims += len(claims)
         bar.update(len(chunk))
     bar.close()
+    _log_ingest(rep)
     return rep
+
+
+def _log_ingest(rep: IngestReport) -> None:
+    log.info("ingest: %d documents from %d inputs (%d new, %d claims stored), %d problems", rep.n_documents,
+             rep.n_inputs, rep.n_new, rep.n_claims, len(rep.problems))
 
 
 def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdin=None, embedder=None,
@@ -134,7 +141,9 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     rep.seconds["ingest"] = t1 - t0
     claims = db.claims()
     rep.n_claims_total = len(claims)
+    log.info("claims: %d in the store", rep.n_claims_total)
     if len(claims) < 2:
+        log.info("scoring: nothing to pair (fewer than 2 claims)")
         return rep
     if scorer is None:
         scorer = PipelineScorer(embedder=embedder)
@@ -149,6 +158,7 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     rep.n_candidates = len(cands.pairs)
     rep.n_cross_source = cands.n_cross_source
     rep.n_clusters = len(set(cands.clusters.values()))
+    log.info("clustering: %d clusters (embedded in %.1f s)", rep.n_clusters, t2 - t1)
     done = db.scored_pair_ids()
     todo = [(a, b) for a, b in cands.pairs if _pid(a, b) not in done]
     name = getattr(scorer, "fingerprint", None) or getattr(scorer, "name", "pipeline")
@@ -158,8 +168,13 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     rep.n_rescored = len(stale)
     t3 = time.perf_counter()
     rep.seconds["candidates"] = t3 - t2
+    log.info("candidates: %d pairs of %d cross-source pairs, %d relays; %d to score (%d scored before by another "
+             "parameter file or model)", rep.n_candidates, rep.n_cross_source, len(cands.echoes), len(todo),
+             rep.n_rescored)
     scored = score_claim_pairs(todo, scorer, clusters=cands.clusters, show_progress=show_progress) if todo else []
     echoes = [_echo(a, b, cands.clusters) for a, b in cands.echoes if _pid(a, b) not in done]
+    t4 = time.perf_counter()
+    log.info("scoring: %d pairs scored with %s in %.1f s, %d new relays", len(scored), name, t4 - t3, len(echoes))
     db.add_pairs(scored, scorer=name)
     db.add_pairs(echoes, scorer="relay")
     db.set_clusters(cands.clusters)
@@ -169,6 +184,8 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     rep.n_figure_differences = rep.n_relay_differences + sum(gives_different_figures(p.label, p.reasons)
                                                              for p in scored)
     rep.seconds["score"] = time.perf_counter() - t3
+    log.info("store: %d scored pairs, %d relays and %d cluster assignments written to %s", len(scored), len(echoes),
+             len(cands.clusters), db.path)
     return rep
 
 

@@ -43,8 +43,29 @@ def test_labels_any_means_every_label(tmp_path):
     from detector.cli import _labels
 
     assert _labels("any") == list(ALL_LABELS)
+    Database(tmp_path / "s.db").close()
     r = invoke("scan", "--db", str(tmp_path / "s.db"), "--labels", "any", "-q")
     assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("value", ["", " , "])
+def test_labels_empty_is_a_usage_error(tmp_path, value):
+    Database(tmp_path / "s.db").close()
+    r = invoke("scan", "--db", str(tmp_path / "s.db"), "--labels", value)
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --labels: no label given; choose from " + ", ".join(ALL_LABELS) + ", or any")
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["scan", "claims"])
+def test_no_inputs_and_no_store_is_refused_and_creates_none(tmp_path, command):
+    path = tmp_path / "typo.db"
+    r = invoke(command, "--db", str(path))
+    assert r.exit_code == 1
+    assert r.stderr == (f"Error: no database at {path}: run `crossclaim scan INPUT --db {path}` first, "
+                        "or pass --db PATH\n")
+    assert not path.exists()
 
 
 def test_unknown_format_is_a_usage_error(tmp_path):
@@ -100,7 +121,8 @@ def test_claims_jsonl_and_from_the_store(note, tmp_path):
     assert all(NOTE[x["span"][0] : x["span"][1]] == x["text"] for x in rows)
     # claims with INPUTS stores nothing; ingest does, and claims without INPUTS lists the store
     db = tmp_path / "c.db"
-    assert invoke("claims", "--db", str(db)).stdout == ""
+    Database(db).close()
+    assert invoke("claims", "--db", str(db)).stdout == ""  # an empty store lists nothing
     assert invoke("ingest", str(note), "--db", str(db), "--outlet", "Harbour Post", "-q").exit_code == 0
     stored = invoke("claims", "--db", str(db), "--format", "jsonl")
     assert {json.loads(line)["claim_id"] for line in stored.stdout.splitlines()} == {x["claim_id"] for x in rows}
@@ -345,6 +367,22 @@ def test_eval_on_exported_verdicts_scores_as_the_scan_did(scanned, tmp_path):
     got = {x["id"]: x["p_contradicts"] for x in jsonl_rows(pred.read_text("utf-8"))}
     assert set(got) <= set(stored) and set(raised) <= set(got)
     assert all(got[k] == pytest.approx(stored[k], abs=1e-6) for k in got)
+
+
+@pytest.mark.slow
+def test_verbose_logs_one_line_per_stage(scanned, caplog):
+    db, _ = scanned
+    quiet = invoke("scan", "--db", str(db), "-q", "--top", "3")
+    assert not [r for r in caplog.records if r.name == "crossclaim" and r.levelname == "INFO"]
+    r = invoke("-v", "scan", "--db", str(db), "-q", "--top", "3")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == quiet.stdout  # the results do not change
+    lines = [r.getMessage() for r in caplog.records if r.name == "crossclaim" and r.levelname == "INFO"]
+    assert [m.split(":")[0] for m in lines] == ["ingest", "claims", "clustering", "candidates", "scoring", "store"]
+    with Database(db) as store:
+        n_claims = len(store.claims())
+    assert lines[1] == f"claims: {n_claims} in the store"
+    assert lines[4].startswith("scoring: 0 pairs scored with ")  # all scored by the first scan
 
 
 @pytest.mark.slow
