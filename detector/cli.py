@@ -432,8 +432,9 @@ def figures(db_path, fmt, unit, cluster):
 
 
 @cli.command()
-@click.option("--datasets", type=click.Path(file_okay=False), envvar="CROSSCLAIM_DATASETS",
-              default="../shared/datasets", show_default=True, help="Folder with the labelled datasets.")
+@click.option("--datasets", type=click.Path(file_okay=False), envvar="CROSSCLAIM_DATASETS", show_envvar=True,
+              help="Folder with the labelled datasets. [default: ../shared/datasets beside the project, as for "
+                   "calibrate]")
 @click.option("--n-docs", type=click.IntRange(10), default=1200, show_default=True,
               help="Documents in the benchmark corpus.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
@@ -444,9 +445,10 @@ def bench(datasets, n_docs, as_json, out):
     Example: crossclaim bench --out docs/BENCHMARKS.md
     """
     from eval.bench import run_bench
+    from eval.shipped import datasets_root
 
     try:
-        figures = run_bench(datasets, n_docs=n_docs)
+        figures = run_bench(datasets or datasets_root(), n_docs=n_docs)
     except CrossclaimError as exc:
         raise _fail(exc) from exc
     if as_json:
