@@ -30,11 +30,12 @@ def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def db_option(fn: Callable) -> Callable:
+def db_option(help: str) -> Callable[[Callable], Callable]:
+    """The --db option (CROSSCLAIM_DB), with what the command does with the store."""
     return click.option(
         "--db", "db_path", type=click.Path(dir_okay=False), default="crossclaim.db", show_default=True,
-        envvar="CROSSCLAIM_DB", help="SQLite store to read and write.",
-    )(fn)
+        envvar="CROSSCLAIM_DB", show_envvar=True, help=help,
+    )
 
 
 def _open_db(path: str):
@@ -77,7 +78,7 @@ def cli(verbose: bool) -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@db_option
+@db_option("SQLite store to add the documents and claims to (created if missing).")
 @click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def ingest(inputs, db_path, outlet, quiet):
@@ -244,7 +245,7 @@ def _labels(value: str) -> list[str]:
 
 @cli.command()
 @click.argument("inputs", nargs=-1)
-@db_option
+@db_option("SQLite store to add to and rank from (created if missing when INPUTS are given).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Show the N best pairs.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, help="Hide pairs below this probability.")
@@ -336,7 +337,7 @@ def _scan_params(db, given: str | None) -> str | None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1)
-@db_option
+@db_option("SQLite store to list, when no INPUTS are given (read only).")
 @click.option("--format", "fmt", type=click.Choice(("table", "jsonl", "csv")), default="table", show_default=True)
 @click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
 def claims(inputs, db_path, fmt, outlet):
@@ -382,7 +383,7 @@ def claims(inputs, db_path, fmt, outlet):
 
 
 @cli.command()
-@db_option
+@db_option("The SQLite store written by `crossclaim scan` (read only).")
 @click.option("--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True)
 @click.option("--unit", help="Only this counted thing: death, injury, drone, usd, percent, duration (in days), ...")
 @click.option("--cluster", type=int, help="Only this topic cluster.")

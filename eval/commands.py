@@ -271,7 +271,7 @@ def _encode(texts):
 
 
 @click.command("calibrate")
-@click.argument("pairs_paths", metavar="PAIRS...", nargs=-1, type=click.Path(exists=True))
+@click.argument("pairs_paths", metavar="[PAIRS]...", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Format of every PAIRS (default: detected each).")
 @click.option("--split", type=click.Choice(FIT_SPLITS), default="all", show_default=True,
               help="fit = leave each file's dev groups out, so `eval --split dev` stays held out (calibrate never "

@@ -477,3 +477,23 @@ def test_pages_that_name_no_outlet_are_named_once(tmp_path, note):
     assert f"warning: 1 new document(s) name no outlet ({plain}); pass --outlet" in r.stderr
     r = invoke("ingest", str(plain), "--db", str(tmp_path / "t.db"))  # nothing new: nothing to say
     assert "name no outlet" not in r.stderr
+
+
+def _help(*command: str) -> str:
+    r = invoke(*command, "--help")
+    assert r.exit_code == 0, r.output
+    return " ".join(r.stdout.split())
+
+
+@pytest.mark.parametrize("command", ["ingest", "scan", "claims", "figures", "review", "serve", "export"])
+def test_every_db_option_names_crossclaim_db(command):
+    assert "[env var: CROSSCLAIM_DB; default: crossclaim.db]" in _help(command)
+
+
+def test_help_says_what_each_command_does_with_its_inputs():
+    assert _help("calibrate").startswith("Usage: cli calibrate [OPTIONS] [PAIRS]...")  # optional with --recipe
+    figures = _help("figures")
+    assert "--db FILE The SQLite store written by `crossclaim scan` (read only)." in figures
+    assert "write" not in figures
+    assert "(default: your login name). [env var: CROSSCLAIM_REVIEWER]" in _help("review")
+    assert "[env var: CROSSCLAIM_REVIEWER]" in _help("serve") and "[env var: CROSSCLAIM_TOKEN]" in _help("serve")
