@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .cli_review import existing_db
 from .errors import CrossclaimError
+from .ingest import MAX_PAGE_BYTES
 from .models import DIFFERENCE_KINDS, ECHO, LABELS, ScoredPair, gives_different_figures
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -36,6 +37,15 @@ def db_option(help: str) -> Callable[[Callable], Callable]:
         "--db", "db_path", type=click.Path(dir_okay=False), default="crossclaim.db", show_default=True,
         envvar="CROSSCLAIM_DB", show_envvar=True, help=help,
     )
+
+
+def page_limit_option(fn: Callable) -> Callable:
+    return click.option(
+        "--max-page-mb", "max_page_mb", type=click.FloatRange(0, min_open=True), default=MAX_PAGE_BYTES / 1e6,
+        show_default=True,
+        help="Largest page read, in MB: an HTML or text file (or stdin), or one JSONL line or CSV field. JSONL and "
+             "CSV feeds are read record by record, whatever their size.",
+    )(fn)
 
 
 def _open_db(path: str):
@@ -80,8 +90,9 @@ def cli(verbose: bool) -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @db_option("SQLite store to add the documents and claims to (created if missing).")
 @click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
+@page_limit_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def ingest(inputs, db_path, outlet, quiet):
+def ingest(inputs, db_path, outlet, max_page_mb, quiet):
     """Read news pages and store their documents and claims (no scoring).
 
     Example: crossclaim ingest pages/ --db news.db
@@ -90,7 +101,8 @@ def ingest(inputs, db_path, outlet, quiet):
 
     with _open_db(db_path) as db:
         try:
-            rep = run_ingest(inputs, db, outlet=outlet, stdin=_split_stdin(inputs), show_progress=not quiet)
+            rep = run_ingest(inputs, db, outlet=outlet, stdin=_split_stdin(inputs), show_progress=not quiet,
+                             max_bytes=round(max_page_mb * 1e6))
         except CrossclaimError as exc:
             raise _fail(exc) from exc
     _report_problems(rep.problems, rep.no_outlet)
@@ -263,9 +275,10 @@ def _labels(value: str) -> list[str]:
 @click.option("--all-pairs", is_flag=True,
               help="One row per claim pair (default: one row per pair of sources, the others listed in more_pairs). "
                    "Either way a pair an updated article repeats is listed once.")
+@page_limit_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary line: the results only.")
 def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder, nli_name, params, all_pairs,
-         quiet):
+         max_page_mb, quiet):
     """Ingest pages, score cross-source claim pairs and print the ranked conflicts.
 
     With no INPUTS it re-scores what the store already holds. Results go to stdout, progress to stderr.
@@ -294,7 +307,7 @@ def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder
                 nli = cached(load_nli(nli_name))
             scorer = PipelineScorer(params=params, embedder=emb, nli=nli)
             rep = run_scan(inputs, db, outlet=outlet, stdin=_split_stdin(inputs), scorer=scorer,
-                           show_progress=not quiet)
+                           show_progress=not quiet, max_bytes=round(max_page_mb * 1e6))
         except CrossclaimError as exc:
             raise _fail(exc) from exc
         db.set_setting("params", str(Path(params).resolve()) if params else None)
@@ -340,7 +353,8 @@ def _scan_params(db, given: str | None) -> str | None:
 @db_option("SQLite store to list, when no INPUTS are given (read only).")
 @click.option("--format", "fmt", type=click.Choice(("table", "jsonl", "csv")), default="table", show_default=True)
 @click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
-def claims(inputs, db_path, fmt, outlet):
+@page_limit_option
+def claims(inputs, db_path, fmt, outlet, max_page_mb):
     """List extracted claims with speaker, outlet and relay chain, to check extraction.
 
     With INPUTS, extracts from them without storing anything; without, lists the claims in the store.
@@ -351,7 +365,8 @@ def claims(inputs, db_path, fmt, outlet):
 
     if inputs:
         try:
-            docs, per_doc, problems = extract(inputs, outlet=outlet, stdin=_split_stdin(inputs))
+            docs, per_doc, problems = extract(inputs, outlet=outlet, stdin=_split_stdin(inputs),
+                                              max_bytes=round(max_page_mb * 1e6))
         except CrossclaimError as exc:
             raise _fail(exc) from exc
         _report_problems(problems)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .candidates import propose_pairs
 from .claims import ClaimExtractor
+from .ingest import MAX_PAGE_BYTES
 from .models import DIFFERENCE_KINDS, ECHO, LABELS, Claim, InputProblem, Reason, ScoredPair, gives_different_figures
 from .store import Database
 
@@ -54,15 +55,18 @@ class ScanReport(IngestReport):
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _read(inputs, outlet, stdin):
+def _read(inputs, outlet, stdin, max_bytes):
     from .ingest import read_inputs
 
-    return read_inputs(list(inputs), outlet=outlet, stdin=stdin)
+    return read_inputs(list(inputs), outlet=outlet, stdin=stdin, max_bytes=max_bytes)
 
 
-def extract(inputs: Sequence[str], *, outlet: str | None = None, stdin=None, extractor: ClaimExtractor | None = None):
-    """Read inputs and return (documents, claims per document, problems) without touching a store."""
-    res = _read(inputs, outlet, stdin)
+def extract(inputs: Sequence[str], *, outlet: str | None = None, stdin=None, extractor: ClaimExtractor | None = None,
+            max_bytes: int = MAX_PAGE_BYTES):
+    """Read inputs and return (documents, claims per document, problems) without touching a store.
+
+    ``max_bytes`` caps each page (``read_inputs``), as in ``ingest`` and ``scan``."""
+    res = _read(inputs, outlet, stdin, max_bytes)
     ex = extractor or ClaimExtractor()
     per_doc = ex.extract_many(res.documents) if res.documents else []
     return res.documents, per_doc, list(res.problems) + _cut_texts(res.documents, ex)
@@ -75,11 +79,12 @@ def _cut_texts(docs, ex: ClaimExtractor) -> list[InputProblem]:
 
 
 def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdin=None,
-           extractor: ClaimExtractor | None = None, show_progress: bool = False) -> IngestReport:
+           extractor: ClaimExtractor | None = None, show_progress: bool = False,
+           max_bytes: int = MAX_PAGE_BYTES) -> IngestReport:
     """Read inputs and store each new document with its claims, one transaction per document."""
     from tqdm.auto import tqdm
 
-    res = _read(inputs, outlet, stdin)
+    res = _read(inputs, outlet, stdin, max_bytes)
     rep = IngestReport(n_inputs=res.n_inputs, n_documents=len(res.documents), problems=list(res.problems))
     new = []
     for d in res.documents:
@@ -130,12 +135,13 @@ def _log_ingest(rep: IngestReport) -> None:
 
 def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdin=None, embedder=None,
          scorer=None, extractor: ClaimExtractor | None = None, k: int = 8, cap: int | None = 2,
-         show_progress: bool = False) -> ScanReport:
+         show_progress: bool = False, max_bytes: int = MAX_PAGE_BYTES) -> ScanReport:
     """Ingest, cluster, propose cross-source pairs, score the new ones and store everything."""
     from .scoring import PipelineScorer, score_claim_pairs
 
     t0 = time.perf_counter()
-    ing = ingest(inputs, db, outlet=outlet, stdin=stdin, extractor=extractor, show_progress=show_progress)
+    ing = ingest(inputs, db, outlet=outlet, stdin=stdin, extractor=extractor, show_progress=show_progress,
+                 max_bytes=max_bytes)
     rep = ScanReport(**vars(ing))
     t1 = time.perf_counter()
     rep.seconds["ingest"] = t1 - t0
