@@ -14,7 +14,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_review import existing_db
 from .errors import CrossclaimError
+from .ingest import MAX_PAGE_BYTES
 from .models import DIFFERENCE_KINDS, ECHO, LABELS, ScoredPair, gives_different_figures
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -29,10 +31,20 @@ def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def db_option(fn: Callable) -> Callable:
+def db_option(help: str) -> Callable[[Callable], Callable]:
+    """The --db option (CROSSCLAIM_DB), with what the command does with the store."""
     return click.option(
         "--db", "db_path", type=click.Path(dir_okay=False), default="crossclaim.db", show_default=True,
-        envvar="CROSSCLAIM_DB", help="SQLite store to read and write.",
+        envvar="CROSSCLAIM_DB", show_envvar=True, help=help,
+    )
+
+
+def page_limit_option(fn: Callable) -> Callable:
+    return click.option(
+        "--max-page-mb", "max_page_mb", type=click.FloatRange(0, min_open=True), default=MAX_PAGE_BYTES / 1e6,
+        show_default=True,
+        help="Largest page read, in MB: an HTML or text file (or stdin), or one JSONL line or CSV field. JSONL and "
+             "CSV feeds are read record by record, whatever their size.",
     )(fn)
 
 
@@ -67,15 +79,20 @@ def cli(verbose: bool) -> None:
     Point it at scraped news pages (txt, html, jsonl, csv, folders, - for stdin); it extracts the claims,
     works out who asserts each one and who published it, and ranks the cross-source pairs that conflict.
     """
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s")
+    # our own logger too: basicConfig leaves the level alone when the root logger is already configured (a program
+    # that embeds crossclaim, pytest)
+    logging.getLogger("crossclaim").setLevel(level)
 
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@db_option
+@db_option("SQLite store to add the documents and claims to (created if missing).")
 @click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
+@page_limit_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def ingest(inputs, db_path, outlet, quiet):
+def ingest(inputs, db_path, outlet, max_page_mb, quiet):
     """Read news pages and store their documents and claims (no scoring).
 
     Example: crossclaim ingest pages/ --db news.db
@@ -84,7 +101,8 @@ def ingest(inputs, db_path, outlet, quiet):
 
     with _open_db(db_path) as db:
         try:
-            rep = run_ingest(inputs, db, outlet=outlet, stdin=_split_stdin(inputs), show_progress=not quiet)
+            rep = run_ingest(inputs, db, outlet=outlet, stdin=_split_stdin(inputs), show_progress=not quiet,
+                             max_bytes=round(max_page_mb * 1e6))
         except CrossclaimError as exc:
             raise _fail(exc) from exc
     _report_problems(rep.problems, rep.no_outlet)
@@ -227,15 +245,19 @@ def _labels(value: str) -> list[str]:
     if value.strip() == "any":  # as in the review queue's label=any
         return list(ALL_LABELS)
     labels = [v.strip() for v in value.split(",") if v.strip()]
+    if not labels:
+        raise click.BadParameter(f"no label given; choose from {', '.join(ALL_LABELS)}, or any",
+                                 param_hint="--labels")
     bad = [v for v in labels if v not in ALL_LABELS]
     if bad:
-        raise click.BadParameter(f"unknown label(s) {', '.join(bad)}; choose from {', '.join(ALL_LABELS)}")
+        raise click.BadParameter(f"unknown label(s) {', '.join(bad)}; choose from {', '.join(ALL_LABELS)}",
+                                 param_hint="--labels")
     return labels
 
 
 @cli.command()
 @click.argument("inputs", nargs=-1)
-@db_option
+@db_option("SQLite store to add to and rank from (created if missing when INPUTS are given).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Show the N best pairs.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, help="Hide pairs below this probability.")
@@ -253,9 +275,10 @@ def _labels(value: str) -> list[str]:
 @click.option("--all-pairs", is_flag=True,
               help="One row per claim pair (default: one row per pair of sources, the others listed in more_pairs). "
                    "Either way a pair an updated article repeats is listed once.")
+@page_limit_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary line: the results only.")
 def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder, nli_name, params, all_pairs,
-         quiet):
+         max_page_mb, quiet):
     """Ingest pages, score cross-source claim pairs and print the ranked conflicts.
 
     With no INPUTS it re-scores what the store already holds. Results go to stdout, progress to stderr.
@@ -268,7 +291,8 @@ def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder
     if labels is None:
         labels = ",".join(x for x in ALL_LABELS if x != "unrelated") if differs else "contradicts"
     wanted = _labels(labels)
-    with _open_db(db_path) as db:
+    # with no inputs a scan re-scores a store: a mistyped --db must not become a new, empty one
+    with _open_db(db_path) if inputs else existing_db(db_path) as db:
         params = _scan_params(db, params)
         try:
             emb = None
@@ -283,7 +307,7 @@ def scan(inputs, db_path, fmt, top, min_score, labels, differs, outlet, embedder
                 nli = cached(load_nli(nli_name))
             scorer = PipelineScorer(params=params, embedder=emb, nli=nli)
             rep = run_scan(inputs, db, outlet=outlet, stdin=_split_stdin(inputs), scorer=scorer,
-                           show_progress=not quiet)
+                           show_progress=not quiet, max_bytes=round(max_page_mb * 1e6))
         except CrossclaimError as exc:
             raise _fail(exc) from exc
         db.set_setting("params", str(Path(params).resolve()) if params else None)
@@ -326,10 +350,11 @@ def _scan_params(db, given: str | None) -> str | None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1)
-@db_option
+@db_option("SQLite store to list, when no INPUTS are given (read only).")
 @click.option("--format", "fmt", type=click.Choice(("table", "jsonl", "csv")), default="table", show_default=True)
 @click.option("--outlet", help="Publisher of every input (overrides metadata and detection).")
-def claims(inputs, db_path, fmt, outlet):
+@page_limit_option
+def claims(inputs, db_path, fmt, outlet, max_page_mb):
     """List extracted claims with speaker, outlet and relay chain, to check extraction.
 
     With INPUTS, extracts from them without storing anything; without, lists the claims in the store.
@@ -340,7 +365,8 @@ def claims(inputs, db_path, fmt, outlet):
 
     if inputs:
         try:
-            docs, per_doc, problems = extract(inputs, outlet=outlet, stdin=_split_stdin(inputs))
+            docs, per_doc, problems = extract(inputs, outlet=outlet, stdin=_split_stdin(inputs),
+                                              max_bytes=round(max_page_mb * 1e6))
         except CrossclaimError as exc:
             raise _fail(exc) from exc
         _report_problems(problems)
@@ -349,7 +375,7 @@ def claims(inputs, db_path, fmt, outlet):
         items = [c for cs in per_doc for c in cs]
         refs = {d.doc_id: d.ref for d in docs}
     else:
-        with _open_db(db_path) as db:
+        with existing_db(db_path) as db:
             items = db.claims()
             refs = db.document_refs()
     if fmt == "jsonl":
@@ -372,7 +398,7 @@ def claims(inputs, db_path, fmt, outlet):
 
 
 @cli.command()
-@db_option
+@db_option("The SQLite store written by `crossclaim scan` (read only).")
 @click.option("--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True)
 @click.option("--unit", help="Only this counted thing: death, injury, drone, usd, percent, duration (in days), ...")
 @click.option("--cluster", type=int, help="Only this topic cluster.")
@@ -385,7 +411,6 @@ def figures(db_path, fmt, unit, cluster):
 
     Example: crossclaim figures --db desk.db --unit death
     """
-    from .cli_review import existing_db
     from .figures import drifting_figures
 
     with existing_db(db_path) as db:
@@ -423,8 +448,9 @@ def figures(db_path, fmt, unit, cluster):
 
 
 @cli.command()
-@click.option("--datasets", type=click.Path(file_okay=False), envvar="CROSSCLAIM_DATASETS",
-              default="../shared/datasets", show_default=True, help="Folder with the labelled datasets.")
+@click.option("--datasets", type=click.Path(file_okay=False), envvar="CROSSCLAIM_DATASETS", show_envvar=True,
+              help="Folder with the labelled datasets. [default: ../shared/datasets beside the project, as for "
+                   "calibrate]")
 @click.option("--n-docs", type=click.IntRange(10), default=1200, show_default=True,
               help="Documents in the benchmark corpus.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
@@ -435,9 +461,10 @@ def bench(datasets, n_docs, as_json, out):
     Example: crossclaim bench --out docs/BENCHMARKS.md
     """
     from eval.bench import run_bench
+    from eval.shipped import datasets_root
 
     try:
-        figures = run_bench(datasets, n_docs=n_docs)
+        figures = run_bench(datasets or datasets_root(), n_docs=n_docs)
     except CrossclaimError as exc:
         raise _fail(exc) from exc
     if as_json:

@@ -23,7 +23,7 @@ __all__ = ["serve", "review", "export", "add_review_commands", "is_loopback"]
 
 DEFAULT_DB = "crossclaim.db"
 _db_option = click.option(
-    "--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="CROSSCLAIM_DB",
+    "--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="CROSSCLAIM_DB", show_envvar=True,
     type=click.Path(dir_okay=False), help="The SQLite store written by `crossclaim scan`.",
 )
 
@@ -64,10 +64,9 @@ def existing_db(db_path: str):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind. Anything but a loopback address needs --token.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--token", envvar="CROSSCLAIM_TOKEN", default=None,
-              help="Shared secret every request must present (?token=... once, or 'Authorization: Bearer'). "
-                   "Env: CROSSCLAIM_TOKEN.")
-@click.option("--reviewer", envvar="CROSSCLAIM_REVIEWER", default=None,
+@click.option("--token", envvar="CROSSCLAIM_TOKEN", show_envvar=True, default=None,
+              help="Shared secret every request must present (?token=... once, or 'Authorization: Bearer').")
+@click.option("--reviewer", envvar="CROSSCLAIM_REVIEWER", show_envvar=True, default=None,
               help="Name verdicts are recorded under when the browser has not set one.")
 @click.option("--get", "get_path", default=None, metavar="PATH",
               help="Answer one GET request for PATH, print the body and exit (no port is opened).")
@@ -175,7 +174,7 @@ def _changed(it, was) -> str:
 
 @click.command()
 @_db_option
-@click.option("--reviewer", envvar="CROSSCLAIM_REVIEWER", default=None,
+@click.option("--reviewer", envvar="CROSSCLAIM_REVIEWER", show_envvar=True, default=None,
               help="Name verdicts are recorded under (default: your login name).")
 @click.option("--label", default=None, type=click.Choice([*LABELS, ECHO, "any"]),
               help="Only pairs with this label. [default: contradicts; with --differs, any]")

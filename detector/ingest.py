@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import logging
 import os
@@ -35,13 +36,15 @@ from .clean import parse_date_value, split_stories
 from .models import Document, InputProblem
 from .outlets import canonical_outlet, outlet_from_url
 
-__all__ = ["IngestResult", "read_inputs", "read_text_document", "SUPPORTED_EXTENSIONS"]
+__all__ = ["IngestResult", "read_inputs", "read_text_document", "SUPPORTED_EXTENSIONS", "MAX_PAGE_BYTES"]
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_EXTENSIONS = (".txt", ".html", ".htm", ".jsonl", ".csv")
 STDIN_NAME = "<stdin>"
 _FIELDS = ("text", "html", "outlet", "url", "published", "title", "id")
+MAX_PAGE_BYTES = 20_000_000  # a page: an HTML or text file, or one JSONL line or CSV field (feeds have no limit)
+_HEAD = 65_536  # bytes read first, to tell the kind of stdin and the encoding of a feed
 
 # Problem messages, in one place so the CLI and the tests see the same wording.
 NO_SUCH_FILE = "no such file or directory"
@@ -49,7 +52,8 @@ BROKEN_LINK = "broken symbolic link (its target is missing, or it is a loop)"
 STDIN_TWICE = "stdin can be read only once; this '-' is skipped"
 UNSUPPORTED = "unsupported file type '{ext}' (use .txt, .html, .htm, .jsonl, .csv)"
 EMPTY_DIR = "no .txt, .html, .htm, .jsonl or .csv files in this directory"
-TOO_BIG = "file is {size:.1f} MB, over the {limit:g} MB limit"
+TOO_BIG = "file is {size:.1f} MB, over the {limit:g} MB limit for one page (--max-page-mb)"
+LINE_TOO_BIG = "line is over the {limit:g} MB limit for one record (--max-page-mb); skipped"
 UNREADABLE = "cannot read the file ({reason})"
 EMPTY = "empty file"
 NO_TEXT = "no text"
@@ -100,11 +104,13 @@ def read_inputs(
     *,
     outlet: str | None = None,
     stdin: typing.TextIO | typing.BinaryIO | None = None,
-    max_bytes: int = 20_000_000,
+    max_bytes: int = MAX_PAGE_BYTES,
 ) -> IngestResult:
     """Read files, folders and ``-`` (stdin) into documents, collecting a problem for each bad input.
 
-    ``outlet`` overrides the publisher of every document. ``max_bytes`` caps each file (and stdin).
+    ``outlet`` overrides the publisher of every document. ``max_bytes`` caps each page: an HTML or text file (or
+    stdin), and each line of a JSONL feed and field of a CSV feed. Feeds are read record by record, so their own
+    size has no limit.
     """
     reader = _Reader(outlet=outlet, stdin=stdin, max_bytes=max_bytes)
     for item in inputs:
@@ -272,6 +278,49 @@ def _decode(data: bytes, *, lenient: bool = False) -> str:
         raise _Problem(NOT_UTF8.format(byte=data[at], line=data.count(b"\n", 0, at) + 1, offset=at)) from None
 
 
+def _peek_text(head: bytes) -> str:
+    """The first bytes of an input as text, to tell its kind (the last character may be cut)."""
+    for mark, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(mark):
+            return head.decode(enc, "ignore")
+    return head.decode("utf-8", "replace").lstrip("\ufeff")
+
+
+class _Joined(io.RawIOBase):
+    """``head`` (bytes already read), then the rest of ``stream``, as one binary stream."""
+
+    def __init__(self, head: bytes, stream: typing.BinaryIO):
+        self._head, self._stream = memoryview(head), stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        data = self._stream.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def _open_text(head: bytes, stream: typing.BinaryIO, *, newline: str) -> typing.TextIO:
+    """A feed as text, decoded as it is read, by the rules of ``_decode`` (lenient) judged on its first bytes."""
+    if not head:
+        raise _Problem(EMPTY)
+    for mark, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(mark):
+            return io.TextIOWrapper(io.BufferedReader(_Joined(head, stream)), encoding=enc, newline=newline)
+    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    if b"\x00" in head or _looks_binary(head[bom:]):
+        raise _Problem(BINARY)
+    return io.TextIOWrapper(io.BufferedReader(_Joined(head, stream)), encoding="utf-8-sig",
+                            errors="surrogateescape", newline=newline)
+
+
 def _looks_binary(data: bytes) -> bool:
     head = data[:8192]
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
@@ -371,6 +420,10 @@ class _Reader:
             if not path.is_file():  # a FIFO or device would block or never end
                 self.problem(name, NOT_A_FILE)
                 return
+            if ext in (".jsonl", ".csv"):
+                with path.open("rb") as f:
+                    self.read_feed(f, name, ext[1:])
+                return
             size = path.stat().st_size
             if size > self.max_bytes:
                 self.problem(name, TOO_BIG.format(size=size / 1e6, limit=self.max_bytes / 1e6))
@@ -381,6 +434,22 @@ class _Reader:
             return
         self.read_bytes(data, name, kind="html" if ext in (".html", ".htm") else ext[1:])
 
+    def read_feed(self, stream: typing.BinaryIO, name: str, kind: str, head: bytes = b"") -> None:
+        """A JSONL or CSV feed, read line by line from ``head`` (bytes already read) and the rest of ``stream``."""
+        head += stream.read(_HEAD - len(head))
+        try:
+            text = _open_text(head, stream, newline="\n" if kind == "jsonl" else "")
+            self.read_records(text, name, kind)
+        except _Problem as p:
+            self.problem(name, p.problem)
+        except UnicodeDecodeError:  # UTF-16/32 with a bad byte further on
+            self.problem(name, BINARY)
+
+    def read_records(self, text: typing.TextIO, name: str, kind: str) -> None:
+        # A JSONL or CSV file counts as its rows, not as one more input.
+        n_rows = self.read_jsonl(text, name) if kind == "jsonl" else self.read_csv(text, name)
+        self.n_inputs += max(n_rows - 1, 0)
+
     def read_stdin(self) -> None:
         self.n_inputs += 1
         if self._stdin_read:
@@ -389,33 +458,36 @@ class _Reader:
         self._stdin_read = True
         stream = self.stdin if self.stdin is not None else getattr(sys.stdin, "buffer", sys.stdin)
         try:
-            raw = stream.read(self.max_bytes + 1)
+            head = stream.read(_HEAD)
+            if isinstance(head, str):  # a text stream (a program's own; the CLI passes bytes): read as one text
+                self.read_stdin_text(head + stream.read())
+                return
+            peek = _peek_text(head)
+            first = peek.lstrip("\ufeff \t\r\n")[:1]
+            if first == "{" or (first != "<" and _is_csv_header(peek)):
+                self.read_feed(stream, STDIN_NAME, "jsonl" if first == "{" else "csv", head=head)
+                return
+            data = head + stream.read(self.max_bytes + 1 - len(head)) if len(head) <= self.max_bytes else head
         except (OSError, ValueError) as exc:
             self.problem(STDIN_NAME, UNREADABLE.format(reason=exc))
             return
-        if isinstance(raw, str):
-            if len(raw.encode("utf-8", "surrogatepass")) > self.max_bytes:
-                self.problem(STDIN_NAME, TOO_BIG.format(size=(self.max_bytes + 1) / 1e6, limit=self.max_bytes / 1e6))
-                return
-            data = None
-            text = raw
-        else:
-            if len(raw) > self.max_bytes:
-                self.problem(STDIN_NAME, TOO_BIG.format(size=len(raw) / 1e6, limit=self.max_bytes / 1e6))
-                return
-            data, text = raw, None
-        if text is None:
-            first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-            try:
-                text = _decode_html(data) if first == b"<" else _decode(data, lenient=True)
-                if _LONE_SURROGATE.search(text) and first != b"{" and not _is_csv_header(text):
-                    text = _decode(data)  # plain text is one record: a bad byte is the whole input's problem
-            except _Problem as p:
-                self.problem(STDIN_NAME, p.problem)
-                return
-        first = text.lstrip("\ufeff \t\r\n")[:1]
-        kind = "jsonl" if first == "{" else "html" if first == "<" else "csv" if _is_csv_header(text) else "txt"
-        self.read_text(text, STDIN_NAME, kind)
+        if len(data) > self.max_bytes:
+            self.problem(STDIN_NAME, TOO_BIG.format(size=len(data) / 1e6, limit=self.max_bytes / 1e6))
+            return
+        try:
+            text = _decode_html(data) if first == "<" else _decode(data)
+        except _Problem as p:
+            self.problem(STDIN_NAME, p.problem)
+            return
+        self.read_text(text, STDIN_NAME, "html" if first == "<" else "txt")
+
+    def read_stdin_text(self, raw: str) -> None:
+        if len(raw.encode("utf-8", "surrogatepass")) > self.max_bytes:
+            self.problem(STDIN_NAME, TOO_BIG.format(size=(self.max_bytes + 1) / 1e6, limit=self.max_bytes / 1e6))
+            return
+        first = raw.lstrip("\ufeff \t\r\n")[:1]
+        kind = "jsonl" if first == "{" else "html" if first == "<" else "csv" if _is_csv_header(raw) else "txt"
+        self.read_text(raw, STDIN_NAME, kind)
 
     def read_bytes(self, data: bytes, name: str, kind: str) -> None:
         try:
@@ -433,9 +505,7 @@ class _Reader:
         if kind == "txt" and re.match(r"\s*<(?:!doctype html|html[\s>])", text[:512], re.IGNORECASE):
             kind = "html"  # a saved web page with a .txt name
         if kind in ("jsonl", "csv"):
-            # A JSONL or CSV file counts as its rows, not as one more input.
-            n_rows = self.read_jsonl(text, name) if kind == "jsonl" else self.read_csv(text, name)
-            self.n_inputs += max(n_rows - 1, 0)
+            self.read_records(io.StringIO(text, newline="\n" if kind == "jsonl" else ""), name, kind)
             return
         try:
             if kind == "html":
@@ -494,11 +564,20 @@ class _Reader:
             raise _Problem(NO_TEXT, line)
         self.add(docs)
 
-    def read_jsonl(self, text: str, name: str) -> int:
+    def read_jsonl(self, text: typing.TextIO, name: str) -> int:
+        """The objects of a JSONL text opened with ``newline="\\n"``: lines end at \\n only (U+2028, U+2029 and
+        U+0085 may stand unescaped inside a JSON string). A line over ``max_bytes`` characters is skipped."""
         n_rows = 0
-        # Lines end at \n only: U+2028, U+2029 and U+0085 may stand unescaped inside a JSON string.
-        for line_no, line in enumerate(text.split("\n"), start=1):
-            line = line.removesuffix("\r")
+        line_no = 0
+        while line := text.readline(self.max_bytes + 1):
+            line_no += 1
+            if len(line) > self.max_bytes and not line.endswith("\n"):
+                n_rows += 1
+                self.problem(name, LINE_TOO_BIG.format(limit=self.max_bytes / 1e6), line_no)
+                while (rest := text.readline(self.max_bytes)) and not rest.endswith("\n"):
+                    pass
+                continue
+            line = line.removesuffix("\n").removesuffix("\r")
             if not line.strip():
                 continue
             n_rows += 1
@@ -517,13 +596,18 @@ class _Reader:
                 self.read_row(obj, name, line_no)
             except _Problem as p:
                 self.problem(name, p.problem, p.line)
+        if not n_rows:
+            self.problem(name, NO_TEXT)
         return n_rows
 
-    def read_csv(self, text: str, name: str) -> int:
+    def read_csv(self, text: typing.TextIO, name: str) -> int:
+        """The rows of a CSV text opened with ``newline=""``; a field over ``max_bytes`` ends the file."""
         csv.field_size_limit(max(self.max_bytes, 131072))
         rows = self._csv_rows(text, name)
         try:
             _, header = next(rows)
+            while not any(c.strip() for c in header):  # blank lines before the header
+                _, header = next(rows)
         except StopIteration:
             self.problem(name, NO_TEXT)
             return 0
@@ -557,47 +641,52 @@ class _Reader:
             self.problem(name, NO_ROWS)
         return n_rows
 
-    def _csv_rows(self, text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    def _csv_rows(self, text: typing.TextIO, name: str) -> Iterator[tuple[int, list[str]]]:
         """The rows of a CSV file (header first) with the line each starts on; a quoted field may span lines.
 
         RFC 4180 quoting (``""`` inside a quoted field is one quote); the delimiter (comma, semicolon or tab) is
         sniffed from the header line. A quoted field that never closes would swallow the rest of the file: it is
         reported and read up to the end of its line, and reading resumes on the next. A row the csv module cannot
-        read ends the file.
+        read ends the file. Lines are read as the rows need them (``text`` opened with ``newline=""``).
         """
-        lines = list(io.StringIO(text, newline=""))  # physical lines, ends kept (\n, \r\n or \r)
-        delimiter = _csv_delimiter(lines[0] if lines else "")
-        i = 0  # the line the next row starts on (0-based)
-        while i < len(lines):
-            pos = i
+        first = text.readline()
+        if not first:
+            return
+        delimiter = _csv_delimiter(first)
+        lines = itertools.chain([first], text)  # physical lines, ends kept (\n, \r\n or \r)
+        again: list[str] = []  # lines to read once more: those an unclosed quote swallowed
+        row: list[str] = []  # the lines of the row being read
 
-            def feed():
-                nonlocal pos
-                while pos < len(lines):
-                    pos += 1
-                    yield lines[pos - 1]
+        def feed():
+            while True:
+                line = again.pop(0) if again else next(lines, None)
+                if line is None:
+                    return
+                row.append(line)
+                yield line
 
+        start = 1  # the line the next row starts on
+        while True:
             # One reader per stretch of the file: after a broken row, a fresh one starts on the next line.
             reader = csv.reader(feed(), delimiter=delimiter)
             while True:
-                start = i
+                row.clear()
                 try:
                     cells = next(reader)
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    self.problem(name, BAD_CSV.format(msg=exc), start + 1)
+                    self.problem(name, BAD_CSV.format(msg=exc), start)
                     return
-                i = pos
-                if i - start > 1:
-                    raw = lines[start:i]
-                    if "".join(raw).count('"') % 2:  # quotes come in pairs unless one never closes
-                        self.problem(name, UNCLOSED_QUOTE, start + 1)
-                        cells = next(csv.reader([raw[0].rstrip("\r\n") + '"'], delimiter=delimiter))
-                        i = start + 1
-                        yield start + 1, cells
-                        break
-                yield start + 1, cells
+                if len(row) > 1 and "".join(row).count('"') % 2:  # quotes come in pairs unless one never closes
+                    self.problem(name, UNCLOSED_QUOTE, start)
+                    cells = next(csv.reader([row[0].rstrip("\r\n") + '"'], delimiter=delimiter))
+                    again[:0] = row[1:]
+                    yield start, cells
+                    start += 1
+                    break
+                yield start, cells
+                start += len(row)
 
 
 def _is_csv_header(text: str) -> bool:

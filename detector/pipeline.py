@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .candidates import propose_pairs
 from .claims import ClaimExtractor
+from .ingest import MAX_PAGE_BYTES
 from .models import DIFFERENCE_KINDS, ECHO, LABELS, Claim, InputProblem, Reason, ScoredPair, gives_different_figures
 from .store import Database
 
@@ -54,15 +55,18 @@ class ScanReport(IngestReport):
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _read(inputs, outlet, stdin):
+def _read(inputs, outlet, stdin, max_bytes):
     from .ingest import read_inputs
 
-    return read_inputs(list(inputs), outlet=outlet, stdin=stdin)
+    return read_inputs(list(inputs), outlet=outlet, stdin=stdin, max_bytes=max_bytes)
 
 
-def extract(inputs: Sequence[str], *, outlet: str | None = None, stdin=None, extractor: ClaimExtractor | None = None):
-    """Read inputs and return (documents, claims per document, problems) without touching a store."""
-    res = _read(inputs, outlet, stdin)
+def extract(inputs: Sequence[str], *, outlet: str | None = None, stdin=None, extractor: ClaimExtractor | None = None,
+            max_bytes: int = MAX_PAGE_BYTES):
+    """Read inputs and return (documents, claims per document, problems) without touching a store.
+
+    ``max_bytes`` caps each page (``read_inputs``), as in ``ingest`` and ``scan``."""
+    res = _read(inputs, outlet, stdin, max_bytes)
     ex = extractor or ClaimExtractor()
     per_doc = ex.extract_many(res.documents) if res.documents else []
     return res.documents, per_doc, list(res.problems) + _cut_texts(res.documents, ex)
@@ -75,11 +79,12 @@ def _cut_texts(docs, ex: ClaimExtractor) -> list[InputProblem]:
 
 
 def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdin=None,
-           extractor: ClaimExtractor | None = None, show_progress: bool = False) -> IngestReport:
+           extractor: ClaimExtractor | None = None, show_progress: bool = False,
+           max_bytes: int = MAX_PAGE_BYTES) -> IngestReport:
     """Read inputs and store each new document with its claims, one transaction per document."""
     from tqdm.auto import tqdm
 
-    res = _read(inputs, outlet, stdin)
+    res = _read(inputs, outlet, stdin, max_bytes)
     rep = IngestReport(n_inputs=res.n_inputs, n_documents=len(res.documents), problems=list(res.problems))
     new = []
     for d in res.documents:
@@ -92,6 +97,7 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
                                                                           source=stored.source, new=d.outlet)))
     rep.no_outlet = [d.source for d in new if not d.outlet]
     if not new:
+        _log_ingest(rep)
         return rep
     ex = extractor or ClaimExtractor()
     rep.problems += _cut_texts(new, ex)
@@ -118,23 +124,32 @@ def ingest(inputs: Sequence[str], db: Database, *, outlet: str | None = None, st
                 rep.n_claims += len(claims)
         bar.update(len(chunk))
     bar.close()
+    _log_ingest(rep)
     return rep
+
+
+def _log_ingest(rep: IngestReport) -> None:
+    log.info("ingest: %d documents from %d inputs (%d new, %d claims stored), %d problems", rep.n_documents,
+             rep.n_inputs, rep.n_new, rep.n_claims, len(rep.problems))
 
 
 def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdin=None, embedder=None,
          scorer=None, extractor: ClaimExtractor | None = None, k: int = 8, cap: int | None = 2,
-         show_progress: bool = False) -> ScanReport:
+         show_progress: bool = False, max_bytes: int = MAX_PAGE_BYTES) -> ScanReport:
     """Ingest, cluster, propose cross-source pairs, score the new ones and store everything."""
     from .scoring import PipelineScorer, score_claim_pairs
 
     t0 = time.perf_counter()
-    ing = ingest(inputs, db, outlet=outlet, stdin=stdin, extractor=extractor, show_progress=show_progress)
+    ing = ingest(inputs, db, outlet=outlet, stdin=stdin, extractor=extractor, show_progress=show_progress,
+                 max_bytes=max_bytes)
     rep = ScanReport(**vars(ing))
     t1 = time.perf_counter()
     rep.seconds["ingest"] = t1 - t0
     claims = db.claims()
     rep.n_claims_total = len(claims)
+    log.info("claims: %d in the store", rep.n_claims_total)
     if len(claims) < 2:
+        log.info("scoring: nothing to pair (fewer than 2 claims)")
         return rep
     if scorer is None:
         scorer = PipelineScorer(embedder=embedder)
@@ -149,6 +164,7 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     rep.n_candidates = len(cands.pairs)
     rep.n_cross_source = cands.n_cross_source
     rep.n_clusters = len(set(cands.clusters.values()))
+    log.info("clustering: %d clusters (embedded in %.1f s)", rep.n_clusters, t2 - t1)
     done = db.scored_pair_ids()
     todo = [(a, b) for a, b in cands.pairs if _pid(a, b) not in done]
     name = getattr(scorer, "fingerprint", None) or getattr(scorer, "name", "pipeline")
@@ -158,8 +174,13 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     rep.n_rescored = len(stale)
     t3 = time.perf_counter()
     rep.seconds["candidates"] = t3 - t2
+    log.info("candidates: %d pairs of %d cross-source pairs, %d relays; %d to score (%d scored before by another "
+             "parameter file or model)", rep.n_candidates, rep.n_cross_source, len(cands.echoes), len(todo),
+             rep.n_rescored)
     scored = score_claim_pairs(todo, scorer, clusters=cands.clusters, show_progress=show_progress) if todo else []
     echoes = [_echo(a, b, cands.clusters) for a, b in cands.echoes if _pid(a, b) not in done]
+    t4 = time.perf_counter()
+    log.info("scoring: %d pairs scored with %s in %.1f s, %d new relays", len(scored), name, t4 - t3, len(echoes))
     db.add_pairs(scored, scorer=name)
     db.add_pairs(echoes, scorer="relay")
     db.set_clusters(cands.clusters)
@@ -169,6 +190,8 @@ def scan(inputs: Sequence[str], db: Database, *, outlet: str | None = None, stdi
     rep.n_figure_differences = rep.n_relay_differences + sum(gives_different_figures(p.label, p.reasons)
                                                              for p in scored)
     rep.seconds["score"] = time.perf_counter() - t3
+    log.info("store: %d scored pairs, %d relays and %d cluster assignments written to %s", len(scored), len(echoes),
+             len(cands.clusters), db.path)
     return rep
 
 

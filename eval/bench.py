@@ -68,7 +68,8 @@ def _require(path: Path) -> Path:
     if not path.is_file():
         raise BenchDataError(
             f"{path}: not found; the benchmark needs FNC-1 (train_bodies.csv, train_stances.csv) and Emergent "
-            "(edata_train.csv) under --datasets (default ../shared/datasets)"
+            "(edata_train.csv) under --datasets (default: $CROSSCLAIM_DATASETS, else ../shared/datasets beside the "
+            "project)"
         )
     return path
 
@@ -186,17 +187,22 @@ def _rate(n: float, seconds: float) -> float:
 
 
 # -- the run ----------------------------------------------------------------------------------------------------
-def run_bench(datasets: str | os.PathLike = "../shared/datasets", *, n_docs: int = 1200, lead_words: int = 80,
+def run_bench(datasets: str | os.PathLike | None = None, *, n_docs: int = 1200, lead_words: int = 80,
               k: int = 8, params: str | os.PathLike | None = None,
               show_progress: bool = False) -> dict[str, float | int | str | bool]:
     """Build the corpus, run ingest -> claims -> embed -> candidates -> score on it, and return the figures.
 
     Returns a flat dict (keys ``bench_*``): counts, seconds per stage, rates, the candidate ratio, peak memory,
     the raw NLI throughput on a fixed batch, the machine and whether the targets (``TARGETS``) were met.
-    ``params`` is a scorer parameter file (default: the shipped one).
+    ``datasets`` defaults to ``eval.shipped.datasets_root()``; ``params`` is a scorer parameter file (default: the
+    shipped one).
     """
     if n_docs < 1:
         raise ValueError(f"n_docs must be at least 1, got {n_docs!r}")
+    if datasets is None:
+        from .shipped import datasets_root
+
+        datasets = datasets_root()
     records = build_corpus(datasets, n_docs, lead_words=lead_words)
     if not records:
         raise BenchDataError(f"{datasets}: no usable FNC-1 article bodies")

@@ -40,9 +40,14 @@ FIT_SPLITS = ("all", "fit")  # calibrate never fits on the dev side: that is wha
 COUNT_KEYS = ("n", "n_clusters", "gold_n_clusters")  # printed as whole numbers, like each label's support
 
 
+def _is_count(key: str) -> bool:
+    return key in COUNT_KEYS or key.endswith(".support")
+
+
 def _json_safe(d: dict) -> dict:
-    """NaN and infinity are not JSON: write them as null."""
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
+    """NaN and infinity are not JSON: write them as null. Counts are whole numbers (the evaluators return floats)."""
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else int(v) if _is_count(k)
+                and isinstance(v, float) else v) for k, v in d.items()}
 
 
 def _take_split(pairs, split, path):
@@ -78,8 +83,7 @@ def _print_metrics(metrics: dict) -> None:
     width = max(len(k) for k in metrics)
     for k, v in metrics.items():
         if isinstance(v, float):
-            count = k in COUNT_KEYS or k.endswith(".support")
-            v = "n/a" if math.isnan(v) else f"{v:.0f}" if count else f"{v:.4f}"
+            v = "n/a" if math.isnan(v) else f"{v:.0f}" if _is_count(k) else f"{v:.4f}"
         click.echo(f"{k:<{width}}  {v}")
 
 
@@ -267,7 +271,7 @@ def _encode(texts):
 
 
 @click.command("calibrate")
-@click.argument("pairs_paths", metavar="PAIRS...", nargs=-1, type=click.Path(exists=True))
+@click.argument("pairs_paths", metavar="[PAIRS]...", nargs=-1, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Format of every PAIRS (default: detected each).")
 @click.option("--split", type=click.Choice(FIT_SPLITS), default="all", show_default=True,
               help="fit = leave each file's dev groups out, so `eval --split dev` stays held out (calibrate never "

@@ -31,7 +31,7 @@ def check(name: str, pairs, weights, featurizer) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    run(lambda *args: [check(*args)], argv)
+    run(lambda *args: [check(*args)], argv, prog="python -m eval.fit_check", doc=__doc__)
 
 
 if __name__ == "__main__":

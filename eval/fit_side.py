@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import sys
+import argparse
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -34,15 +34,24 @@ def sentence_oof(fb, pairs, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return rows, y, w, clf.oof_proba_[:, LABELS.index("contradicts")]
 
 
-def run(report: Callable[..., list[str]], argv: Sequence[str] | None = None) -> None:
-    """Print ``report(name, pairs, weights, featurizer)`` for the named calibrations of the shipped recipe
-    (default: all of them)."""
+def run(report: Callable[..., list[str]], argv: Sequence[str] | None = None, *, prog: str, doc: str) -> None:
+    """Print ``report(name, pairs, weights, featurizer)`` for the calibrations of the shipped recipe named in
+    ``argv`` (default: all of them). ``prog`` and ``doc`` (the module's docstring) make its --help; the arguments
+    are checked before any dataset is read."""
+    from .shipped import DEFAULT_CALIBRATION, OTHER_DATASETS, datasets_root, recipe
+
+    known = [DEFAULT_CALIBRATION, *OTHER_DATASETS]  # the calibrations of `recipe("shipped")`, in its order
+    ap = argparse.ArgumentParser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("names", nargs="*", metavar="CALIBRATION",
+                    help=f"calibrations of the shipped recipe: {', '.join(known)} (default: all of them)")
+    names = ap.parse_args(argv).names
+    bad = [n for n in names if n not in known]
+    if bad:
+        ap.error(f"unknown calibration(s) {', '.join(bad)}; choose from {', '.join(known)}")
     from detector.scoring import Featurizer
 
-    from .shipped import datasets_root, recipe
-
     calibrations = recipe("shipped", datasets_root())
-    names = list(sys.argv[1:] if argv is None else argv) or list(calibrations)
+    names = names or list(calibrations)
     featurizer = Featurizer()
     for name in names:
         pairs, _, weights = calibrations[name]

@@ -38,7 +38,7 @@ def study(name: str, pairs, weights, featurizer) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    run(study, argv)
+    run(study, argv, prog="python -m eval.rule_study", doc=__doc__)
 
 
 if __name__ == "__main__":

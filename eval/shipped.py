@@ -240,10 +240,16 @@ def _relative(path: Path, root: Path | None) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """python -m eval.shipped [OUT]: the same as `crossclaim calibrate --recipe shipped [--out OUT]`."""
+    import argparse
     import json
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    out = Path(args[0]) if args else DEFAULT_OUT
+    ap = argparse.ArgumentParser(prog="python -m eval.shipped", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT, metavar="OUT",
+                    help="where to write the parameters (default: the shipped detector/params/pair_scorer.json)")
+    out = ap.parse_args(argv).out
+    if out.is_dir():
+        ap.error(f"{out}: is a folder; give the parameter file to write")
     root = datasets_root()
     params = fit_params(recipe("shipped", root), default=DEFAULT_CALIBRATION, root=root, show_progress=True)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -128,13 +129,60 @@ def test_file_over_size_limit(tmp_path):
     big = write(tmp_path / "big.txt", GOOD * 2)
     os.truncate(big, 25_300_000)  # sparse: cheap to make
     p = only_problem(read_with_good(tmp_path, big))
-    assert p.problem == "file is 25.3 MB, over the 20 MB limit"
+    assert p.problem == "file is 25.3 MB, over the 20 MB limit for one page (--max-page-mb)"
 
 
 def test_custom_size_limit(tmp_path):
     big = write(tmp_path / "big.txt", GOOD * 30)
     p = only_problem(read_with_good(tmp_path, big, max_bytes=1_500))
-    assert p.problem == "file is 0.0 MB, over the 0.0015 MB limit"
+    assert p.problem == "file is 0.0 MB, over the 0.0015 MB limit for one page (--max-page-mb)"
+
+
+def _feed_records(n: int) -> list[dict]:
+    """n short news records from distinct outlets, each under 300 bytes."""
+    return [{"id": f"r{i}", "outlet": f"Coast Courier {i}",
+             "text": f"The ferry operator said on day {i} that crossing number {i} would leave at dawn."}
+            for i in range(n)]
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_jsonl_and_csv_feeds_over_the_page_limit_are_read_record_by_record(tmp_path, crlf):
+    records = _feed_records(60)
+    end = "\r\n" if crlf else "\n"
+    jsonl = write(tmp_path / "feed.jsonl", end.join(json.dumps(r) for r in records) + end)
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, ["id", "outlet", "text"], lineterminator=end)
+    w.writeheader()
+    w.writerows(records)
+    csv_path = write(tmp_path / "feed.csv", buf.getvalue())
+    assert min(jsonl.stat().st_size, csv_path.stat().st_size) > 5_000
+    for path in (jsonl, csv_path):
+        r = read_inputs([path], max_bytes=1_000)  # each record is a page; the feed is not
+        assert r.problems == []
+        assert [d.ref for d in r.documents] == [x["id"] for x in records] and r.n_inputs == 60
+        assert r.documents[-1].text == records[-1]["text"] and r.documents[-1].outlet == "Coast Courier 59"
+    data = jsonl.read_bytes()  # the same on stdin
+    r = read_inputs(["-"], stdin=io.BytesIO(data), max_bytes=1_000)
+    assert r.problems == [] and len(r.documents) == 60
+
+
+def test_a_feed_record_over_the_page_limit_is_skipped_naming_its_line(tmp_path):
+    records = _feed_records(3)
+    records[1]["text"] = "The ferry operator said the pier was long. " * 3_100  # over 131,072: csv's own floor
+    path = write(tmp_path / "feed.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    r = read_inputs([path], max_bytes=1_000)
+    assert r.problems == [InputProblem(str(path), "line is over the 0.001 MB limit for one record (--max-page-mb); "
+                                                  "skipped", 2)]
+    assert [d.ref for d in r.documents] == ["r0", "r2"] and r.n_inputs == 3
+    # a CSV field over the limit ends the file there, as any row the csv module cannot read
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, ["id", "outlet", "text"])
+    w.writeheader()
+    w.writerows(records)
+    path = write(tmp_path / "feed.csv", buf.getvalue())
+    r = read_inputs([path], max_bytes=1_000)
+    assert [d.ref for d in r.documents] == ["r0"]
+    assert [(p.line, p.problem.split(" (")[0]) for p in r.problems] == [(3, "malformed CSV")]
 
 
 def test_stdin_over_limit_and_binary():

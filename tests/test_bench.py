@@ -92,3 +92,22 @@ def test_missing_datasets_named(tmp_path):
 
     with pytest.raises(BenchDataError, match="train_bodies.csv"):
         build_corpus(tmp_path, 10)
+
+
+def test_bench_reads_the_datasets_beside_the_project_from_any_folder(tmp_path, monkeypatch):
+    """The default is calibrate's (``datasets_root``), not ../shared/datasets under the current folder."""
+    from click.testing import CliRunner
+
+    import eval.bench
+    from detector.cli import cli
+    from eval.shipped import datasets_root
+
+    monkeypatch.delenv("CROSSCLAIM_DATASETS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    seen = []
+    monkeypatch.setattr(eval.bench, "run_bench", lambda datasets, n_docs: seen.append(Path(datasets)) or {"n": 1})
+    r = CliRunner().invoke(cli, ["bench", "--json"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert seen == [datasets_root()]
+    assert datasets_root() == Path(__file__).resolve().parents[2] / "shared" / "datasets"
+    assert "CROSSCLAIM_DATASETS" in CliRunner().invoke(cli, ["bench", "--help"]).stdout

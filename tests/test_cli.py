@@ -43,8 +43,29 @@ def test_labels_any_means_every_label(tmp_path):
     from detector.cli import _labels
 
     assert _labels("any") == list(ALL_LABELS)
+    Database(tmp_path / "s.db").close()
     r = invoke("scan", "--db", str(tmp_path / "s.db"), "--labels", "any", "-q")
     assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("value", ["", " , "])
+def test_labels_empty_is_a_usage_error(tmp_path, value):
+    Database(tmp_path / "s.db").close()
+    r = invoke("scan", "--db", str(tmp_path / "s.db"), "--labels", value)
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --labels: no label given; choose from " + ", ".join(ALL_LABELS) + ", or any")
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["scan", "claims"])
+def test_no_inputs_and_no_store_is_refused_and_creates_none(tmp_path, command):
+    path = tmp_path / "typo.db"
+    r = invoke(command, "--db", str(path))
+    assert r.exit_code == 1
+    assert r.stderr == (f"Error: no database at {path}: run `crossclaim scan INPUT --db {path}` first, "
+                        "or pass --db PATH\n")
+    assert not path.exists()
 
 
 def test_unknown_format_is_a_usage_error(tmp_path):
@@ -100,7 +121,8 @@ def test_claims_jsonl_and_from_the_store(note, tmp_path):
     assert all(NOTE[x["span"][0] : x["span"][1]] == x["text"] for x in rows)
     # claims with INPUTS stores nothing; ingest does, and claims without INPUTS lists the store
     db = tmp_path / "c.db"
-    assert invoke("claims", "--db", str(db)).stdout == ""
+    Database(db).close()
+    assert invoke("claims", "--db", str(db)).stdout == ""  # an empty store lists nothing
     assert invoke("ingest", str(note), "--db", str(db), "--outlet", "Harbour Post", "-q").exit_code == 0
     stored = invoke("claims", "--db", str(db), "--format", "jsonl")
     assert {json.loads(line)["claim_id"] for line in stored.stdout.splitlines()} == {x["claim_id"] for x in rows}
@@ -348,6 +370,22 @@ def test_eval_on_exported_verdicts_scores_as_the_scan_did(scanned, tmp_path):
 
 
 @pytest.mark.slow
+def test_verbose_logs_one_line_per_stage(scanned, caplog):
+    db, _ = scanned
+    quiet = invoke("scan", "--db", str(db), "-q", "--top", "3")
+    assert not [r for r in caplog.records if r.name == "crossclaim" and r.levelname == "INFO"]
+    r = invoke("-v", "scan", "--db", str(db), "-q", "--top", "3")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == quiet.stdout  # the results do not change
+    lines = [r.getMessage() for r in caplog.records if r.name == "crossclaim" and r.levelname == "INFO"]
+    assert [m.split(":")[0] for m in lines] == ["ingest", "claims", "clustering", "candidates", "scoring", "store"]
+    with Database(db) as store:
+        n_claims = len(store.claims())
+    assert lines[1] == f"claims: {n_claims} in the store"
+    assert lines[4].startswith("scoring: 0 pairs scored with ")  # all scored by the first scan
+
+
+@pytest.mark.slow
 def test_rescan_scores_no_new_pairs(scanned, examples_dir):
     db, first = scanned
     with Database(db) as store:
@@ -439,3 +477,23 @@ def test_pages_that_name_no_outlet_are_named_once(tmp_path, note):
     assert f"warning: 1 new document(s) name no outlet ({plain}); pass --outlet" in r.stderr
     r = invoke("ingest", str(plain), "--db", str(tmp_path / "t.db"))  # nothing new: nothing to say
     assert "name no outlet" not in r.stderr
+
+
+def _help(*command: str) -> str:
+    r = invoke(*command, "--help")
+    assert r.exit_code == 0, r.output
+    return " ".join(r.stdout.split())
+
+
+@pytest.mark.parametrize("command", ["ingest", "scan", "claims", "figures", "review", "serve", "export"])
+def test_every_db_option_names_crossclaim_db(command):
+    assert "[env var: CROSSCLAIM_DB; default: crossclaim.db]" in _help(command)
+
+
+def test_help_says_what_each_command_does_with_its_inputs():
+    assert _help("calibrate").startswith("Usage: cli calibrate [OPTIONS] [PAIRS]...")  # optional with --recipe
+    figures = _help("figures")
+    assert "--db FILE The SQLite store written by `crossclaim scan` (read only)." in figures
+    assert "write" not in figures
+    assert "(default: your login name). [env var: CROSSCLAIM_REVIEWER]" in _help("review")
+    assert "[env var: CROSSCLAIM_REVIEWER]" in _help("serve") and "[env var: CROSSCLAIM_TOKEN]" in _help("serve")

@@ -71,7 +71,7 @@ BAD_FILES = [
      "not valid UTF-8 (byte 0xe9 on line 1, at offset 14); save it as UTF-8"),
     ("truncated.html", lambda p: write(p, "<html><head><title>Harbour news"),
      "no article text found in the HTML (truncated, malformed or not an article page)"),
-    ("huge.txt", _huge, "file is 21.0 MB, over the 20 MB limit"),
+    ("huge.txt", _huge, "file is 21.0 MB, over the 20 MB limit for one page (--max-page-mb)"),
     ("missing.txt", lambda p: p, "no such file or directory"),
 ]
 
@@ -217,3 +217,15 @@ def test_failed_extraction_leaves_no_document_behind(tmp_path, monkeypatch):
     # fixed, the same input is picked up on the next run
     r = ingest(db, good_a, bad, good_c)
     assert r.exit_code == 0 and counts(db) == (3, 3)
+
+
+@pytest.mark.parametrize("command", ["ingest", "scan", "claims"])
+def test_max_page_mb_sets_the_limit_of_one_page(tmp_path, command):
+    page = write(tmp_path / "page.txt", GOOD + "\n" + GOOD_2 + "\n")
+    args = [command, str(page), "--max-page-mb", "0.0001", *(["--db", str(tmp_path / "s.db")] * (command != "claims"))]
+    r = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert r.exit_code == 1
+    assert f"warning: {page}: file is 0.0 MB, over the 0.0001 MB limit for one page (--max-page-mb)\n" in r.stderr
+    assert r.stderr.endswith("Error: nothing could be processed\n")
+    r = CliRunner().invoke(cli, [command, str(page), "--max-page-mb", "0"])
+    assert r.exit_code == 2 and "Invalid value for '--max-page-mb'" in r.stderr

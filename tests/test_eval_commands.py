@@ -461,3 +461,33 @@ def test_eval_clusters_prints_counts_as_whole_numbers(monkeypatch):
     rows = dict(line.split() for line in r.output.splitlines())
     assert rows["n"] == "3" and rows["n_clusters"] == "3" and rows["gold_n_clusters"] == "2"
     assert rows["threshold"] == "0.4000"
+    # and whole numbers in JSON too
+    got = json.loads(run(eval_clusters_command, [str(FX / "clusters.jsonl"), "--threshold", "0.4", "--json"]).output)
+    assert [type(got[k]) for k in ("n", "n_clusters", "gold_n_clusters")] == [int, int, int]
+    assert (got["n"], got["n_clusters"], got["gold_n_clusters"], got["threshold"]) == (3, 3, 2, 0.4)
+
+
+def test_eval_json_prints_counts_as_whole_numbers(stub_scoring):
+    got = json.loads(run(eval_command, [str(FX / "generic.jsonl"), "--json", "--silent"]).output)
+    counts = {k: v for k, v in got.items() if k == "n" or k.endswith(".support")}
+    assert len(counts) == 5 and all(type(v) is int for v in counts.values()), counts
+    assert got["n"] == len(read_pairs(FX / "generic.jsonl")) == sum(v for k, v in counts.items() if k != "n")
+
+
+def test_shipped_module_help_writes_nothing(tmp_path, monkeypatch, capsys):
+    from eval.shipped import main
+
+    monkeypatch.setenv("CROSSCLAIM_DATASETS", str(tmp_path / "none"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m eval.shipped [-h] [OUT]\n")
+    assert "THE recipe for the parameters crossclaim ships" in out
+    for bad, problem in ((["-o", "x.json"], "unrecognized arguments: -o"), (["a.json", "b.json"], "unrecognized "
+                         "arguments: b.json"), ([str(tmp_path)], f"{tmp_path}: is a folder")):
+        with pytest.raises(SystemExit) as exc:
+            main(bad)
+        assert exc.value.code == 2 and problem in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # no file named --help, no fit

@@ -53,3 +53,19 @@ def test_study_says_when_the_rule_is_off():
 
     assert study("plain", pairs, [1.0] * 30, NoPattern()) == [
         "plain: rule off ({'n': 0, 'n_contradicts': 0, 'min_cos': 0.3})"]
+
+
+def test_help_and_bad_options_before_any_dataset_is_read(tmp_path, monkeypatch, capsys):
+    from eval.rule_study import main
+
+    monkeypatch.setenv("CROSSCLAIM_DATASETS", str(tmp_path))  # empty: reading it would fail
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m eval.rule_study [-h] [CALIBRATION ...]\n")
+    assert "How the rebuttal rule should combine with the classifier" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["--seed", "3"])
+    assert exc.value.code == 2
+    assert "unrecognized arguments: --seed" in capsys.readouterr().err

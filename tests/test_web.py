@@ -62,7 +62,7 @@ def test_queue_lists_flagged_pairs_with_status_counts(client, demo):
     "query, n",
     [("outlet=CNN", 3), ("speaker=Global+Times", 1), ("cluster=2", 1), ("label=any", 7), ("label=echo", 1),
      ("q=disinformation", 2), ("from=2023-02-28", 1), ("status=confirmed", 0), ("cluster=abc", 4),
-     ("from=not-a-date", 4), ("label=%3Cscript%3E", 4)],
+     ("from=not-a-date", 4), ("label=%3Cscript%3E", 4), ("status=bogus", 4), ("differs=2", 4), ("foo=1", 4)],
 )
 def test_queue_filters(client, query, n):
     r = client.get(f"/?{query}")
@@ -267,6 +267,28 @@ def test_api(client, demo):
     assert_error(client.post(f"/api/pairs/{ids[0]}/verdict", headers={"X-CSRF-Token": csrf}, content=b"[1"),
                  400, "JSON object")
     assert_error(client.get("/api/pairs?limit=x"), 400, "limit must be an integer from 1 to 1000, got 'x'")
+
+
+@pytest.mark.parametrize("query, message", [
+    ("label=bogus", "label must be one of contradicts, agrees, neutral, unrelated, echo, any; got 'bogus'"),
+    ("status=bogus", "status must be one of unreviewed, confirmed, false_alarm, temporal_update, needs_more, "
+                     "reviewed, any; got 'bogus'"),
+    ("cluster=abc", "cluster must be a cluster number (a whole number); got 'abc'"),
+    ("differs=2", "differs must be 1 (or left out); got '2'"),
+    ("from=2023-02-28&to=soon", "to must be a date, YYYY, YYYY-MM or YYYY-MM-DD; got 'soon'"),
+    ("outlet=CNN&lable=agrees", "unknown parameter 'lable'; use label, status, outlet, speaker, cluster, from, to, "
+                                "q, differs, limit, offset"),
+])
+def test_api_refuses_a_bad_filter_naming_it(client, query, message):
+    r = client.get(f"/api/pairs?{query}")
+    assert_error(r, 400)
+    assert r.json()["error"]["message"] == message
+
+
+def test_api_takes_empty_filters_and_the_token_as_left_out(client):
+    plain = client.get("/api/pairs").json()
+    assert client.get("/api/pairs?label=&cluster=&differs=").json() == plain
+    assert client.get("/api/pairs?token=whatever").json() == plain  # no token set: the parameter is the guard's
 
 
 # -- errors ------------------------------------------------------------------------------------------------------

@@ -125,22 +125,45 @@ def _clean_name(name: str | None) -> str | None:
     return name or None
 
 
-def _filter_params(params) -> dict[str, str]:
-    """The queue filters present in a query string, as strings, dropping empty and malformed values."""
+_FILTER_CHOICES = {"label": (*LABELS, ECHO, "any"), "status": (*STATUSES, "reviewed", "any"), "differs": ("1",)}
+
+
+def _filter_problem(key: str, value: str) -> str | None:
+    """What filter ``key`` takes, when ``value`` is not one of its values; None when it is."""
+    if key == "cluster" and not re.fullmatch(r"-?\d{1,9}", value):
+        return "a cluster number (a whole number)"
+    if key in ("from", "to") and not _DATE.match(value):
+        return "a date, YYYY, YYYY-MM or YYYY-MM-DD"
+    if key == "differs" and value != "1":
+        return "1 (or left out)"
+    if key in _FILTER_CHOICES and value not in _FILTER_CHOICES[key]:
+        return "one of " + ", ".join(_FILTER_CHOICES[key])
+    return None
+
+
+def _filter_params(params, *, api: tuple[str, ...] | None = None) -> dict[str, str]:
+    """The queue filters present in a query string, as strings, dropping empty values.
+
+    The pages drop a malformed value too, as they do a bad page number. The JSON API (``api``: the parameters it
+    takes besides the filters) answers 400 instead, naming the parameter and what it takes, also for a parameter
+    that is neither, so that a typo does not silently give the default queue.
+    """
+    from starlette.exceptions import HTTPException
+
+    if api is not None:
+        known = (*_FILTER_KEYS, *api)
+        unknown = [k for k in dict.fromkeys(params.keys()) if k not in known and k != "token"]
+        if unknown:
+            raise HTTPException(400, f"unknown parameter {unknown[0][:40]!r}; use {', '.join(known)}")
     out: dict[str, str] = {}
     for k in _FILTER_KEYS:
         v = (params.get(k) or "").strip()
         if not v:
             continue
-        if k == "cluster" and not re.fullmatch(r"-?\d{1,9}", v):
-            continue
-        if k in ("from", "to") and not _DATE.match(v):
-            continue
-        if k == "status" and v not in (*STATUSES, "reviewed", "any"):
-            continue
-        if k == "label" and v not in (*LABELS, ECHO, "any"):
-            continue
-        if k == "differs" and v != "1":
+        problem = _filter_problem(k, v)
+        if problem and api is not None:
+            raise HTTPException(400, f"{k} must be {problem}; got {v[:40]!r}")
+        if problem:
             continue
         out[k] = v[:200]
     return out
@@ -518,7 +541,7 @@ def create_app(db_path: str | Path, *, token: str | None = None, reviewer: str |
     @app.get("/api/pairs")
     def api_pairs(request: Request):
         db = conns.get()
-        fp = _filter_params(request.query_params)
+        fp = _filter_params(request.query_params, api=("limit", "offset"))
         f = _make_filter(fp)
         limit = _int_param(request.query_params, "limit", 100, 1, 1000)
         offset = _int_param(request.query_params, "offset", 0, 0)
