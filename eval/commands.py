@@ -358,8 +358,8 @@ def calibrate_command(pairs_paths, fmt, split, recipe, name, weight, out, nli_na
     if pairs_paths:  # a check your pairs are the first to show gets no weight until enough pairs show it
         from detector.scoring import MIN_FLAG_SUPPORT
 
-        cal = params["calibrations"][default]["pipeline"]
-        for head, h in cal["heads"].items():
+        heads = params["calibrations"][default].get("pipeline", {}).get("heads", {})
+        for head, h in heads.items():
             if h.get("left_out"):
                 click.echo(f"calibration {default!r}, {head} head: fewer than {MIN_FLAG_SUPPORT} pairs show "
                            f"{', '.join(h['left_out'])}; left out of the fit (weight 0)", err=True)

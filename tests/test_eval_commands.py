@@ -491,3 +491,18 @@ def test_shipped_module_help_writes_nothing(tmp_path, monkeypatch, capsys):
             main(bad)
         assert exc.value.code == 2 and problem in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []  # no file named --help, no fit
+
+
+def test_calibrate_names_the_flags_it_left_out_of_a_fit_with_your_pairs(stub_scoring, monkeypatch, tmp_path):
+    import detector.scoring as scoring
+
+    def calibrate(pairs, labels, groups=None, *, sample_weight=None, show_progress=False):
+        head = {"left_out": ["non_confirmation", "nonconf_x_cos"]}
+        return {"format": "stub", "n_pairs": len(pairs), "pipeline": {"heads": {"sentence": head}}}
+
+    monkeypatch.setattr(scoring, "calibrate", calibrate)
+    r = CliRunner().invoke(calibrate_command, [str(FX / "generic.jsonl"), "--out", str(tmp_path / "p.json"),
+                                               "--silent"])
+    assert r.exit_code == 0, r.output
+    assert ("sentence head: fewer than 10 pairs show non_confirmation, nonconf_x_cos; left out of the fit"
+            in r.output)
