@@ -73,7 +73,17 @@ MIN_FLAG_SUPPORT = 10
 """The fewest fit pairs a flag feature must fire on to get a weight. A weight learnt from one or two pairs is
 noise that decides every later pair the flag fires on (the rule of thumb for logistic regression is ten events per
 variable): "have not seen" is in no pair of the news data, and two reviewed pairs with it would otherwise set its
-weight alone. A flag under the limit is left out of the fit (weight 0) and named in the head's ``left_out``."""
+weight alone. A flag under the limit is left out of the fit (weight 0) and named in the head's ``left_out``; the
+head's ``flag_support`` counts the fit pairs each flag fires on."""
+FLAG_NAMES = {
+    "num_mismatch": "different figures", "num_match": "the same figures", "date_mismatch": "different dates",
+    "neg_asym": "a negation on one side", "neg_any": "a negation", "denial": "a denial",
+    "non_confirmation": "does not confirm (“have not seen”)", "hedge": "hedged",
+    "rebuttal": "a rebuttal (one side denies or has not seen what the other asserts)",
+    "denial_x_cos": "a denial, by similarity", "nonconf_x_cos": "does not confirm, by similarity",
+    "neg_x_nli": "a negation, by NLI", "rebuttal_x_cos": "a rebuttal, by similarity",
+}
+"""What each flag feature is called where a person reads it (the reasons ``scan`` shows)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +188,7 @@ class PairClassifier:
         }
         self.scaler_, keep = scaler(slice(None)), kept(slice(None))
         self.left_out_ = [f for f, k in zip(self.features, keep) if not k]
+        self.flag_support_ = {f: int((X[:, j] != 0).sum()) for j, f in enumerate(self.features) if flag[j]}
         model = LogisticRegression(C=self.C_, max_iter=5000).fit(self.scaler_.transform(X) * keep, yi,
                                                                  sample_weight=w)
         coef = np.zeros((len(LABELS), X.shape[1]))
@@ -224,6 +235,7 @@ class PairClassifier:
             "contradicts_threshold": round(self.threshold_, 4),
             "C": self.C_,
             "left_out": list(getattr(self, "left_out_", [])),
+            "flag_support": dict(getattr(self, "flag_support_", {})),
             "cv": self.cv_,
         }
 
@@ -242,6 +254,7 @@ class PairClassifier:
             self.C_ = d.get("C")
             self.cv_ = d.get("cv", {})
             self.left_out_ = list(d.get("left_out", []))
+            self.flag_support_ = dict(d.get("flag_support", {}))
         except (KeyError, TypeError, ValueError) as exc:
             raise ParamsError(f"malformed classifier parameters ({type(exc).__name__}: {exc})") from exc
         if self.coef_.shape != (len(LABELS), len(self.features)):

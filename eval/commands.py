@@ -355,16 +355,30 @@ def calibrate_command(pairs_paths, fmt, split, recipe, name, weight, out, nli_na
                                          delete=False) as fh:
             fh.write(text)
         raise click.ClickException(f"{_os_message(e, out)}; the fitted parameters were saved to {fh.name}") from None
-    if pairs_paths:  # a check your pairs are the first to show gets no weight until enough pairs show it
-        from detector.scoring import MIN_FLAG_SUPPORT
-
-        heads = params["calibrations"][default].get("pipeline", {}).get("heads", {})
-        for head, h in heads.items():
-            if h.get("left_out"):
-                click.echo(f"calibration {default!r}, {head} head: fewer than {MIN_FLAG_SUPPORT} pairs show "
-                           f"{', '.join(h['left_out'])}; left out of the fit (weight 0)", err=True)
+    if pairs_paths:
+        for line in _left_out_lines(params["calibrations"][default], default):
+            click.echo(line, err=True)
     click.echo(f"wrote {out} ({params['n_pairs']} pairs in {len(params['calibrations'])} calibration"
                f"{'s' if len(params['calibrations']) != 1 else ''}, data_hash {params['data_hash'][:12]})", err=True)
+
+
+def _left_out_lines(calibration: dict, name: str) -> list[str]:
+    """Say which checks a fit that includes your pairs gave no weight, in the words ``scan``'s reasons use: a
+    check fewer than MIN_FLAG_SUPPORT of the fitted pairs show waits until more reviewed pairs show it."""
+    from detector.scoring import FLAG_NAMES, MIN_FLAG_SUPPORT
+
+    kinds = {"sentence": "claim pairs (what scan scores)", "body": "headline/article pairs"}
+    lines = []
+    for head, h in calibration.get("pipeline", {}).get("heads", {}).items():
+        if not h.get("left_out"):
+            continue
+        support = h.get("flag_support", {})
+        shown = [f"{FLAG_NAMES.get(f, f)} ({support[f]} pair{'s' if support[f] != 1 else ''})" if f in support
+                 else FLAG_NAMES.get(f, f) for f in h["left_out"]]
+        lines.append(f"calibration {name!r}, {kinds.get(head, head)}: fewer than {MIN_FLAG_SUPPORT} of the fitted "
+                     f"pairs show these checks, so they get no weight until more reviewed pairs do: "
+                     + "; ".join(shown))
+    return lines
 
 
 # The names detector/cli.py imports.

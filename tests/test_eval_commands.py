@@ -497,12 +497,12 @@ def test_calibrate_names_the_flags_it_left_out_of_a_fit_with_your_pairs(stub_sco
     import detector.scoring as scoring
 
     def calibrate(pairs, labels, groups=None, *, sample_weight=None, show_progress=False):
-        head = {"left_out": ["non_confirmation", "nonconf_x_cos"]}
+        head = {"left_out": ["non_confirmation", "nonconf_x_cos"], "flag_support": {"non_confirmation": 1}}
         return {"format": "stub", "n_pairs": len(pairs), "pipeline": {"heads": {"sentence": head}}}
 
     monkeypatch.setattr(scoring, "calibrate", calibrate)
     r = CliRunner().invoke(calibrate_command, [str(FX / "generic.jsonl"), "--out", str(tmp_path / "p.json"),
                                                "--silent"])
     assert r.exit_code == 0, r.output
-    assert ("sentence head: fewer than 10 pairs show non_confirmation, nonconf_x_cos; left out of the fit"
-            in r.output)
+    assert "calibration 'news', claim pairs (what scan scores): fewer than 10 of the fitted pairs" in r.output
+    assert "does not confirm (“have not seen”) (1 pair); does not confirm, by similarity" in r.output

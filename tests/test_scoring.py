@@ -388,6 +388,7 @@ def test_a_flag_too_few_pairs_show_gets_no_weight_and_is_named():
     clf = PairClassifier(C=1.0).fit(X, y)
     assert "non_confirmation" in clf.left_out_ and "cos" not in clf.left_out_
     assert np.all(clf.coef_[:, flag] == 0)
+    assert clf.flag_support_["non_confirmation"] == MIN_FLAG_SUPPORT - 1
     assert PairClassifier.from_dict(json.loads(json.dumps(clf.to_dict()))).left_out_ == clf.left_out_
     # with one pair more it is weighed, and it pulls towards what those pairs were
     X[301, flag], y[301] = 1, "contradicts"
