@@ -70,14 +70,21 @@ MODAL = re.compile(
     r"examin(?:es|ed|ing)|mull(?:s|ed|ing)?|whether|prepar(?:es|ing) to)\b",
     re.IGNORECASE,
 )
+_ALLEGATION = r"(?:claims?|reports?|allegations?|accusations?|suggestions?|rumou?rs?|complaints?)"
 INQUIRY = re.compile(
     # the claim is that someone is looking into an allegation, not the allegation: "investigators are examining claims
-    # that the firm dumped waste", "police are looking into whether ..."
-    r"\b(?:investigat(?:e|es|ed|ing)|examin(?:e|es|ed|ing)|look(?:s|ed|ing)? into|prob(?:e|es|ed|ing)|"
-    r"(?:inquiry|investigation|probe) into)\s+(?:(?:the|these|those)\s+)?"
-    r"(?:(?:claims?|reports?|allegations?|accusations?|suggestions?|rumou?rs?|complaints?)\s+(?:that|of)|whether)\b",
+    # (that) the firm dumped waste", "police are investigating an allegation by two workers that ...", "a probe has
+    # been launched into claims that ...", "police are looking into whether ..."
+    r"\b(?:(?:investigat|examin|prob)(?:e|es|ed|ing)|review(?:s|ed|ing)?|look(?:s|ed|ing)? into|"
+    r"(?:inquiry|investigation|probe|review)(?:\s+(?:has|have|had|was|were|is|are|been|being|be|now|already))*"
+    r"(?:\s+(?:launched|opened|ordered|started|begun|set up))?\s+(?:into|of))\s+"
+    r"(?:(?:the|these|those|a|an)\s+)?"
+    rf"(?:{_ALLEGATION}\s+(?:that|of)\b|{_ALLEGATION}\s+(?:by|from)\s+(?:[\w'’.-]+\s+){{1,5}}?that\b|"
+    rf"{_ALLEGATION}(?=\s+(?:the|a|an|his|her|its|their|he|she|they|it)\b|\s+(?-i:[A-Z]))|whether\b)",
     re.IGNORECASE,
 )
+"""The allegation right after the verb or noun of an inquiry; ``that`` may be left out ("examining claims the ministry
+paid ...") when a clause follows, and a short "by ..." phrase may come between ("allegations by two workers that")."""
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|"

@@ -340,6 +340,12 @@ def test_rebuttal_needs_one_negative_side_and_a_definite_claim():
     "Police are investigating allegations that the mill poured solvent into the lake.",
     "The agency opened a probe into accusations of solvent dumping by the mill.",
     "Inspectors are examining whether the mill poured solvent into the lake.",
+    "Inspectors are examining claims the mill poured solvent into the lake.",
+    "Police are investigating an allegation that the mill poured solvent into the lake.",
+    "Prosecutors are reviewing allegations that the mill poured solvent into the lake.",
+    "A probe has been launched into claims that the mill poured solvent into the lake.",
+    "Regulators are looking into allegations by two anglers that the mill poured solvent into the lake.",
+    "An investigation was opened into reports the mill poured solvent into the lake.",
 ])
 def test_an_inquiry_into_an_allegation_is_not_rebutted_by_a_denial(inquiry):
     # the claim is that someone looks into the allegation, not the allegation: a denial of it does not rebut it
@@ -350,3 +356,18 @@ def test_an_inquiry_into_an_allegation_is_not_rebutted_by_a_denial(inquiry):
     # the allegation itself, even hedged, is still rebutted by the denial
     assert run_checks("The mill reportedly poured solvent into the lake.",
                       "The mill denied pouring solvent into the lake.").features["rebuttal"] == 1.0
+
+
+@pytest.mark.parametrize("assertion", [
+    "The mill reportedly poured solvent into the lake.",
+    "The mill poured solvent into the lake, investigators found.",
+    "Inspectors examined the pipes and found the mill poured solvent into the lake.",
+    "The mill poured solvent into the lake, according to claims by two anglers that surfaced on Monday.",
+    "Police reviewed footage that shows the mill pouring solvent into the lake.",
+])
+def test_an_allegation_reported_as_fact_is_still_rebutted(assertion):
+    # the inquiry cue is about someone looking into an allegation; a report of what was found is an assertion, and a
+    # denial rebuts it (a denial rebuts even a hedged claim, so only the inquiry cue could stop it here)
+    stance = "The mill denied pouring solvent into the lake."
+    assert run_checks(assertion, stance).features["rebuttal"] == 1.0
+    assert run_checks(stance, assertion).features["rebuttal"] == 1.0
