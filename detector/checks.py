@@ -224,6 +224,13 @@ def _casualty_before(text: str, start: int) -> str | None:
     return None if m is None else _CASUALTY[m.group(1).lower() + "ed"]
 
 
+_PREPOSITIONS = frozenset(
+    "in on at by for with from into onto over under near across after before during since until within "
+    "throughout outside inside".split())
+"""Where the words after a figure turn into a prepositional phrase, the counted noun has ended: "a flood kills 40 in
+northern province" names no noun ("of" does not end it: "40 of the passengers")."""
+
+
 def _unit(after: str, rest: str = "") -> str:
     """The counted thing after a number: "ZT-180 prototype drones" -> "drone" (model codes are skipped); a casualty
     word within the next four words wins ("40 people have been killed" -> "death"), unless it is an active verb with
@@ -239,7 +246,8 @@ def _unit(after: str, rest: str = "") -> str:
             break
         return _CASUALTY[w]
     words = words[:3]
-    cands = [(w, r.lstrip("(\"“‘'")[:1].isupper()) for w, r in zip(words, raw, strict=False)
+    cut = next((i for i, w in enumerate(words) if w in _PREPOSITIONS), len(words))
+    cands = [(w, r.lstrip("(\"“‘'")[:1].isupper()) for w, r in zip(words[:cut], raw, strict=False)
              if w and not any(ch.isdigit() for ch in w) and w not in STOP
              and w not in {"such", "more", "than", "per", "each", "to"}]
     if not cands:
