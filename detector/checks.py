@@ -70,14 +70,21 @@ MODAL = re.compile(
     r"examin(?:es|ed|ing)|mull(?:s|ed|ing)?|whether|prepar(?:es|ing) to)\b",
     re.IGNORECASE,
 )
+_ALLEGATION = r"(?:claims?|reports?|allegations?|accusations?|suggestions?|rumou?rs?|complaints?)"
 INQUIRY = re.compile(
     # the claim is that someone is looking into an allegation, not the allegation: "investigators are examining claims
-    # that the firm dumped waste", "police are looking into whether ..."
-    r"\b(?:investigat(?:e|es|ed|ing)|examin(?:e|es|ed|ing)|look(?:s|ed|ing)? into|prob(?:e|es|ed|ing)|"
-    r"(?:inquiry|investigation|probe) into)\s+(?:(?:the|these|those)\s+)?"
-    r"(?:(?:claims?|reports?|allegations?|accusations?|suggestions?|rumou?rs?|complaints?)\s+(?:that|of)|whether)\b",
+    # (that) the firm dumped waste", "police are investigating an allegation by two workers that ...", "a probe has
+    # been launched into claims that ...", "police are looking into whether ..."
+    r"\b(?:(?:investigat|examin|prob)(?:e|es|ed|ing)|review(?:s|ed|ing)?|look(?:s|ed|ing)? into|"
+    r"(?:inquiry|investigation|probe|review)(?:\s+(?:has|have|had|was|were|is|are|been|being|be|now|already))*"
+    r"(?:\s+(?:launched|opened|ordered|started|begun|set up))?\s+(?:into|of))\s+"
+    r"(?:(?:the|these|those|a|an)\s+)?"
+    rf"(?:{_ALLEGATION}\s+(?:that|of)\b|{_ALLEGATION}\s+(?:by|from)\s+(?:[\w'’.-]+\s+){{1,5}}?that\b|"
+    rf"{_ALLEGATION}(?=\s+(?:the|a|an|his|her|its|their|he|she|they|it)\b|\s+(?-i:[A-Z]))|whether\b)",
     re.IGNORECASE,
 )
+"""The allegation right after the verb or noun of an inquiry; ``that`` may be left out ("examining claims the ministry
+paid ...") when a clause follows, and a short "by ..." phrase may come between ("allegations by two workers that")."""
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -114,34 +121,57 @@ _TIME_WORD = "|".join(_DAYS)
 _DURATION_AFTER = re.compile(rf"\s+({_TIME_WORD})s?\b(?![\s-]+(?:ago|old)\b)", re.IGNORECASE)
 """A time word right after a figure makes it a duration ("48 hours", "two days"), compared in days whatever the
 word: 48 hours and two days agree. "Three years old" is an age and "two days ago" a point in time: not durations."""
+_AGO = re.compile(rf"\s+(?:{_TIME_WORD})s?[\s-]+ago\b", re.IGNORECASE)
+"""A point in time counted back from publication ("three days ago", "48 hours ago"): no quantity at all. Two reports
+published on different days give different numbers for one moment."""
 _HYPHEN_DURATION = re.compile(
     rf"(?<![\w-])(\d+(?:\.\d+)?|{'|'.join(_WORDNUM)})-({_TIME_WORD})s?\b(?!-)", re.IGNORECASE)
 """A duration written as an adjective: "a six-month inquiry", "a 48-hour curfew" (not "a 12-year-old boy")."""
 
 _NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-Za-z][\w-]*) $")
+_MONTH_NAMES = ("january february march april june july august september october november december "
+                "jan feb mar apr jun jul aug sep sept oct nov dec")
 _NOT_NAME = STOP | {w.lower() for w in _NOT_ENTITY} | frozenset(
-    """some around nearly almost over under only another roughly exactly fully least between among every each last
+    f"""some around nearly almost over under only another roughly exactly fully least between among every each last
     past next first within since until during per up now still already again even today yesterday tonight monday
-    tuesday wednesday thursday friday saturday sunday""".split())
+    tuesday wednesday thursday friday saturday sunday {_MONTH_NAMES}""".split())
 """Capitalised words that are not names when they come right before a figure ("Around 300 people", "said Monday 12
-people ..."): the figure after them is a count."""
+people ...", "In March 200 workers ..."): the figure after them is a count."""
+_PLACE_BEFORE = re.compile(
+    r"(?:^|[.!?:;,\"“”(]|\band|\bbut)\s*\b(?:in|at|near|from|across|outside|inside|throughout)\s+$", re.IGNORECASE)
+"""A preposition of place or time opening a clause, before the capitalised word: "In Paris 40 people died" (a place,
+not a name, whose figure is a count). Mid-clause it says nothing ("a bug in Windows 10", "died from Covid 19")."""
+_COUNTED_AFTER = re.compile(
+    r"\s+(?:(?:people|persons|men|women|children|civilians|workers|soldiers|troops|residents|villagers|students|"
+    r"protesters|demonstrators|migrants|refugees|prisoners|hostages|miners|officers|policemen)\b|"
+    r"(?:(?:were|are|have been|had been)\s+)?(?:killed|died|die|dead|injured|wounded|hurt)\b)")
+"""Right after a figure, a counted people-noun or a casualty verb makes it a count, whatever name comes before:
+"Kabul 25 killed", "Gaza 30 people were killed" (not the nouns "deaths" or "users": "Covid 19 deaths", "iPhone 6
+users"; nor a casualty verb after another noun: "Flight 17 passengers were killed")."""
 
 
-def _designation(text: str, start: int) -> bool:
-    """Whether the figure at ``start`` is part of a name rather than a count: "a Boeing 737", "Windows 10", "Covid
-    19", "the 737 MAX 8" (a capitalised word or a product name like "iPhone" right before it). In text that
-    capitalises every word (a headline: "Floods Kill 40 People") capitals say nothing, and no figure is a name."""
+def _designation(text: str, start: int, end: int) -> bool:
+    """Whether the figure at ``start:end`` is part of a name rather than a count: "a Boeing 737", "Windows 10",
+    "Covid 19", "the 737 MAX 8" (a capitalised word or a product name like "iPhone" right before it). A product name
+    (a capital inside the word: "iPhone", "iOS", "MiG") always names a model; a capitalised word does not when it is a
+    month or a weekday, a place after a clause-opening preposition ("In Paris 40 people died"), or when people or a
+    casualty word follow the figure ("Kabul 25 killed"). In text that capitalises every word (a headline: "Floods
+    Kill 40 People") capitals say nothing, and no figure is a name."""
     m = _NAME_BEFORE.search(text, max(0, start - 40), start)
     if m is None:
         return False
     word = m.group(1)
-    if not (word[0].isupper() or any(ch.isupper() for ch in word[1:])):
+    product = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
+    if not (word[0].isupper() or product):
         return False
     if word.lower() in _NOT_NAME:
         return False
     before = text[: m.start(1)].rstrip()
     if (not before or before[-1] in ".!?:;\"“”‘’(") and word.lower().endswith(("ly", "ing")):
         return False  # an adverb or a participle opening a sentence: "Roughly 300 ...", "Killing 12 people, ..."
+    if not product and (_PLACE_BEFORE.search(text, max(0, m.start(1) - 30), m.start(1))
+                        or _COUNTED_AFTER.match(text, end)):
+        return False
     return not _title_case(text)
 
 
@@ -162,7 +192,7 @@ class Quantity:
 
 _CASUALTY = {
     "killed": "death", "dead": "death", "died": "death", "death": "death", "deaths": "death", "fatalities": "death",
-    "injured": "injury", "wounded": "injury", "injuries": "injury", "hurt": "injury",
+    "die": "death", "dies": "death", "injured": "injury", "wounded": "injury", "injuries": "injury", "hurt": "injury",
 }
 """Casualty words near a figure name what is counted, whatever the noun: "40 people were killed", "twelve died" and
 "12 dead" all count deaths, and the toll is the figure outlets most often give differently."""
@@ -174,8 +204,9 @@ _OBJECT_START = re.compile(
     rf"(?:the|a|an|his|her|their|its)\b|{_ABOUT}(?:\d|(?:dozens|hundreds|scores|thousands|{'|'.join(_WORDNUM)})\b)",
     re.IGNORECASE)
 """What an active casualty verb's object starts with: "3 men who killed 40 people", "gunmen killed the driver"."""
-_CASUALTY_BEFORE = re.compile(rf"\b(kill|injur|wound)(?:ed|ing)\s+{_ABOUT}$", re.IGNORECASE)
-"""An active casualty verb right before a figure names what it counts: "gunmen killed at least 40 people"."""
+_CASUALTY_BEFORE = re.compile(rf"\b(kill|injur|wound)(?:ed|ing|es|e|s)?\s+{_ABOUT}$", re.IGNORECASE)
+"""An active casualty verb right before a figure names what it counts, in any tense: "gunmen killed at least 40
+people", "a flood kills 40", "storms injure 12"."""
 
 
 _TOLL_BEFORE = re.compile(
@@ -193,6 +224,13 @@ def _casualty_before(text: str, start: int) -> str | None:
     return None if m is None else _CASUALTY[m.group(1).lower() + "ed"]
 
 
+_PREPOSITIONS = frozenset(
+    "in on at by for with from into onto over under near across after before during since until within "
+    "throughout outside inside".split())
+"""Where the words after a figure turn into a prepositional phrase, the counted noun has ended: "a flood kills 40 in
+northern province" names no noun ("of" does not end it: "40 of the passengers")."""
+
+
 def _unit(after: str, rest: str = "") -> str:
     """The counted thing after a number: "ZT-180 prototype drones" -> "drone" (model codes are skipped); a casualty
     word within the next four words wins ("40 people have been killed" -> "death"), unless it is an active verb with
@@ -208,12 +246,15 @@ def _unit(after: str, rest: str = "") -> str:
             break
         return _CASUALTY[w]
     words = words[:3]
-    cands = [w for w in words if w and not any(ch.isdigit() for ch in w)
-             and w not in STOP and w not in {"such", "more", "than", "per", "each", "to"}]
+    cut = next((i for i, w in enumerate(words) if w in _PREPOSITIONS), len(words))
+    cands = [(w, r.lstrip("(\"“‘'")[:1].isupper()) for w, r in zip(words[:cut], raw, strict=False)
+             if w and not any(ch.isdigit() for ch in w) and w not in STOP
+             and w not in {"such", "more", "than", "per", "each", "to"}]
     if not cands:
         return ""
-    plural = next((w for w in cands if w.endswith("s") and not w.endswith("ss") and len(w) > 3), None)
-    w = plural or cands[0]
+    plurals = [(w, name) for w, name in cands if w.endswith("s") and not w.endswith("ss") and len(w) > 3]
+    # a name between the figure and its noun is not what is counted: "31 M1 Abrams tanks" counts tanks
+    w = next((w for w, name in plurals if not name), plurals[0][0] if plurals else cands[0][0])
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     return w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
@@ -231,13 +272,15 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             continue
         if YEAR.fullmatch(m.group("num")) and not m.group("cur") and not m.group("scale"):
             continue  # a year is a date, handled by the date check
-        # skip the day of a "Feb. 23" date
+        # skip the day of a "Feb. 23" date ("In March 200 workers ..." is no date: a day is at most 31)
         before = text[max(0, m.start() - 10) : m.start()]
-        if re.search(rf"(?:{_MONTHS})\.?\s*$", before, re.IGNORECASE):
+        if value <= 31 and re.search(rf"(?:{_MONTHS})\.?\s*$", before, re.IGNORECASE):
             continue
         plain = not (m.group("cur") or m.group("scale") or m.group("pct"))
-        if plain and re.fullmatch(r"\d+", m.group("num")) and _designation(text, m.start()):
+        if plain and re.fullmatch(r"\d+", m.group("num")) and _designation(text, m.start(), m.end("num")):
             continue  # "a Boeing 737", "Windows 10": a name, not a count
+        if plain and _AGO.match(text, m.end("num")):
+            continue
         duration = _DURATION_AFTER.match(text, m.end("num")) if plain else None
         if duration:
             out.append(_duration(text, value, duration.group(1), m.start(), duration.end()))
@@ -259,6 +302,8 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     # the window is a lookahead, so "three soldiers killed two civilians" finds both figures
     for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")(?=\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*))", text,
                          re.I):
+        if _AGO.match(text, m.end(1)):
+            continue
         unit = _casualty_before(text, m.start()) or _unit(m.group(2), text[m.end(2) :])
         no = _NO_ONE.search(text, 0, m.start()) if m.group(1).lower() == "one" else None
         if no:  # "no one died" is a toll of none, not of one

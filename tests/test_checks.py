@@ -206,6 +206,42 @@ def test_a_figure_in_a_name_is_not_a_count():
         assert [q.value for q in quantities(text)] == [value], text
 
 
+def test_a_place_or_a_month_before_a_figure_does_not_make_it_a_name():
+    units = {s: [(q.value, q.unit) for q in quantities(s)] for s in (
+        "In Porto 18 boats sank overnight, the harbour office said.",  # a place after a clause-opening preposition
+        "Last June 300 nurses quit the hospital.",  # a month
+        "In April 450 jobs were cut at the plant.",  # a month, and no day of a date
+        "Mosul 22 killed in a market bombing, police say",  # a casualty word after the figure
+        "Officials said Lagos 70 people lost their homes.",  # people after the figure
+    )}
+    assert list(units.values()) == [[(18.0, "boat")], [(300.0, "nurse")], [(450.0, "job")], [(22.0, "death")],
+                                    [(70.0, "people")]]
+    r = run_checks("In Porto 40 people died in the floods, officials said.", "Officials said 12 people died in Porto.")
+    assert {x.detail for x in reasons_of(r, "number")} == {"40 vs 12 (death)"}
+    # names stay names: mid-clause after a preposition, after a product name, and before a noun that is no person
+    for text in ("A bug in Windows 10 let hackers read the files.", "Relatives of those on Flight 370 met in Perth.",
+                 "Under Article 5 allies must come to help.", "In iOS 8 users lost their files.",
+                 "Many iPhone 6 users complained about bending.", "The Apollo 11 astronauts landed.",
+                 "She died from Covid 19 last winter.", "Relatives said Flight 17 passengers were killed at once."):
+        assert [q.text for q in quantities(text)] == [], text
+
+
+def test_the_counted_noun_after_a_casualty_verb_in_any_tense_and_before_a_preposition():
+    units = {s: [(q.value, q.unit) for q in quantities(s)] for s in (
+        "A car bomb kills 12 people in the capital.",
+        "Storms injure 30 across the valley.",
+        "Floods kill 40 in southern hill villages.",
+        "Rescuers counted 40 in southern hill villages.",  # no noun: the place is not what is counted
+        "The army received 31 M1 Abrams tanks last year.",  # a designation and a name before the noun
+        "Police arrested 40 Palestinians at the crossing.",  # a capitalised noun that is the counted one
+        "Twelve die as a bus overturns.",
+    )}
+    assert list(units.values()) == [[(12.0, "death")], [(30.0, "injury")], [(40.0, "death")], [(40.0, "")],
+                                    [(31.0, "tank")], [(40.0, "palestinian")], [(12.0, "death")]]
+    r = run_checks("A car bomb kills 12 people in the capital.", "A car bomb killed 15 people in the capital.")
+    assert {x.detail for x in reasons_of(r, "number")} == {"12 vs 15 (death)"}
+
+
 def test_durations_are_compared_in_days():
     a, b = "The port was shut for 48 hours after the spill.", "The port was shut for two days after the spill."
     r = run_checks(a, b)
@@ -218,8 +254,17 @@ def test_durations_are_compared_in_days():
     assert [(q.value, q.unit) for q in quantities("He was jailed for 18 months.")] == [(547.875, "duration")]
     # an age and a point in time are not durations
     assert quantities("A 12-year-old boy was hurt.") == ()
-    assert [(q.value, q.unit) for q in quantities("The boy, 12 years old, left two days ago.")] == [
-        (12.0, "year"), (2.0, "day")]
+    assert [(q.value, q.unit) for q in quantities("The boy, 12 years old, left two days ago.")] == [(12.0, "year")]
+
+
+def test_a_point_in_time_before_publication_is_no_figure():
+    # "three days ago" in a report of the 3rd and "five days ago" in one of the 5th can name the same day
+    for text in ("Three days ago the council voted to shut the bridge.", "The council voted 48 hours ago.",
+                 "The bridge shut 2 weeks ago, the council said."):
+        assert quantities(text) == (), text
+    r = run_checks("Three days ago the council voted to shut the bridge.",
+                   "Five days ago the council voted to shut the bridge.")
+    assert (r.features["num_mismatch"], r.features["num_match"]) == (0.0, 0.0) and not reasons_of(r, "number")
 
 
 # -- dates -----------------------------------------------------------------------------------------------------
@@ -340,6 +385,12 @@ def test_rebuttal_needs_one_negative_side_and_a_definite_claim():
     "Police are investigating allegations that the mill poured solvent into the lake.",
     "The agency opened a probe into accusations of solvent dumping by the mill.",
     "Inspectors are examining whether the mill poured solvent into the lake.",
+    "Inspectors are examining claims the mill poured solvent into the lake.",
+    "Police are investigating an allegation that the mill poured solvent into the lake.",
+    "Prosecutors are reviewing allegations that the mill poured solvent into the lake.",
+    "A probe has been launched into claims that the mill poured solvent into the lake.",
+    "Regulators are looking into allegations by two anglers that the mill poured solvent into the lake.",
+    "An investigation was opened into reports the mill poured solvent into the lake.",
 ])
 def test_an_inquiry_into_an_allegation_is_not_rebutted_by_a_denial(inquiry):
     # the claim is that someone looks into the allegation, not the allegation: a denial of it does not rebut it
@@ -350,3 +401,18 @@ def test_an_inquiry_into_an_allegation_is_not_rebutted_by_a_denial(inquiry):
     # the allegation itself, even hedged, is still rebutted by the denial
     assert run_checks("The mill reportedly poured solvent into the lake.",
                       "The mill denied pouring solvent into the lake.").features["rebuttal"] == 1.0
+
+
+@pytest.mark.parametrize("assertion", [
+    "The mill reportedly poured solvent into the lake.",
+    "The mill poured solvent into the lake, investigators found.",
+    "Inspectors examined the pipes and found the mill poured solvent into the lake.",
+    "The mill poured solvent into the lake, according to claims by two anglers that surfaced on Monday.",
+    "Police reviewed footage that shows the mill pouring solvent into the lake.",
+])
+def test_an_allegation_reported_as_fact_is_still_rebutted(assertion):
+    # the inquiry cue is about someone looking into an allegation; a report of what was found is an assertion, and a
+    # denial rebuts it (a denial rebuts even a hedged claim, so only the inquiry cue could stop it here)
+    stance = "The mill denied pouring solvent into the lake."
+    assert run_checks(assertion, stance).features["rebuttal"] == 1.0
+    assert run_checks(stance, assertion).features["rebuttal"] == 1.0
