@@ -567,8 +567,8 @@ def _acts(tok) -> bool:
     if lemma not in _ACT_SENSES or _quotes_speech(tok.sent.text):
         return False
     after = [c for c in tok.children if c.i > tok.i]
-    if lemma == "continue":
-        return any(c.dep_ in ("dobj", "xcomp") for c in after)
+    if lemma == "continue":  # "continues to deny that ..." is still speech: what it continues is a reporting verb
+        return any(c.dep_ == "dobj" or (c.dep_ == "xcomp" and c.lemma_.lower() not in REPORTING) for c in after)
     # "denied him bail": the parser may take the object for a clause of one noun
     objects = [c for c in tok.children if c.dep_ in ("dobj", "dative", "iobj", "nsubjpass")
                or (c.dep_ == "ccomp" and c.i > tok.i and (c.pos_ in ("NOUN", "PROPN") or c.lemma_ in _DENIED_ACTS)

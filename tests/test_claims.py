@@ -727,8 +727,10 @@ def test_in_a_transcript_questions_are_no_claims_and_answers_are_the_interviewee
     ("The government denied the report that it had turned refugees away at the border.", "government"),
     ("The minister denied having met the lobbyists before the vote in parliament.", "minister"),
     ("Tesla dismissed the reports of layoffs at its Berlin factory as false.", "Tesla"),
+    ("The border agency continued to deny that anyone had crossed the river at night.", "border agency"),
+    ("The search for the missing trawler continued to puzzle the coastguard for another week.", PUBLISHER),
 ], ids=["dismissed-records-show", "fired-figures-showed", "rejected-appeals", "denied-entry", "denied-bail",
-        "denied-the-report", "denied-having", "dismissed-the-reports"])
+        "denied-the-report", "denied-having", "dismissed-the-reports", "continued-to-deny", "continued-to-puzzle"])
 def test_an_act_is_no_speech_and_x_show_names_its_source(claims_of, sentence, speaker):
     """Dismissing workers, rejecting appeals or denying entry is something the subject does, not says: the page
     states it, or the records a trailing "X show(s)" names. Denying or dismissing a claim is speech."""
