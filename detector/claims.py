@@ -180,6 +180,7 @@ class _Speaker:
     kind: str  # "outlet", "person", "organisation" (by name: "Network Rail"), "group" ("the police", "officials")
     key: str  # lower-cased last word, for "Kirby said" style back-references
     role: str = ""  # a person's title as the text gave it ("National Security Council spokesman"), for "the spokesman"
+    proxy: bool = False  # someone unnamed, named by whom they speak for ("Dan Collins (spokesman)"), who is not them
 
 
 @dataclass
@@ -419,7 +420,7 @@ def _a_report(span) -> bool:
     United Nations" or "from travel site Skift" is theirs, and "a website set up in his honor" is none we know."""
     root = span.root
     return (span[0].lower_ == "the" and REPORT_NOUNS.match(_clean_name(span.doc[span.start : root.i + 1].text).lower())
-            is not None and not any(t.pos_ == "PROPN" and t.ent_type_ not in ("DATE", "TIME")
+            is not None and not any(t.text[:1].isupper() and t.ent_type_ not in ("DATE", "TIME")
                                     for t in span.doc[root.i + 1 : span.end]))
 
 
@@ -448,7 +449,7 @@ def _spokesperson(body: str, role: str) -> _Speaker:
     Commission (spokesman)", "Dan Collins (spokesman)". Known by their post ("the spokesman"), never by the name of
     whom they speak for ("Collins said" is Collins)."""
     role = _clean_name(role)
-    return _Speaker(f"{body} ({role})", "person", role.split()[-1].lower(), role=role)
+    return _Speaker(f"{body} ({role})", "person", role.split()[-1].lower(), role=role, proxy=True)
 
 
 def _titles_opening(ent) -> int:
@@ -605,8 +606,7 @@ def _by_key(state: _State, key: str, *, named: tuple[str, ...] = ("person",)) ->
         k = sp.key.strip(".,'’s")
         if k == key or (len(key) > 4 and k.rstrip("s") == key.rstrip("s")):
             return sp
-        words = sp.name.lower().split(" (")[0].split()
-        if sp.kind in named and key in words and (sp.kind != "person" or sp.key in words):
+        if sp.kind in named and not sp.proxy and key in sp.name.lower().split(" (")[0].split():
             return sp
     return None
 
