@@ -23,16 +23,23 @@ negation of what a noun is or does: "The hospitals are not full."), and is not a
   and before anyone has spoken, the last person named as a sentence's subject; "the spokesman", "the sheriff" ->
   the last person whose title the text gave with their name ("NSC spokesman John Kirby", "Kirby, the NSC
   spokesman,", "Sheriff Dana Whitlock"), and where both say which post, the same one ("the health minister" is not
-  "Transport Minister Ana Ruiz"), else a known post ("the minister") itself speaks; "the police", "the government"
-  and plurals are groups, and an organisation named as such ("Network Rail", "NATO", "Russia") is one, neither of
-  which "he" or "the mayor" ever means ("they" means a group, "it" and "the company" may mean an organisation);
+  "Transport Minister Ana Ruiz"), else a known post ("the minister") itself speaks; a rank before a post makes it
+  another ("Deputy Sheriff Rosa Diaz", "former sheriff Tom Baker" are not "the sheriff"), and an abbreviated title
+  is read written out ("Lt. Gov. Sara Kim" is "the lieutenant governor"); a surname with the same title is the
+  person named before ("Mayor Conti" after "Mayor Paolo Conti"), as the same full name is; "the police", "the
+  government" and plurals are groups, and an organisation named as such ("Network Rail", "NATO", "Russia", "the
+  Pentagon", "Downing Street") is one, neither of which "he" or "the mayor" ever means ("they" means a group, "it"
+  and "the company" may mean an organisation);
 - someone who speaks for another is named as that: "Collins's office" (a group that speaks for Collins, not
   Collins, so "he" is never it), "Putin's spokesman Dmitry Peskov" -> Dmitry Peskov (Putin's spokesman), "a
-  spokesman for the European Commission" -> European Commission (spokesman), as "Foreign Ministry spokesperson
-  Wang Wenbin" is Wang Wenbin (Foreign Ministry);
+  spokesman for the European Commission" and "a European Commission spokesman" -> European Commission
+  (spokesman), "a spokesman for (Sheriff Dan) Collins" -> Dan Collins (spokesman), "a spokesman for the company"
+  -> the organisation quoted last (spokesman), as "Foreign Ministry spokesperson Wang Wenbin" is Wang Wenbin
+  (Foreign Ministry);
 - a wire dateline ("LONDON (Reuters) - ", "WASHINGTON (AP) — ", "Paris (AFP) - ", "Madrid, 4 nov (EFE).- ",
   "(CNN) -- ") names where and by whom the story was filed, not who speaks in its first sentence;
-- "the report", "the publication", "the news outlet" and "reportedly" -> the last outlet named as a source;
+- "the report" (also "the report published on 12 May"), "the publication", "the news outlet" and "reportedly" ->
+  the last outlet named as a source;
 - a quotation running over several sentences -> whoever is named where it closes, else where it opens; someone
   named inside it after its first sentence ('X warned that "... Engineers believe ..."') is X's source, so X joins
   the relay chain; a new paragraph that does not open with a quotation mark ends it, one that does reopens it
@@ -97,8 +104,18 @@ PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 ROLE_WORDS = (
     r"ambassador|spokes(?:man|woman|person)|minister|president|secretary|official|fellow|director|chief|head|"
     r"adviser|advisor|analyst|general|commander|ceo|chairman|chairwoman|chair|envoy|diplomat|senator|lawmaker|"
-    r"governor|mayor|researcher|professor|expert|representative|coordinator|leader|deputy|premier|chancellor"
+    r"governor|mayor|researcher|professor|expert|representative|coordinator|leader|deputy|premier|chancellor|"
+    r"sheriff|attorney|judge|commissioner|inspector|superintendent|detective|constable|captain|colonel|sergeant|"
+    r"admiral|lieutenant|marshal|councillor|councilman|councilwoman"
 )
+# abbreviated titles, read as written out: "Lt. Gov. Sara Kim" is "the lieutenant governor"
+_TITLE_ABBREVIATIONS = {"lt": "lieutenant", "gov": "governor", "sen": "senator", "rep": "representative",
+                        "gen": "general", "col": "colonel", "sgt": "sergeant", "supt": "superintendent",
+                        "insp": "inspector", "det": "detective", "capt": "captain", "cmdr": "commander",
+                        "adm": "admiral", "asst": "assistant", "atty": "attorney", "ex": "former"}
+# words that make a title another post: "Deputy Sheriff Rosa Diaz" is not "the sheriff", nor is "former sheriff Tom
+# Baker" or "Assistant District Attorney John Lee" "the district attorney"
+_RANKS = frozenset("former deputy assistant acting vice lieutenant associate interim junior under sub co".split())
 ROLE_NAME = re.compile(
     rf"^(?P<role>.*\b(?:{ROLE_WORDS})\b(?:\s+(?:to|of|for|at)\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*?)?)"
     rf"\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,2}}[A-Z][\w'’-]+)$",
@@ -182,6 +199,7 @@ class _Speaker:
     kind: str  # "outlet", "person", "organisation" (by name: "Network Rail"), "group" ("the police", "officials")
     key: str  # lower-cased last word, for "Kirby said" style back-references
     role: str = ""  # a person's title as the text gave it ("National Security Council spokesman"), for "the spokesman"
+    proxy: bool = False  # someone unnamed, named by whom they speak for ("Dan Collins (spokesman)"), who is not them
 
 
 @dataclass
@@ -286,7 +304,7 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
     mentions = find_outlet_mentions(span.text)
     if mentions and (len(text.split()) <= 12 or REPORT_NOUNS.match(low)):
         return _Speaker(mentions[-1][0], "outlet", mentions[-1][0].lower())
-    if REPORT_NOUNS.match(low) or low in {"the report", "report"}:
+    if REPORT_NOUNS.match(low) or low in {"the report", "report"} or _a_report(span):
         name = state.last_source_outlet or state.outlet
         return _Speaker(name, "outlet", name.lower()) if name else None
     if low in PRONOUNS:
@@ -312,18 +330,28 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
         if want == "person" and state.last_person:
             return _person(state.last_person)
         return None
+    if low in _INSTITUTIONS:  # "Downing Street", "the Kremlin"
+        return _Speaker(text, "organisation", low.split()[-1])
     # person with a role: "National Security Council spokesman John Kirby", "Russian Ambassador to China Igor ..."
     # ... but not one who only owns what speaks ("Collins's office", "Putin's spokesman Dmitry Peskov")
     persons = [e for e in sent_ents if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end
                and not (e.end < span.end and span.doc[e.end].tag_ == "POS")]
     if persons:
         p = persons[0]
+        p = p.doc[p.start + _titles_opening(p) : p.end]  # "Sheriff Rosa Diaz" is Rosa Diaz, titled "Sheriff"
         name = _clean_name(p.text)
         role = None
         orgs = [e for e in sent_ents if e.label_ in ("ORG", "FAC", "NORP", "GPE") and e.start >= span.start
                 and e.end <= span.end and e.start != p.start]
-        before = span.doc[span.start : p.start].text
+        before = re.sub(r"^(?:the|a|an)\s*$", "", span.doc[span.start : p.start].text, flags=re.IGNORECASE)  # no title
         after = span.doc[p.end : span.end].text
+        # "a spokesman for (Sheriff) Dan Collins" speaks for Collins, whom a later "Collins said" still means
+        m = _SPOKES_FOR.match(before.strip()) if not after.strip(" ,") else None
+        if m:
+            known = _by_key(state, name.split()[-1].lower())
+            if known is not None and known.kind == "person":
+                name = known.name.split(" (")[0]
+            return _spokesperson(name, m.group("role"))
         org = next((e for e in orgs if e.label_ in ("ORG", "FAC")), None)
         if org is not None:
             role = _clean_name(org.text)
@@ -334,10 +362,10 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
         if role and len(role.split()) > 8:
             role = None
         full = f"{name} ({role})" if role else name
-        existing = _by_key(state, name.split()[-1].lower())
-        if existing is not None and not role:
-            return existing
         title = _clean_name(f"{before} {after.strip(' ,')}")  # the whole title, where ``role`` may be its org
+        existing = _by_key(state, name.split()[-1].lower())
+        if existing is not None and (not title or existing.kind == "person" and _same_person(name, title, existing)):
+            return existing
         return _Speaker(full, "person", name.split()[-1].lower(), role=title)
     # "Alistair Baskey, spokesman for the National Security Council" where spaCy saw no person
     m = _NAME_ROLE.match(text)
@@ -348,23 +376,25 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
     if m and m.group("name")[0].isupper() and not _ends_a_name(span, len(span.text) - len(m.group("name")), sent_ents):
         name, role = m.group("name"), _clean_name(m.group("role"))
         return _Speaker(f"{name} ({role})", "person", name.split()[-1].lower(), role=role)
-    # "a spokesman for the European Commission": someone unnamed who speaks for an organisation is named by it, as
-    # "Wang Wenbin (Foreign Ministry)" is, with their post in brackets
-    m = _ROLE_FOR.match(text)
-    if m and any(e.label_ in _ORG_LABELS and _clean_name(e.text) == _clean_name(m.group("org")).split(" in ")[0]
-                 for e in sent_ents):
-        role = _clean_name(m.group("role"))
-        return _Speaker(f"{_clean_name(m.group('org'))} ({role})", "person", role.split()[-1].lower(), role=role)
+    # "a spokesman for the European Commission": someone unnamed who speaks for an organisation is named by it
+    sp = _speaks_for(_ROLE_FOR.match(text), state, sent_ents)
+    if sp is not None:
+        return sp
     # "the Russian diplomat", "the spokesman", "the sheriff": a definite description is the last person quoted whose
     # title fits it; else a post ("The health minister said" after "Rebel leader Ilya Dorn said") speaks itself
     described = re.match(r"^the\s+((?:[\w'’.-]+\s+){0,3}[\w'’.-]+)$", span.text.strip(), re.IGNORECASE)
     post = described is not None and re.search(rf"\b(?:{ROLE_WORDS})$", low) is not None
     if described and (post or described.group(1).islower()):  # not a name: "the PGA Tour"
-        for sp in reversed(state.speakers):
-            if sp.kind == "person" and (sp.role or post) and _role_fits(low, sp.role or sp.name):
-                return sp
-        if post:
-            return _Speaker(text, "person", low.split()[-1], role=text)
+        for loose in (False, True):  # one whose title is the same post first
+            for sp in reversed(state.speakers):
+                if sp.kind == "person" and (sp.role or post) and _role_fits(low, sp.role or sp.name, loose=loose):
+                    return sp
+    # "a European Commission spokesman", where no one named before is "the Iraqi health ministry spokesperson"
+    sp = _speaks_for(_BODY_SPOKESPERSON.match(text), state, sent_ents)
+    if sp is not None:
+        return sp
+    if post:
+        return _Speaker(text, "person", low.split()[-1], role=text)
     # "the company" is the last organisation quoted
     if low in _ORG_NOUNS:
         existing = next((sp for sp in reversed(state.speakers) if sp.kind == "organisation"), None)
@@ -381,11 +411,118 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
     if len(text.split()) > 9:
         return None
     kind = "organisation" if _organisation(text, state, sent_ents) else _kind(low)
+    if kind == "person" and _definite_name(span, sent_ents):
+        kind = "organisation"
     return _Speaker(text, kind, low.split()[-1])
 
 
 _ORG_LABELS = ("ORG", "GPE", "FAC", "NORP")
 _ORG_NOUNS = frozenset("company firm corporation organisation organization".split())
+_SPOKESPERSON = r"(?:[\w'’-]+\s+){0,2}?spokes(?:man|woman|person)"
+# what comes before a person's name when someone unnamed speaks for them: "a spokesman for Sheriff"
+_SPOKES_FOR = re.compile(rf"^(?i:(?:(?:a|an|the)\s+)?(?P<role>{_SPOKESPERSON})\s+(?:for|of))"
+                         rf"(?:\s+[A-Z][\w.'’-]*){{0,3}}$")
+# "a European Commission spokesman", "a Pentagon spokeswoman"
+_BODY_SPOKESPERSON = re.compile(r"^(?P<org>[A-Z].*?)\s+(?P<role>spokes(?:man|woman|person))$")
+
+
+def _body(text: str, sent_ents) -> bool:
+    """Is ``text`` the name of a body someone may speak for: an organisation or a place by spaCy ("European
+    Commission", "Pentagon"), or a capitalised name whose head is a collective noun ("Germany's foreign ministry")?"""
+    if any(e.label_ in ("ORG", "GPE", "FAC") and _clean_name(e.text) == text for e in sent_ents):
+        return True
+    return text[:1].isupper() and text.split()[-1].lower() in COLLECTIVE
+
+
+def _a_report(span) -> bool:
+    """Is the span "the report" described by what names no one ("the report published on 12 May 2021")? One "by the
+    United Nations" or "from travel site Skift" is theirs, and "a website set up in his honor" is none we know."""
+    root = span.root
+    return (span[0].lower_ == "the" and REPORT_NOUNS.match(_clean_name(span.doc[span.start : root.i + 1].text).lower())
+            is not None and not any(t.text[:1].isupper() and t.ent_type_ not in ("DATE", "TIME")
+                                    for t in span.doc[root.i + 1 : span.end]))
+
+
+def _speaks_for(m: re.Match | None, state: _State, sent_ents) -> _Speaker | None:
+    """Someone unnamed who speaks for a body or a person (``m``: their post and whom they speak for, matched by
+    ``_ROLE_FOR`` or ``_BODY_SPOKESPERSON``), as "Wang Wenbin (Foreign Ministry)" is, with their post in brackets:
+    "a spokesman for the European Commission" and "a European Commission spokesman" are "European Commission
+    (spokesman)", "a spokesman for Moreno" is "Dan Moreno (spokesman)" after Sheriff Dan Moreno, "a spokesman for
+    the company" is the organisation "the company" means. None where whom they speak for is no body or person."""
+    if m is None:
+        return None
+    org = _clean_name(m.group("org"))
+    known = _by_key(state, org.split()[-1].lower())
+    if known is not None and known.kind == "person" and _ends_with(known.name.split(" (")[0].split(), org):
+        org = known.name.split(" (")[0]  # spaCy takes many surnames for firms: "Moreno"
+    elif org.lower() in _ORG_NOUNS:
+        known = next((sp for sp in reversed(state.speakers) if sp.kind == "organisation"), None)
+        org = known.name if known is not None else ""
+    elif not _body(org.split(" in ")[0], sent_ents):
+        org = ""
+    return _spokesperson(org, m.group("role")) if org else None
+
+
+def _spokesperson(body: str, role: str) -> _Speaker:
+    """Someone unnamed who speaks for a body or a person, named by them with their post in brackets: "European
+    Commission (spokesman)", "Dan Collins (spokesman)". Known by their post ("the spokesman"), never by the name of
+    whom they speak for ("Collins said" is Collins)."""
+    role = _clean_name(role)
+    return _Speaker(f"{body} ({role})", "person", role.split()[-1].lower(), role=role, proxy=True)
+
+
+def _titles_opening(ent) -> int:
+    """How many tokens of titles open a person's name as spaCy found it ("Sheriff" of "Sheriff Rosa Diaz", "Lt.
+    Gov." of "Lt. Gov. Sara Kim"): they are the title, not the name. A name is left at least one word."""
+    n = 0
+    for i, t in enumerate(ent[:-1]):
+        word = _TITLE_ABBREVIATIONS.get(t.lower_.rstrip("."), t.lower_)
+        if t.is_title and (re.fullmatch(ROLE_WORDS, word) or word in _RANKS):
+            n = i + 1
+        elif t.text != ".":
+            break
+    return n
+
+
+def _same_person(name: str, title: str, known: _Speaker) -> bool:
+    """Is a person named ``name`` with ``title`` the one ``known`` by the same last name? So with no title given ("Kirby
+    said"), the same full name ("Rosa Diaz, the county's deputy sheriff" after "Deputy Sheriff Rosa Diaz"), or part
+    of it with the same title ("Mayor Conti" after "Mayor Paolo Conti")."""
+    full = known.name.split(" (")[0].split()
+    if not title or (len(name.split()) > 1 and name.split() == full):
+        return True
+    return _ends_with(full, name) and bool(known.role) and _role_fits(title, known.role)
+
+
+def _ends_with(full: list[str], name: str) -> bool:
+    """Is ``name`` the last word or words of the name ``full`` ("Conti" of "Paolo Conti")?"""
+    words = name.split()
+    return words == full[-len(words):]
+
+
+# places whose names stand for the institution there, which "he" or "she" never means: "the Kremlin said"
+_INSTITUTIONS = frozenset(
+    ["white house", "downing street", "number 10", "no 10", "no. 10", "whitehall", "kremlin", "pentagon", "elysee",
+     "élysée", "elysée", "vatican", "holy see", "quai d'orsay", "zhongnanhai", "blue house", "capitol hill",
+     "foggy bottom"]
+)
+_NAME_LINKS = frozenset("of in and for on the de".split())  # lower-case words inside a name: "Bank of England"
+# titles a person is called by with "the" and a capital, as no organisation is: "The Queen said", "the Pope"
+_HONORIFICS = frozenset("king queen pope prince princess duke duchess emperor empress bishop archbishop cardinal "
+                        "rabbi imam pastor reverend lord lady sultan emir sheikh ayatollah".split())
+
+
+def _definite_name(span, sent_ents) -> bool:
+    """Is the span a name with "the" and no person in it ("The Pentagon", "the Treasury", "the Bank of England")? A
+    person is never called so, but by a title ("The Queen", "the Minister", "the Duke of York")."""
+    words = span.text.split()
+    if len(words) < 2 or words[0].lower() != "the" or not words[-1][:1].isupper():
+        return False
+    for w in words[1:]:
+        low = w.lower().strip(".,'’")
+        if not (w[:1].isupper() or low in _NAME_LINKS) or re.fullmatch(ROLE_WORDS, low) or low in _HONORIFICS:
+            return False
+    return not any(e.label_ == "PERSON" and span.start <= e.start < span.end for e in sent_ents)
 
 
 def _organisation(text: str, state: _State, sent_ents) -> bool:
@@ -437,44 +574,58 @@ def _kind(low: str) -> str:
 _ROLE_GROUPS = ({"spokesperson", "spokesman", "spokeswoman"}, {"diplomat", "ambassador", "envoy"},
                 {"adviser", "advisor"}, {"chairman", "chairwoman", "chair", "chairperson"})
 _SAME_ROLE = {w: group - {w} for group in _ROLE_GROUPS for w in group}
-# words that say when or how senior, not which post: "the former minister" may be "Minister Ana Ruiz"
-_ROLE_FILLER = frozenset("the a an former top senior then new current acting outgoing incoming same".split())
+# words that say when or how senior, not which post
+_ROLE_FILLER = frozenset("the a an top senior then new current outgoing incoming same".split())
 
 
 def _role_words(text: str) -> list[str]:
-    words = re.findall(r"[\w'’-]+", text.lower().replace(".", ""))
+    """The words of a title that say which post, abbreviations written out ("Lt. Gov." -> lieutenant governor) and
+    hyphenated ranks split ("ex-sheriff", "vice-president")."""
+    words = re.findall(r"[\w'’]+", text.lower().replace(".", ""))
+    words = [_TITLE_ABBREVIATIONS.get(w, w) for w in words]
     return [w for w in words if w not in _ROLE_FILLER and not w.endswith(("'s", "’s"))]
 
 
-def _role_fits(description: str, title: str) -> bool:
+def _role_fits(description: str, title: str, *, loose: bool = False) -> bool:
     """Can "the <description>" ("the spokesman", "the health minister", "the sheriff") mean someone titled
     ``title`` ("NSC spokesman", "Health Minister", "Sheriff")? The title must name the description's post, and
     where both say which post ("health minister", "transport minister"), they must share a word. A word that is no
     known post must be the title's own last word before any "of" ("the sheriff" is "Sheriff of Kent", "the company"
-    no "company spokesman")."""
+    no "company spokesman"). A rank before the post makes it another post, on either side ("the sheriff" is not
+    "Deputy Sheriff" or "former sheriff", "the deputy sheriff" not "Sheriff"); only a ``loose`` fit lets "the
+    former minister" be "Minister Ana Ruiz". A deputy spokesman speaks as one: "the spokesman" may be them."""
     words = _role_words(description)
     if not words:
         return False
-    head, modifiers = words[-1], set(words[:-1])
+    head = words[-1]
+    ranks, modifiers = set(words[:-1]) & _RANKS, set(words[:-1]) - _RANKS
     have = _role_words(title)
     if not re.fullmatch(ROLE_WORDS, head):
         own = re.split(r"\s+(?:of|to|for|at|in|and)\s+", " ".join(have))[0].split()
         have = have if own and own[-1] == head else []
-    if head not in have and not _SAME_ROLE.get(head, set()) & set(have):
+    at = next((i for i, w in enumerate(have) if w == head or w in _SAME_ROLE.get(head, ())), None)
+    if at is None:
         return False
-    others = {w for w in have if w != head and w not in _SAME_ROLE.get(head, ())} - {"of", "to", "for", "at", "and"}
+    theirs = set(have[:at]) & _RANKS
+    if re.fullmatch(r"spokes(?:man|woman|person)", head):  # a deputy spokesman speaks as the spokesman
+        theirs -= {"deputy", "assistant"}
+    if ranks != theirs and not (loose and ranks - {"former"} == theirs):
+        return False
+    others = {w for w in have if w != head and w not in _SAME_ROLE.get(head, ())} - _RANKS - {"of", "to", "for", "at",
+                                                                                             "and"}
     return not modifiers or not others or bool(modifiers & others)
 
 
 def _by_key(state: _State, key: str, *, named: tuple[str, ...] = ("person",)) -> _Speaker | None:
     """The last speaker known by ``key``, or whose name (of the ``named`` kinds) has it as a word: "Kirby" is "John
-    Kirby (NSC)", and "the department" the "Texas Department of Public Safety"."""
+    Kirby (NSC)", and "the department" the "Texas Department of Public Safety"; not one known by their post, who
+    speaks for whom they are named by ("Dan Collins (spokesman)" is not "Collins")."""
     key = key.strip(".,'’s")
     for sp in reversed(state.speakers):
         k = sp.key.strip(".,'’s")
         if k == key or (len(key) > 4 and k.rstrip("s") == key.rstrip("s")):
             return sp
-        if sp.kind in named and key in sp.name.lower().split(" (")[0].split():
+        if sp.kind in named and not sp.proxy and key in sp.name.lower().split(" (")[0].split():
             return sp
     return None
 

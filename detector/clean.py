@@ -425,12 +425,14 @@ def dateline_length(text: str) -> int:
 
 
 def _dateline_info(p: str) -> tuple[str | None, str | None]:
-    """(outlet, date) from a dateline opening the first paragraph, e.g. "KYIV, Feb 24, 2023 (Reuters) - "."""
+    """(outlet, date) from a dateline opening the first paragraph, e.g. "KYIV, Feb 24, 2023 (Reuters) - ": a known
+    outlet by its name, an agency in capitals the list does not know by its initials ("OSLO (NTB) - ")."""
     m = _dateline(p)
     if not m:
         return None, None
     who = m.group("who") or m.group("wire")
-    who = canonical_outlet(who) if who else None
+    if who:  # an agency in capitals that the outlet list does not know ("(UPI)", "(NTB)") is named as written
+        who = canonical_outlet(who) or (who if _AGENCY.fullmatch(who) else None)
     return who, find_date(m.group("date")) if m.group("date") else None
 
 

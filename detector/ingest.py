@@ -10,9 +10,10 @@ columns, header row); folders (recursive, sorted); ``-`` for stdin (JSONL, HTML,
 or text: by its first character, or a first line that is a CSV header naming a ``text`` or ``html`` column).
 
 Who published a story, first match wins: the ``outlet=`` override; the input's own metadata (``outlet`` field,
-the HTML page's site name); the domain of its URL; signatures in the text (byline, "Author:" line, a closing
-source line or all-caps outlet name, an author box or footer naming the outlet). A story split off a page after
-the first keeps its own closing signature over the page's URL, since aggregator pages relay other outlets.
+the HTML page's site name); the domain of its URL; signatures in the text (byline, "Author:" line, a dateline's
+agency, known or in capitals: "OSLO (NTB) - ", a closing source line or all-caps outlet name, an author box or
+footer naming the outlet). A story split off a page after the first keeps its own closing signature over the page's
+URL, since aggregator pages relay other outlets.
 """
 
 from __future__ import annotations

@@ -326,6 +326,12 @@ def test_no_furniture_left_in_any_seed_story():
         ("Paris - the capital - said on Tuesday that the bill had passed.", None, None),
         ("CHICAGO, March 4, 2024 /PRNewswire/ -- Northwind Energy said on Monday it would build a plant.",
          "PR Newswire", "2024-03-04"),
+        # an agency in capitals that the outlet list does not know is the outlet by its initials
+        ("WASHINGTON (UPI) -- The Senate passed the bill late on Tuesday, officials said.", "UPI", None),
+        ("NEW DELHI, India, Nov. 4, 2024 (UPI) -- The Senate passed the bill late on Tuesday, officials said.",
+         "UPI", "2024-11-04"),
+        ("OSLO (NTB) - The Senate passed the bill late on Tuesday, officials said.", "NTB", None),
+        ("Bergen (Vestland) (NTB) - The Senate passed the bill late on Tuesday, officials said.", "NTB", None),
     ],
 )
 def test_dateline_gives_outlet_and_date(lead, outlet, published):

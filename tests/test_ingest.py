@@ -266,6 +266,16 @@ def test_outlet_precedence_metadata_url_text(tmp_path):
     assert [d.outlet for d in docs] == ["Kyiv Post", "BBC", "ZeroHedge", "Meduza", "Some Local Paper"]
 
 
+def test_a_dateline_agency_the_outlet_list_does_not_know_is_the_pages_outlet(tmp_path):
+    p = write(tmp_path / "wire.txt", "OSLO (NTB) - The harbour board said on Friday that the ferry would run again.")
+    r = read_inputs([p])
+    (d,) = r.documents
+    assert d.outlet == "NTB" and r.problems == []
+    # a page that names its outlet keeps it
+    (d,) = read_text_document("OSLO (NTB) - The ferry will run again.", source="x", url="https://www.bbc.com/n/1")
+    assert d.outlet == "BBC"
+
+
 def test_unknown_domain_gives_bare_domain(tmp_path):
     p = write(tmp_path / "r.jsonl", json.dumps({"text": STORY, "url": "https://news.example.org/a/b"}))
     (d,) = read_inputs([p]).documents
