@@ -26,7 +26,8 @@ negation of what a noun is or does: "The hospitals are not full."), and is not a
   "Transport Minister Ana Ruiz"), else a known post ("the minister") itself speaks; a rank before a post makes it
   another ("Deputy Sheriff Rosa Diaz", "former sheriff Tom Baker" are not "the sheriff"), and an abbreviated title
   is read written out ("Lt. Gov. Sara Kim" is "the lieutenant governor"); a surname with the same title is the
-  person named before ("Mayor Conti" after "Mayor Paolo Conti"), as the same full name is; "the police", "the
+  person named before ("Mayor Conti" after "Mayor Paolo Conti"), as the same full name is; a title after "and" is
+  another person's ("Mayor Tom Okafor and Commissioner Ann Hale": Okafor is no commissioner); "the police", "the
   government" and plurals are groups, and an organisation named as such ("Network Rail", "NATO", "Russia", "the
   Pentagon", "Downing Street") is one, neither of which "he" or "the mayor" ever means ("they" means a group, "it"
   and "the company" may mean an organisation);
@@ -350,7 +351,11 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
         orgs = [e for e in sent_ents if e.label_ in ("ORG", "FAC", "NORP", "GPE") and e.start >= span.start
                 and e.end <= span.end and e.start != p.start]
         before = re.sub(r"^(?:the|a|an)\s*$", "", span.doc[span.start : p.start].text, flags=re.IGNORECASE)  # no title
-        after = span.doc[p.end : span.end].text
+        # what follows the name is their title (", the county's sheriff"), up to another person joined to them: in
+        # "Mayor Tom Okafor and Commissioner Ann Hale" the commissioner is Hale, not Okafor
+        stop = next((t.i for t in span.doc[p.end : span.end]
+                     if t.dep_ in ("cc", "conj") and p.start <= t.head.i < p.end), span.end)
+        after = span.doc[p.end : stop].text
         # "a spokesman for (Sheriff) Dan Collins" speaks for Collins, whom a later "Collins said" still means
         m = _SPOKES_FOR.match(before.strip()) if not after.strip(" ,") else None
         if m:

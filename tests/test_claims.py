@@ -940,3 +940,13 @@ def test_a_lead_in_to_a_picture_is_the_pages_description_of_an_act(claims_of):
                    "out of the river:\n\nThe club said all players were safe and would travel home by train.")
     assert one(cs, "following picture").speaker == PUBLISHER
     assert one(cs, "players were safe").speaker == "club"
+
+
+def test_the_commissioner_is_not_the_mayor_named_with_them(claims_of):
+    """In "Mayor Tom Okafor and Commissioner Ann Hale told reporters", the title after "and" is Hale's: a later "the
+    commissioner said" means Hale, not Okafor, named last."""
+    cs = claims_of("Fire Commissioner Ann Hale said the blaze started in a kitchen on the third floor.\n\n"
+                   "Mayor Tom Okafor and Commissioner Hale told reporters the city would pay for temporary housing.\n\n"
+                   "The building had passed its last inspection in March, the commissioner said.")
+    assert "Ann Hale" in one(cs, "last inspection").speaker
+    assert "Tom Okafor" in one(cs, "temporary housing").speaker
