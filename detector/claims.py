@@ -731,7 +731,7 @@ def _acts(tok) -> bool:
     after = [c for c in tok.children if c.i > tok.i]
     if lemma == "continue":  # "continues to deny that ..." is still speech: what it continues is a reporting verb
         return any(c.dep_ == "dobj" for c in after) or any(
-            c.dep_ == "xcomp" and c.lemma_.lower() not in REPORTING for c in after) and not _named_or_one(tok)
+            c.dep_ == "xcomp" and c.lemma_.lower() not in REPORTING for c in after) and not _holds(tok)
     # "denied him bail": the parser may take the object for a clause of one noun
     objects = [c for c in tok.children if c.dep_ in ("dobj", "dative", "iobj", "nsubjpass")
                or (c.dep_ == "ccomp" and c.i > tok.i and (c.pos_ in ("NOUN", "PROPN") or c.lemma_ in _DENIED_ACTS)
@@ -750,14 +750,18 @@ def _acts(tok) -> bool:
 _PRONOUNS_FOR_ONE = frozenset("he she i we".split())
 
 
-def _named_or_one(tok) -> bool:
-    """Is the verb's subject a named person or body ("The Home Office", "Ana Ruiz") or a pronoun for one ("she",
-    "we")? What they continue to hold is theirs to say ("The Home Office continues to have no evidence that ..."),
-    where "the mystery continued to baffle investigators" and "investigators continued to search" are acts."""
+def _holds(tok) -> bool:
+    """Does this "continue" say what its subject holds to be so: is its subject a named person or body ("The Home
+    Office", "Ana Ruiz") or a pronoun for one ("she", "we"), and what they continue to do a clause about something
+    ("... continues to have no evidence that the group crossed", "... no intelligence to suggest they are")? Then it
+    is theirs to say; "the mystery continued to baffle investigators", "investigators continued to search", "we will
+    continue to update this story" are acts."""
     subj = _subject(tok)
-    if subj is None:
+    if subj is None or not (subj.lower_ in _PRONOUNS_FOR_ONE or subj.pos_ == "PROPN"
+                            or subj.ent_type_ in ("PERSON", *_ORG_LABELS)):
         return False
-    return subj.lower_ in _PRONOUNS_FOR_ONE or subj.pos_ == "PROPN" or subj.ent_type_ in ("PERSON", *_ORG_LABELS)
+    return any(t.dep_ == "ccomp" or t.dep_ in ("acl", "relcl") and t.left_edge.lower_ == "that"
+               for c in tok.children if c.dep_ == "xcomp" for t in c.subtree)
 
 
 def _trailing_frames(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -865,7 +869,8 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                                             and not any(c.lower_ in ("where", "when") for c in tok.children)):
             continue
         subj = _subject(tok, low_bound(tok))
-        if subj is None and tok.dep_ == "conj" and tok.head.i < tok.i:
+        if subj is None and tok.dep_ == "conj" and tok.head.i < tok.i and not any(
+                c.dep_ == "auxpass" for c in tok.children):  # not "... and was told"
             # one verb of two with one subject: "Investigators continued to test remains and announced a find"
             subj = next((c for c in tok.head.children if c.dep_ == "nsubj" and c.i < tok.head.i and c.idx >= body),
                         None)
@@ -916,8 +921,7 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         # "X was announced by Y": the whole sentence is what Y says
         content = tok.lemma_.lower() in CONTENT_VERBS or subj.head.dep_ == "agent"
         # "The Home Office continues to have no evidence that ...": what they continue to hold is the claim, all of it
-        content = content or tok.lemma_.lower() == "continue" and any(
-            c.dep_ == "xcomp" and c.i > tok.i and c.lemma_.lower() not in REPORTING for c in tok.children)
+        content = content or tok.lemma_.lower() == "continue" and _holds(tok)
         if stacked is not None:
             content = False
             relays = list(dict.fromkeys([*stacked, *relays]))
@@ -1029,7 +1033,7 @@ def _lead_in_speaker(sent, state: _State, *, body: int, quotes: list[tuple[int, 
             span = _span_of(source)
             if source.dep_ == "poss":  # the name, without its "'s"
                 span = sent.doc[span.start : source.i + 1]
-            return _resolve(span, state, sent_ents=ents), tok.idx - base
+            return _document_or(span, state, ents), tok.idx - base
     root = sent.root
     verb = root.lemma_.lower()
     subj = _subject(root, body)
@@ -1042,16 +1046,21 @@ def _lead_in_speaker(sent, state: _State, *, body: int, quotes: list[tuple[int, 
         if not any(c.dep_ == "dobj" for c in root.children) or (
                 particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in root.children)):
             return None, -1
-    elif verb not in _SPEAKING or any(c.dep_ == "dobj" and c.pos_ != "PRON" and c.lemma_.lower() not in _WORDS
-                                      for c in root.children):  # "posted the following picture:"
+    elif verb not in _SPEAKING or verb in _PUBLISHING and any(
+            c.dep_ == "dobj" and c.pos_ != "PRON" and c.lemma_.lower() not in _WORDS
+            for c in root.children):  # "posted the following picture:"
         return None, -1
-    span = _span_of(subj, body)
+    return _document_or(_span_of(subj, body), state, ents), root.idx - base
+
+
+def _document_or(span, state: _State, ents) -> _Speaker | None:
+    """The speaker a lead-in names: "The report" ("The report listed its main findings:") where no outlet was cited
+    is a document, not the page itself."""
     speaker = _resolve(span, state, sent_ents=ents)
     if speaker is not None and speaker.name == state.outlet and REPORT_NOUNS.match(_clean_name(span.text)):
-        # "The report listed its main findings:" where no outlet was cited: a document, not the page itself
         name = _clean_name(span.text)
         speaker = _Speaker(name, "organisation", name.split()[-1].lower())
-    return speaker, root.idx - base
+    return speaker
 
 
 def _fragment_left(sent, frame: list[tuple[int, int]]) -> bool:
@@ -1344,6 +1353,7 @@ _SAID_NOUNS = frozenset("statement demand condition proposal recommendation poin
 # three conditions:", the particle they need, if any), or without ("spoke to reporters at the scene:")
 _LISTING = {"list": "", "outline": "", "give": "", "detail": "", "present": "", "name": "", "set": "out",
             "lay": "out", "spell": "out"}
+_PUBLISHING = frozenset("write post tweet".split())  # verbs whose object is what they publish, words or not
 # what one may post, write or tweet that is words, which a lead-in introduces: "X wrote the following:"; a picture,
 # a video or a link is no claim of theirs
 _WORDS = _SAID_NOUNS | frozenset("word quote quotation list following line note letter tweet post text passage excerpt "

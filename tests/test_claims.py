@@ -824,9 +824,10 @@ def test_in_a_transcript_questions_are_no_claims_and_answers_are_the_interviewee
     ("The Interior Ministry continues to have no reliable information that the convoy crossed the border.",
      "Interior Ministry"),
     ("Divers continued to search the harbour and announced the discovery of a second anchor on Friday.", "Divers"),
+    ("The Harbour Authority will continue to update its website as more details become available.", PUBLISHER),
 ], ids=["dismissed-records-show", "fired-figures-showed", "rejected-appeals", "denied-entry", "denied-bail",
         "denied-the-report", "denied-having", "dismissed-the-reports", "continued-to-deny", "continued-to-puzzle",
-        "named-body-continues-to-have-no-information", "continued-and-announced"])
+        "named-body-continues-to-have-no-information", "continued-and-announced", "named-body-continues-an-act"])
 def test_an_act_is_no_speech_and_x_show_names_its_source(claims_of, sentence, speaker):
     """Dismissing workers, rejecting appeals or denying entry is something the subject does, not says: the page
     states it, or the records a trailing "X show(s)" names. Denying or dismissing a claim is speech."""
