@@ -62,8 +62,9 @@ negation of what a noun is or does: "The hospitals are not full."), and is not a
   ("dismissed 200 workers", "rejected 30 appeals", "denied entry to 40 refugees", "denied him bail") leave the
   sentence to the outlet, or to a trailing ", court records show." frame; "denied the report", "denied having
   ...", "dismissed the claims as false" are speech; "continue to <verb>" is an act unless its subject is a named
-  person or body or a pronoun for one ("The Home Office continues to have no evidence that ..." is the Home
-  Office's, all of it; "the mystery continued to baffle police" the page's); a second verb of the same subject
+  person or body or a pronoun for one and what it continues holds a clause ("The Home Office continues to have no
+  evidence that ..." is the Home Office's, all of it; "the mystery continued to baffle police" and "we will
+  continue to update this story" the page's); a second verb of the same subject
   ("Divers continued to search and announced ...") is read with that subject;
 - in an interview transcript (paragraphs opening "Q:" and "A:", "Q." and "A.", or "QUESTION:" and "ANSWER:"), a
   question is the interviewer's and no claim; an answer is the person the page says it interviewed before the
