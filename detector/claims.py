@@ -871,8 +871,11 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
             continue
         subj = _subject(tok, low_bound(tok))
         if subj is None and tok.dep_ == "conj" and tok.head.i < tok.i and not any(
-                c.dep_ == "auxpass" for c in tok.children):  # not "... and was told"
-            # one verb of two with one subject: "Investigators continued to test remains and announced a find"
+                c.dep_ == "auxpass" for c in tok.children) and (  # not "... and was told"
+                tok.head.lemma_.lower() == "continue" or any(c.dep_ == "ccomp" for c in tok.children)):
+            # one verb of two with one subject, where it reports a clause ("Ginsberg analyzed the recording and said
+            # he ...") or follows an act of continuing ("Investigators continued to test remains and announced a
+            # find"); not another act ("the king shook hands but didn't acknowledge the first lady")
             subj = next((c for c in tok.head.children if c.dep_ == "nsubj" and c.i < tok.head.i and c.idx >= body),
                         None)
         # a passive reporting verb's subject is what is said, not who says it ("Godane is believed to have ...",
