@@ -26,7 +26,8 @@ negation of what a noun is or does: "The hospitals are not full."), and is not a
   "Transport Minister Ana Ruiz"), else a known post ("the minister") itself speaks; a rank before a post makes it
   another ("Deputy Sheriff Rosa Diaz", "former sheriff Tom Baker" are not "the sheriff"), and an abbreviated title
   is read written out ("Lt. Gov. Sara Kim" is "the lieutenant governor"); a surname with the same title is the
-  person named before ("Mayor Conti" after "Mayor Paolo Conti"), as the same full name is; "the police", "the
+  person named before ("Mayor Conti" after "Mayor Paolo Conti"), as the same full name is; a title after "and" is
+  another person's ("Mayor Tom Okafor and Commissioner Ann Hale": Okafor is no commissioner); "the police", "the
   government" and plurals are groups, and an organisation named as such ("Network Rail", "NATO", "Russia", "the
   Pentagon", "Downing Street") is one, neither of which "he" or "the mayor" ever means ("they" means a group, "it"
   and "the company" may mean an organisation);
@@ -46,18 +47,25 @@ negation of what a noun is or does: "The hospitals are not full."), and is not a
   (wire style reopens each paragraph and closes only the last: that opening mark is never the closing one), and
   straight marks ('"', ``...'') close it as curly ones do, each kind closing the other ('"...'' ', '``..."'); an
   unattributed quotation (five words or more) right after an attributed sentence, in the same paragraph -> the
-  same speaker; single marks ("He added: ‘...") open one as double ones do;
+  same speaker, as is the rest of that quotation in the sentences after it; single marks ("He added: ‘...") open
+  one as double ones do;
 - a lead-in ending with a colon ("He added:", "X said in a statement:", "Here is a statement from ESPN:", "The
   union listed its grievances:", "The ministry's key findings:", "Governor Ana Ruiz spoke to reporters:", "X
   addressed the crowd:", "X tweeted:") is no claim: the paragraph it introduces is its speaker's (only the
   quotation, where that paragraph opens with one, and all of it where it continues), and where it opens a list
   ("- ", "• ", "1. "), every item of the list; "the report" there, where no outlet was cited, is a document, not
   the page; one that states something itself ("X says officials are studying the video:") is a claim and
-  introduces nothing but a list ("X said three conditions had to be met:");
+  introduces nothing but a list ("X said three conditions had to be met:"); one followed by its quotation in the
+  same sentence ('The band issued a statement: "We ...') gives that quotation to its speaker; one whose object is
+  no words ("X posted the following picture:") is the page's description of an act and introduces nothing;
 - an act is no speech: "deny", "reject", "dismiss", "maintain" and "continue" with an object that is no claim
   ("dismissed 200 workers", "rejected 30 appeals", "denied entry to 40 refugees", "denied him bail") leave the
   sentence to the outlet, or to a trailing ", court records show." frame; "denied the report", "denied having
-  ...", "dismissed the claims as false" are speech;
+  ...", "dismissed the claims as false" are speech; "continue to <verb>" is an act unless its subject is a named
+  person or body or a pronoun for one and what it continues holds a clause ("The Home Office continues to have no
+  evidence that ..." is the Home Office's, all of it; "the mystery continued to baffle police" and "we will
+  continue to update this story" the page's); a second verb of the same subject
+  ("Divers continued to search and announced ...") is read with that subject;
 - in an interview transcript (paragraphs opening "Q:" and "A:", "Q." and "A.", or "QUESTION:" and "ANSWER:"), a
   question is the interviewer's and no claim; an answer is the person the page says it interviewed before the
   first question ("In an interview with X, Defence Minister Ana Ruiz ...", "X interviewed Ana Ruiz", "Ana Ruiz sat
@@ -344,7 +352,11 @@ def _resolve(span, state: _State, *, sent_ents) -> _Speaker | None:
         orgs = [e for e in sent_ents if e.label_ in ("ORG", "FAC", "NORP", "GPE") and e.start >= span.start
                 and e.end <= span.end and e.start != p.start]
         before = re.sub(r"^(?:the|a|an)\s*$", "", span.doc[span.start : p.start].text, flags=re.IGNORECASE)  # no title
-        after = span.doc[p.end : span.end].text
+        # what follows the name is their title (", the county's sheriff"), up to another person joined to them: in
+        # "Mayor Tom Okafor and Commissioner Ann Hale" the commissioner is Hale, not Okafor
+        stop = next((t.i for t in span.doc[p.end : span.end]
+                     if t.dep_ in ("cc", "conj") and p.start <= t.head.i < p.end), span.end)
+        after = span.doc[p.end : stop].text
         # "a spokesman for (Sheriff) Dan Collins" speaks for Collins, whom a later "Collins said" still means
         m = _SPOKES_FOR.match(before.strip()) if not after.strip(" ,") else None
         if m:
@@ -719,7 +731,8 @@ def _acts(tok) -> bool:
         return False
     after = [c for c in tok.children if c.i > tok.i]
     if lemma == "continue":  # "continues to deny that ..." is still speech: what it continues is a reporting verb
-        return any(c.dep_ == "dobj" or (c.dep_ == "xcomp" and c.lemma_.lower() not in REPORTING) for c in after)
+        return any(c.dep_ == "dobj" for c in after) or any(
+            c.dep_ == "xcomp" and c.lemma_.lower() not in REPORTING for c in after) and not _holds(tok)
     # "denied him bail": the parser may take the object for a clause of one noun
     objects = [c for c in tok.children if c.dep_ in ("dobj", "dative", "iobj", "nsubjpass")
                or (c.dep_ == "ccomp" and c.i > tok.i and (c.pos_ in ("NOUN", "PROPN") or c.lemma_ in _DENIED_ACTS)
@@ -732,6 +745,24 @@ def _acts(tok) -> bool:
     if lemma == "deny":
         return bool(nouns & _DENIED_ACTS) or any(c.dep_ in ("dative", "iobj") for c in objects)
     return not nouns & _SPEECH_OBJECTS and not any(c.pos_ == "PRON" for c in objects)
+
+
+# pronouns for one person or body, which someone named before is: "we continue to have no evidence that ..."
+_PRONOUNS_FOR_ONE = frozenset("he she i we".split())
+
+
+def _holds(tok) -> bool:
+    """Does this "continue" say what its subject holds to be so: is its subject a named person or body ("The Home
+    Office", "Ana Ruiz") or a pronoun for one ("she", "we"), and what they continue to do a clause about something
+    ("... continues to have no evidence that the group crossed", "... no intelligence to suggest they are")? Then it
+    is theirs to say; "the mystery continued to baffle investigators", "investigators continued to search", "we will
+    continue to update this story" are acts."""
+    subj = _subject(tok)
+    if subj is None or not (subj.lower_ in _PRONOUNS_FOR_ONE or subj.pos_ == "PROPN"
+                            or subj.ent_type_ in ("PERSON", *_ORG_LABELS)):
+        return False
+    return any(t.dep_ == "ccomp" or t.dep_ in ("acl", "relcl") and t.left_edge.lower_ == "that"
+               for c in tok.children if c.dep_ == "xcomp" for t in c.subtree)
 
 
 def _trailing_frames(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -839,6 +870,14 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
                                             and not any(c.lower_ in ("where", "when") for c in tok.children)):
             continue
         subj = _subject(tok, low_bound(tok))
+        if subj is None and tok.dep_ == "conj" and tok.head.i < tok.i and not any(
+                c.dep_ == "auxpass" for c in tok.children) and (  # not "... and was told"
+                tok.head.lemma_.lower() == "continue" or any(c.dep_ == "ccomp" for c in tok.children)):
+            # one verb of two with one subject, where it reports a clause ("Ginsberg analyzed the recording and said
+            # he ...") or follows an act of continuing ("Investigators continued to test remains and announced a
+            # find"); not another act ("the king shook hands but didn't acknowledge the first lady")
+            subj = next((c for c in tok.head.children if c.dep_ == "nsubj" and c.i < tok.head.i and c.idx >= body),
+                        None)
         # a passive reporting verb's subject is what is said, not who says it ("Godane is believed to have ...",
         # "he was denied bail"); its agent is ("the truce was announced by the army"), unless negated ("it has not
         # been confirmed by NPR" is not NPR's claim) or a poster ("a video posted by the group" says nothing)
@@ -885,6 +924,8 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
         at = tok.idx - base if subj.pos_ != "PRON" else -1
         # "X was announced by Y": the whole sentence is what Y says
         content = tok.lemma_.lower() in CONTENT_VERBS or subj.head.dep_ == "agent"
+        # "The Home Office continues to have no evidence that ...": what they continue to hold is the claim, all of it
+        content = content or tok.lemma_.lower() == "continue" and _holds(tok)
         if stacked is not None:
             content = False
             relays = list(dict.fromkeys([*stacked, *relays]))
@@ -945,6 +986,12 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
             relays.append(ms[-1][0])
     if speaker is None and text.rstrip().endswith(":"):  # a lead-in: "Here is a statement from ESPN:"
         speaker, at = _lead_in_speaker(sent, state, body=body, quotes=quotes)
+    colon = _LEAD_IN_QUOTE.search(text)
+    if speaker is None and colon is not None and not _inside(colon.start(), quotes):
+        # a lead-in the quotation it introduces follows in the same sentence: 'The band issued a statement: "We ...'
+        speaker, at = _lead_in_speaker(sent, state, body=body, quotes=quotes, upto=colon.start())
+        if speaker is not None:
+            frame.append((0, colon.start() + 1))
     explicit = speaker is not None
     if _fragment_left(sent, frame):  # never cut a sentence to a prepositional phrase
         frame = [(0, lead + dateline)] if dateline else []
@@ -957,31 +1004,44 @@ def _attribute(sent, state: _State, *, open_quote: bool = False) -> _Attribution
     return _Attribution(speaker, relays, frame, content, explicit, at)
 
 
-def _lead_in_speaker(sent, state: _State, *, body: int, quotes: list[tuple[int, int]]) -> tuple[_Speaker | None, int]:
-    """Who speaks in what a lead-in ending with a colon introduces, where no reporting verb named them: whose words
-    it names ("Here is a statement from ESPN:", "The ministry's key findings:"), or who it says spoke, wrote or
-    listed something ("Governor Ana Ruiz spoke to reporters at the scene:", "The union listed its grievances:",
-    "The report set out its main findings:"). Also where in the sentence they are named; (None, -1) for no one."""
+# a colon followed by a quotation mark: a lead-in and the quotation it introduces in one sentence
+_LEAD_IN_QUOTE = re.compile(r':\s*(?=[“"‘]|``)')
+
+
+def _lead_in_speaker(sent, state: _State, *, body: int, quotes: list[tuple[int, int]],
+                     upto: int | None = None) -> tuple[_Speaker | None, int]:
+    """Who speaks in what a lead-in ending with a colon introduces (or the colon at character ``upto``, where the
+    quotation it introduces follows in the same sentence), where no reporting verb named them: whose words it names
+    ("Here is a statement from ESPN:", "The ministry's key findings:", "The band issued a statement:"), or who it
+    says spoke, wrote or listed something ("Governor Ana Ruiz spoke to reporters at the scene:", "The union listed
+    its grievances:", "The report set out its main findings:"). Not who posted or wrote something that is no words
+    ("Ana Ruiz posted the following picture:"): the lead-in then describes an act. Also where in the sentence they
+    are named; (None, -1) for no one."""
     base = sent.start_char
+    upto = len(sent.text) if upto is None else upto
     ents = list(sent.ents)
     for tok in sent:
         if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in _SAID_NOUNS:
             continue
-        if _inside(tok.idx - base, quotes):
+        if _inside(tok.idx - base, quotes) or tok.idx - base >= upto:
             continue
         prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by")), None)
         source = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
         if source is None and tok == sent.root:  # "The ministry's key findings:"
             source = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+        if source is None and tok.dep_ == "dobj":  # "The band issued a statement:", "gave the following statement"
+            source = _subject(tok.head, body)
+            if source is not None and source.pos_ == "PRON" and source.lower_ not in PRONOUNS:
+                source = None
         if source is not None:
             span = _span_of(source)
             if source.dep_ == "poss":  # the name, without its "'s"
                 span = sent.doc[span.start : source.i + 1]
-            return _resolve(span, state, sent_ents=ents), tok.idx - base
+            return _document_or(span, state, ents), tok.idx - base
     root = sent.root
     verb = root.lemma_.lower()
     subj = _subject(root, body)
-    if subj is None or subj.pos_ == "PRON" and subj.lower_ not in PRONOUNS:
+    if subj is None or subj.pos_ == "PRON" and subj.lower_ not in PRONOUNS or root.idx - base >= upto:
         return None, -1
     # "The union listed its grievances:", "The union set out three conditions:": any object; "Ruiz spoke to
     # reporters:", "Ruiz posted on Twitter:" need none
@@ -990,15 +1050,21 @@ def _lead_in_speaker(sent, state: _State, *, body: int, quotes: list[tuple[int, 
         if not any(c.dep_ == "dobj" for c in root.children) or (
                 particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in root.children)):
             return None, -1
-    elif verb not in _SPEAKING:
+    elif verb not in _SPEAKING or verb in _PUBLISHING and any(
+            c.dep_ == "dobj" and c.pos_ != "PRON" and c.lemma_.lower() not in _WORDS
+            for c in root.children):  # "posted the following picture:"
         return None, -1
-    span = _span_of(subj, body)
+    return _document_or(_span_of(subj, body), state, ents), root.idx - base
+
+
+def _document_or(span, state: _State, ents) -> _Speaker | None:
+    """The speaker a lead-in names: "The report" ("The report listed its main findings:") where no outlet was cited
+    is a document, not the page itself."""
     speaker = _resolve(span, state, sent_ents=ents)
     if speaker is not None and speaker.name == state.outlet and REPORT_NOUNS.match(_clean_name(span.text)):
-        # "The report listed its main findings:" where no outlet was cited: a document, not the page itself
         name = _clean_name(span.text)
         speaker = _Speaker(name, "organisation", name.split()[-1].lower())
-    return speaker, root.idx - base
+    return speaker
 
 
 def _fragment_left(sent, frame: list[tuple[int, int]]) -> bool:
@@ -1205,9 +1271,11 @@ class ClaimExtractor:
             _follow_turns(recs, _interviewee(recs, state))
         # an unattributed quotation straight after an attributed sentence, in the same paragraph, goes on in the
         # same voice ('"A ceasefire ...," Morgulov told the Global Times. "In the spring of 2022, we ..."'); a
-        # short scare quote ('the so-called "special operation"') does not count
+        # short scare quote ('the so-called "special operation"') does not count; the rest of that quotation, in the
+        # sentences after, goes on in it ('"It is alarming ... now. But we cannot continue to ..."')
         for prev, r in zip(recs, recs[1:]):
-            if r["att"].explicit or r["new_par"] or not _quotes_speech(r["text"]):
+            inside = r["run"] is not None and r["run"] == prev["run"]
+            if r["att"].explicit or r["new_par"] or not (inside or _quotes_speech(r["text"])):
                 continue
             if prev["att"].explicit and prev["att"].speaker is not None:
                 r["att"] = prev["att"].voice()
@@ -1289,6 +1357,11 @@ _SAID_NOUNS = frozenset("statement demand condition proposal recommendation poin
 # three conditions:", the particle they need, if any), or without ("spoke to reporters at the scene:")
 _LISTING = {"list": "", "outline": "", "give": "", "detail": "", "present": "", "name": "", "set": "out",
             "lay": "out", "spell": "out"}
+_PUBLISHING = frozenset("write post tweet".split())  # verbs whose object is what they publish, words or not
+# what one may post, write or tweet that is words, which a lead-in introduces: "X wrote the following:"; a picture,
+# a video or a link is no claim of theirs
+_WORDS = _SAID_NOUNS | frozenset("word quote quotation list following line note letter tweet post text passage excerpt "
+                                 "paragraph explanation apology warning update announcement thought".split())
 _SPEAKING = frozenset("speak talk address write post tweet reply respond answer explain say tell add state".split())
 # a line that opens an item of a list: "- ", "• ", "* ", "1. ", "2) ", "(a) "
 _LIST_ITEM = re.compile(r"^(?:[-–—•*·▪●◦‣]|\d{1,2}[.)]|\(?[a-z]\))(?:\s|$)")

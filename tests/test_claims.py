@@ -821,8 +821,13 @@ def test_in_a_transcript_questions_are_no_claims_and_answers_are_the_interviewee
     ("Tesla dismissed the reports of layoffs at its Berlin factory as false.", "Tesla"),
     ("The border agency continued to deny that anyone had crossed the river at night.", "border agency"),
     ("The search for the missing trawler continued to puzzle the coastguard for another week.", PUBLISHER),
+    ("The Interior Ministry continues to have no reliable information that the convoy crossed the border.",
+     "Interior Ministry"),
+    ("Divers continued to search the harbour and announced the discovery of a second anchor on Friday.", "Divers"),
+    ("The Harbour Authority will continue to update its website as more details become available.", PUBLISHER),
 ], ids=["dismissed-records-show", "fired-figures-showed", "rejected-appeals", "denied-entry", "denied-bail",
-        "denied-the-report", "denied-having", "dismissed-the-reports", "continued-to-deny", "continued-to-puzzle"])
+        "denied-the-report", "denied-having", "dismissed-the-reports", "continued-to-deny", "continued-to-puzzle",
+        "named-body-continues-to-have-no-information", "continued-and-announced", "named-body-continues-an-act"])
 def test_an_act_is_no_speech_and_x_show_names_its_source(claims_of, sentence, speaker):
     """Dismissing workers, rejecting appeals or denying entry is something the subject does, not says: the page
     states it, or the records a trailing "X show(s)" names. Denying or dismissing a claim is speech."""
@@ -904,3 +909,45 @@ def test_short_sentences_without_a_figure_or_a_negation_are_no_claims(claims_of)
     cs = claims_of("The mayor went home early.\n\nThe pier was closed.\n\nThe pier was not closed.\n\n"
                    "Four ferries sank on Sunday.\n\nIt rained.")
     assert [c.text for c in cs] == ["The pier was not closed.", "Four ferries sank on Sunday."]
+
+
+def test_a_sentence_inside_a_quotation_keeps_its_speaker_whatever_it_continues(claims_of):
+    """The rest of a quotation that goes on after an attributed sentence is still the speaker's, even where it says
+    something "continues" (an act, outside a quotation)."""
+    cs = claims_of('Dr Lena Moric, a paediatrician from Zadar, said the figures were worrying. "It is worrying that '
+                   'boys of 14 smoke every day, that is what we see now. But the kiosks continue to sell cigarettes '
+                   'to children in every street."')
+    assert "Lena Moric" in one(cs, "kiosks continue").speaker
+    assert "Lena Moric" in one(cs, "boys of 14").speaker
+
+
+@pytest.mark.parametrize("lead_in, speaker", [
+    ("The two remaining band members issued a statement on Monday:", "band members"),
+    ("After weeks of silence, the brewery gave the following statement to a local paper:", "brewery")])
+def test_a_lead_in_and_its_quotation_in_one_sentence_are_the_lead_ins_speakers(claims_of, lead_in, speaker):
+    cs = claims_of(f'{lead_in} "We are sad to hear that the old ferry will be scrapped in March. '
+                   'The four of us sailed on it every summer for twenty years."\n\n'
+                   "The ferry was built in a Bergen shipyard in 1968.")
+    first = one(cs, "old ferry")
+    assert speaker in first.speaker and first.assertion.startswith("We are sad")
+    assert speaker in one(cs, "every summer").speaker
+    assert one(cs, "Bergen shipyard").speaker == PUBLISHER
+
+
+def test_a_lead_in_to_a_picture_is_the_pages_description_of_an_act(claims_of):
+    """Posting a picture, a video or a link says nothing: the lead-in is the page's own sentence, and introduces no
+    claim of the person's."""
+    cs = claims_of("In response, coach Marta Lind has posted the following picture of the team bus being pulled "
+                   "out of the river:\n\nThe club said all players were safe and would travel home by train.")
+    assert one(cs, "following picture").speaker == PUBLISHER
+    assert one(cs, "players were safe").speaker == "club"
+
+
+def test_the_commissioner_is_not_the_mayor_named_with_them(claims_of):
+    """In "Mayor Tom Okafor and Commissioner Ann Hale told reporters", the title after "and" is Hale's: a later "the
+    commissioner said" means Hale, not Okafor, named last."""
+    cs = claims_of("Fire Commissioner Ann Hale said the blaze started in a kitchen on the third floor.\n\n"
+                   "Mayor Tom Okafor and Commissioner Hale told reporters the city would pay for temporary housing.\n\n"
+                   "The building had passed its last inspection in March, the commissioner said.")
+    assert "Ann Hale" in one(cs, "last inspection").speaker
+    assert "Tom Okafor" in one(cs, "temporary housing").speaker
