@@ -1349,7 +1349,6 @@ def _single_marks(text: str) -> int:
     return len(re.findall(r"(?<![\w’'])‘", text)) - len(re.findall(r"(?<=\S)['’](?!\w)", text))
 
 
-_LEAD_IN_WORDS = frozenset("say write add tell state".split())
 # what a lead-in may say it introduces, the subject's own words: "X listed its demands:", "in a statement:"
 _SAID_NOUNS = frozenset("statement demand condition proposal recommendation point finding term priority request "
                         "objection concern complaint grievance response reply answer message remark".split())
@@ -1363,6 +1362,7 @@ _PUBLISHING = frozenset("write post tweet".split())  # verbs whose object is wha
 _WORDS = _SAID_NOUNS | frozenset("word quote quotation list following line note letter tweet post text passage excerpt "
                                  "paragraph explanation apology warning update announcement thought".split())
 _SPEAKING = frozenset("speak talk address write post tweet reply respond answer explain say tell add state".split())
+_INTRODUCING = _SPEAKING | _LISTING.keys()  # a verb that makes a colon a lead-in: it speaks or lists
 # a line that opens an item of a list: "- ", "• ", "* ", "1. ", "2) ", "(a) "
 _LIST_ITEM = re.compile(r"^(?:[-–—•*·▪●◦‣]|\d{1,2}[.)]|\(?[a-z]\))(?:\s|$)")
 
@@ -1388,7 +1388,7 @@ def _follow_lead_ins(recs: list[dict], outlet: str | None) -> None:
         states = any(t.lemma_.lower() in REPORTING and any(c.dep_ == "ccomp" for c in t.children) for t in r["sent"])
         if states and not listed:
             continue
-        says = any(t.lemma_.lower() in _LEAD_IN_WORDS | _SPEAKING | _LISTING.keys()
+        says = any(t.lemma_.lower() in _INTRODUCING
                    or (t.pos_ == "NOUN" and t.lemma_.lower() in _SAID_NOUNS) for t in r["sent"])
         quoted = recs[i + 1]["text"].startswith(_OPENING_MARKS)
         if not says and not quoted and not listed:

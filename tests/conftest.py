@@ -136,3 +136,17 @@ def examples_dir() -> Path:
     """The bundled example corpus, examples/drone-reports."""
     assert EXAMPLES.is_dir(), f"example corpus missing: {EXAMPLES}"
     return EXAMPLES
+
+
+@pytest.fixture
+def run_main(capsys):
+    """Call a ``python -m`` module's ``main(argv)`` that must exit (``--help``, bad arguments) and return its exit
+    code, standard output and standard error."""
+
+    def run(main, argv):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        printed = capsys.readouterr()
+        return exc.value.code, printed.out, printed.err
+
+    return run

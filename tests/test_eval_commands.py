@@ -474,22 +474,19 @@ def test_eval_json_prints_counts_as_whole_numbers(stub_scoring):
     assert got["n"] == len(read_pairs(FX / "generic.jsonl")) == sum(v for k, v in counts.items() if k != "n")
 
 
-def test_shipped_module_help_writes_nothing(tmp_path, monkeypatch, capsys):
+def test_shipped_module_help_writes_nothing(tmp_path, monkeypatch, run_main):
     from eval.shipped import main
 
     monkeypatch.setenv("CROSSCLAIM_DATASETS", str(tmp_path / "none"))
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as exc:
-        main(["--help"])
-    assert exc.value.code == 0
-    out = capsys.readouterr().out
+    code, out, _ = run_main(main, ["--help"])
+    assert code == 0
     assert out.startswith("usage: python -m eval.shipped [-h] [OUT]\n")
     assert "THE recipe for the parameters crossclaim ships" in out
     for bad, problem in ((["-o", "x.json"], "unrecognized arguments: -o"), (["a.json", "b.json"], "unrecognized "
                          "arguments: b.json"), ([str(tmp_path)], f"{tmp_path}: is a folder")):
-        with pytest.raises(SystemExit) as exc:
-            main(bad)
-        assert exc.value.code == 2 and problem in capsys.readouterr().err
+        code, _, err = run_main(main, bad)
+        assert code == 2 and problem in err
     assert list(tmp_path.iterdir()) == []  # no file named --help, no fit
 
 

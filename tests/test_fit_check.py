@@ -3,7 +3,6 @@
 import re
 
 import numpy as np
-import pytest
 
 from detector.scoring import PIPELINE_FEATURES, FeatureBatch
 from eval.fit_check import check
@@ -43,20 +42,17 @@ def test_check_scores_out_of_fold_probabilities_of_the_sentence_head():
     assert abs(float(mean_p) - 0.25) < 0.05  # calibrated on average
 
 
-def test_help_and_bad_arguments_before_any_dataset_is_read(tmp_path, monkeypatch, capsys):
+def test_help_and_bad_arguments_before_any_dataset_is_read(tmp_path, monkeypatch, run_main):
     from eval.fit_check import main
 
     monkeypatch.setenv("CROSSCLAIM_DATASETS", str(tmp_path))  # empty: reading it would fail
-    with pytest.raises(SystemExit) as exc:
-        main(["--help"])
-    assert exc.value.code == 0
-    out = capsys.readouterr().out
+    code, out, _ = run_main(main, ["--help"])
+    assert code == 0
     assert out.startswith("usage: python -m eval.fit_check [-h] [CALIBRATION ...]\n")
     assert "How calibrated the sentence head is on held-out groups" in out
     assert "news, claimdiff, climate-" in out
-    with pytest.raises(SystemExit) as exc:
-        main(["news", "nwes"])
-    assert exc.value.code == 2
-    assert capsys.readouterr().err.splitlines()[-1] == (
+    code, _, err = run_main(main, ["news", "nwes"])
+    assert code == 2
+    assert err.splitlines()[-1] == (
         "python -m eval.fit_check: error: unknown calibration(s) nwes; choose from news, claimdiff, climate-fever, "
         "sick, snli, anli")

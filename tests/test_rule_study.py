@@ -55,17 +55,14 @@ def test_study_says_when_the_rule_is_off():
         "plain: rule off ({'n': 0, 'n_contradicts': 0, 'min_cos': 0.3})"]
 
 
-def test_help_and_bad_options_before_any_dataset_is_read(tmp_path, monkeypatch, capsys):
+def test_help_and_bad_options_before_any_dataset_is_read(tmp_path, monkeypatch, run_main):
     from eval.rule_study import main
 
     monkeypatch.setenv("CROSSCLAIM_DATASETS", str(tmp_path))  # empty: reading it would fail
-    with pytest.raises(SystemExit) as exc:
-        main(["--help"])
-    assert exc.value.code == 0
-    out = capsys.readouterr().out
+    code, out, _ = run_main(main, ["--help"])
+    assert code == 0
     assert out.startswith("usage: python -m eval.rule_study [-h] [CALIBRATION ...]\n")
     assert "How the rebuttal rule should combine with the classifier" in out
-    with pytest.raises(SystemExit) as exc:
-        main(["--seed", "3"])
-    assert exc.value.code == 2
-    assert "unrecognized arguments: --seed" in capsys.readouterr().err
+    code, _, err = run_main(main, ["--seed", "3"])
+    assert code == 2
+    assert "unrecognized arguments: --seed" in err

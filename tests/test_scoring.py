@@ -345,15 +345,19 @@ def test_sample_weights_undo_oversampling_of_a_rare_label():
     assert unweighted.predict_proba(X)[:, c].mean() > mean_plain + 0.015
 
 
+def _cos_only(seed: int, n: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs with a random similarity and no flag: "agrees" above 0.5, "unrelated" below."""
+    X = np.zeros((n, len(PIPELINE_FEATURES)))
+    X[:, PIPELINE_FEATURES.index("cos")] = np.random.default_rng(seed).random(n)
+    y = np.where(X[:, PIPELINE_FEATURES.index("cos")] > 0.5, "agrees", "unrelated").astype(object)
+    return X, y
+
+
 def test_a_rare_flag_is_standardised_by_at_least_min_flag_scale():
     """A flag seen on 10 of 600 pairs must not be multiplied by its rarity (1/0.13) wherever it fires."""
     from detector.scoring import FLAG_FEATURES, MIN_FLAG_SCALE, MIN_FLAG_SUPPORT
 
-    rng = np.random.default_rng(3)
-    n = 600
-    X = np.zeros((n, len(PIPELINE_FEATURES)))
-    X[:, PIPELINE_FEATURES.index("cos")] = rng.random(n)
-    y = np.where(X[:, PIPELINE_FEATURES.index("cos")] > 0.5, "agrees", "unrelated").astype(object)
+    X, y = _cos_only(3)
     y[:60] = "contradicts"
     flag = PIPELINE_FEATURES.index("num_mismatch")
     X[100 : 100 + MIN_FLAG_SUPPORT, flag] = 1  # just enough pairs to be weighed, none a contradiction
@@ -374,11 +378,7 @@ def test_a_flag_too_few_pairs_show_gets_no_weight_and_is_named():
     """Two reviewed pairs with "have not seen" must not set the weight of every later pair that says it."""
     from detector.scoring import MIN_FLAG_SUPPORT, PairClassifier
 
-    rng = np.random.default_rng(4)
-    n = 600
-    X = np.zeros((n, len(PIPELINE_FEATURES)))
-    X[:, PIPELINE_FEATURES.index("cos")] = rng.random(n)
-    y = np.where(X[:, PIPELINE_FEATURES.index("cos")] > 0.5, "agrees", "unrelated").astype(object)
+    X, y = _cos_only(4)
     flag = PIPELINE_FEATURES.index("non_confirmation")
     shown = np.arange(0, 600, 60)[:MIN_FLAG_SUPPORT - 1]  # one pair short of the limit, every one a contradiction
     X[shown, flag] = 1

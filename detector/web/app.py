@@ -125,7 +125,7 @@ def _clean_name(name: str | None) -> str | None:
     return name or None
 
 
-_FILTER_CHOICES = {"label": (*LABELS, ECHO, "any"), "status": (*STATUSES, "reviewed", "any"), "differs": ("1",)}
+_FILTER_CHOICES = {"label": (*LABELS, ECHO, "any"), "status": (*STATUSES, "reviewed", "any")}
 
 
 def _filter_problem(key: str, value: str) -> str | None:
