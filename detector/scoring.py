@@ -555,27 +555,35 @@ class PipelineScorer:
     def threshold(self) -> float:
         return self.head(False).threshold_
 
-    def proba_from_features(self, fb: FeatureBatch, same_story: np.ndarray | None = None, *, rule: bool = True
+    def proba_from_features(self, fb: FeatureBatch, same_story: np.ndarray | None = None
                             ) -> tuple[np.ndarray, list[str]]:
         """Probabilities (n, 4) and labels for a feature batch, each row through its own head.
 
-        ``same_story`` marks pairs known to be on one subject (same page or topic cluster) for the rebuttal rule;
-        ``rule=False`` gives the classifier's own probabilities, without the rule.
+        ``same_story`` marks pairs known to be on one subject (same page or topic cluster) for the rebuttal rule.
         """
+        P, labels, _ = self.proba_and_model(fb, same_story)
+        return P, labels
+
+    def proba_and_model(self, fb: FeatureBatch, same_story: np.ndarray | None = None
+                        ) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """``proba_from_features`` and, third, the classifier's own p(contradicts) before the rebuttal rule."""
         n = len(fb.X)
         P = np.zeros((n, len(LABELS)))
         labels: list[str] = [""] * n
+        p_model = np.zeros(n)
+        c = LABELS.index("contradicts")
         for body in (False, True):
             rows = np.flatnonzero(fb.body == body)
             if len(rows):
                 h = self.head(body)
                 P[rows] = h.predict_proba(fb.X[rows])
-                if not body and rule:
+                p_model[rows] = P[rows, c]
+                if not body:
                     story = same_story[rows] if same_story is not None else None
                     self._apply_rule(fb.X[rows], P, rows, story)
                 for r, lab in zip(rows, labels_from_proba(P[rows], h.threshold_)):
                     labels[r] = lab
-        return P, labels
+        return P, labels, p_model
 
     def rule_fires(self, X: np.ndarray, same_story: np.ndarray | None = None) -> np.ndarray:
         """Rows of sentence-pair features where the measured rebuttal rule applies."""
@@ -733,9 +741,8 @@ def score_claim_pairs(pairs: Sequence[tuple[Claim, Claim]], scorer: PipelineScor
     tps = [TextPair(a.context, b.context, a.published, b.published) for a, b in ordered]
     fb = scorer.featurizer.transform(tps, show_progress=show_progress, bodies=False)
     story = np.array([juxtaposed(a, b, clusters) for a, b in ordered], dtype=bool)
-    P, labels = scorer.proba_from_features(fb, story)
+    P, labels, p_model = scorer.proba_and_model(fb, story)
     c = LABELS.index("contradicts")
-    p_model = scorer.proba_from_features(fb, story, rule=False)[0][:, c]
     out = []
     for k, (a, b) in enumerate(ordered):
         # checks again on the displayed sentences, so reason spans point into claim.text
