@@ -121,9 +121,21 @@ _TIME_WORD = "|".join(_DAYS)
 _DURATION_AFTER = re.compile(rf"\s+({_TIME_WORD})s?\b(?![\s-]+(?:ago|old)\b)", re.IGNORECASE)
 """A time word right after a figure makes it a duration ("48 hours", "two days"), compared in days whatever the
 word: 48 hours and two days agree. "Three years old" is an age and "two days ago" a point in time: not durations."""
-_AGO = re.compile(rf"\s+(?:{_TIME_WORD})s?[\s-]+ago\b", re.IGNORECASE)
-"""A point in time counted back from publication ("three days ago", "48 hours ago"): no quantity at all. Two reports
-published on different days give different numbers for one moment."""
+_RELATIVE = re.compile(
+    rf"\s+(?:{_TIME_WORD})s?[\s-]+(?:(?P<point>ago|later|earlier|afterwards?|beforehand|prior)|before|after)\b",
+    re.IGNORECASE)
+"""A point in time counted from another: from publication ("three days ago", "48 hours ago") or from an event ("the
+council voted three days later", "two weeks after the vote", "a day before that"). No quantity at all: two reports
+published on different days give different numbers for one moment, and "three days later" and "a week after the
+vote" are not two lengths of one thing. With "before" or "after" the time may also be how long something lasted up to
+the event ("held for three days before being freed"): ``_SPAN_BEFORE`` tells."""
+_SPAN_BEFORE = re.compile(
+    r"\b(?:for|lasted|lasting|lasts?|spent|spends?|took|takes?|within|the(?:\s+(?:past|last|next|first|following))?)"
+    r"\s+(?:(?:just|only|about|around|nearly|almost|some|over|under|roughly|more than|less than|at least|up to|"
+    r"a further|another|the)\s+){0,2}$",
+    re.IGNORECASE)
+"""Right before a figure of time, a word that makes it a length: "for three days after the crash", "lasted 48 hours
+before", "in the three hours after the video" (then "before" or "after" ends a duration, not a point in time)."""
 _HYPHEN_DURATION = re.compile(
     rf"(?<![\w-])(\d+(?:\.\d+)?|{'|'.join(_WORDNUM)})-({_TIME_WORD})s?\b(?!-)", re.IGNORECASE)
 """A duration written as an adjective: "a six-month inquiry", "a 48-hour curfew" (not "a 12-year-old boy")."""
@@ -279,7 +291,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         plain = not (m.group("cur") or m.group("scale") or m.group("pct"))
         if plain and re.fullmatch(r"\d+", m.group("num")) and _designation(text, m.start(), m.end("num")):
             continue  # "a Boeing 737", "Windows 10": a name, not a count
-        if plain and _AGO.match(text, m.end("num")):
+        if plain and _relative_time(text, m.start(), m.end("num")):
             continue
         duration = _DURATION_AFTER.match(text, m.end("num")) if plain else None
         if duration:
@@ -302,7 +314,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     # the window is a lookahead, so "three soldiers killed two civilians" finds both figures
     for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")(?=\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*))", text,
                          re.I):
-        if _AGO.match(text, m.end(1)):
+        if _relative_time(text, m.start(), m.end(1)):
             continue
         unit = _casualty_before(text, m.start()) or _unit(m.group(2), text[m.end(2) :])
         no = _NO_ONE.search(text, 0, m.start()) if m.group(1).lower() == "one" else None
@@ -316,6 +328,13 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             continue
         out.append(Quantity(value, unit, m.span(1), m.group(1)))
     return tuple(out)
+
+
+def _relative_time(text: str, start: int, end: int) -> bool:
+    """Whether the figure at ``start:end`` counts the time to a point from another ("three days later", "48 hours
+    ago", "two weeks after the vote"), rather than a length ("for two weeks after the vote")."""
+    m = _RELATIVE.match(text, end)
+    return m is not None and (m.group("point") is not None or not _SPAN_BEFORE.search(text, max(0, start - 40), start))
 
 
 def _duration(text: str, value: float, word: str, start: int, end: int) -> Quantity:

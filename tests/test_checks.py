@@ -49,8 +49,9 @@ def test_numbers_mismatch_100_vs_10_drones():
 
 def test_figures_are_compared_as_sets_per_unit():
     # two figures for one unit on both sides are not "six vs two months"
-    a = "Adults qualify six months after a second dose, or two months after a single shot."
-    b = "Boosters are open to anyone six months past the second shot or two months past the first."
+    # (lengths of time: "six months after a second dose" would be a point in time, no figure at all)
+    a = "Adults need a booster within six months of a second dose, or within two months of a single shot."
+    b = "Boosters are due within six months of the second shot or within two months of the first."
     r = run_checks(a, b)
     assert (r.features["num_mismatch"], r.features["num_match"]) == (0.0, 1.0)
     # a figure only one side gives is detail, not disagreement
@@ -266,6 +267,22 @@ def test_a_point_in_time_before_publication_is_no_figure():
                    "Five days ago the council voted to shut the bridge.")
     assert (r.features["num_mismatch"], r.features["num_match"]) == (0.0, 0.0) and not reasons_of(r, "number")
 
+
+
+def test_a_point_in_time_after_or_before_another_is_no_figure():
+    # "three days later" dates the vote from another event: it is not how long anything lasted
+    for text in ("The council voted three days later.", "The ferry sank 2 weeks after the storm.",
+                 "Six months before that, the mayor had resigned.", "The mill reopened 48 hours earlier.",
+                 "Two years afterwards the pier was rebuilt."):
+        assert quantities(text) == (), text
+    r = run_checks("The council voted three days later.", "The council voted five days later.")
+    assert (r.features["num_mismatch"], r.features["num_match"]) == (0.0, 0.0) and not reasons_of(r, "number")
+    # a length stays a length, also when "before" or "after" follows it
+    for text, days in (("The strike went on for three days.", 3.0), ("A three-day strike shut the port.", 3.0),
+                       ("The blackout lasted 48 hours.", 2.0), ("Crews searched for two weeks after the storm.", 14.0),
+                       ("The miners were trapped for about 36 hours before the rescue.", 1.5),
+                       ("In the three hours after the quake, lines were jammed.", 0.125)):
+        assert [(q.value, q.unit) for q in quantities(text)] == [(days, "duration")], text
 
 # -- dates -----------------------------------------------------------------------------------------------------
 def test_dates_mismatch_and_spans():
