@@ -37,10 +37,13 @@ DENIAL = re.compile(
 )
 IRREALIS_BEFORE = re.compile(
     # a denial put as a possibility or a prediction is no denial: "it might be easy to dismiss", "he could deny it",
-    # "Comcast will deny service" (a modal, or an adjective or verb of intention, right before the cue)
+    # "Comcast will deny service" (a modal, or an adjective or verb of intention, right before the cue); nor is a
+    # killing threatened, planned or vowed a death toll ("threatened to kill one of the soldiers", "vowed to kill 20")
     r"\b(?:(?:may|might|could|would|should|can|will|must|shall)(?:\s+(?:not|never|also|easily|be))*|"
-    r"(?:easy|hard|difficult|tempting|possible|impossible|likely|unlikely|expected|going|set|plans?|planned|"
-    r"wants?|wanted|tries|tried|trying|attempts?|attempted)\s+to)\s+$",
+    r"(?:easy|hard|difficult|tempting|possible|impossible|likely|unlikely|expected|going|set|about|ready|prepared|"
+    r"plans?|planned|planning|plott(?:ed|ing)|wants?|wanted|wanting|tries|tried|trying|attempts?|attempted|"
+    r"threat(?:en|ens|ened|ening)|vow(?:s|ed|ing)?|pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|"
+    r"intend(?:s|ed|ing)?|aim(?:s|ed|ing)?|seek(?:s|ing)?|sought|hop(?:e|es|ed|ing))\s+to)\s+$",
     re.IGNORECASE,
 )
 NON_CONFIRMATION = re.compile(
@@ -233,7 +236,9 @@ def _casualty_before(text: str, start: int) -> str | None:
     if _TOLL_BEFORE.search(text, max(0, start - 90), start):
         return "death"
     m = _CASUALTY_BEFORE.search(text, max(0, start - 40), start)
-    return None if m is None else _CASUALTY[m.group(1).lower() + "ed"]
+    if m is None or _irrealis(text, m.start()):  # "threatened to kill 20 soldiers" counts no dead
+        return None
+    return _CASUALTY[m.group(1).lower() + "ed"]
 
 
 _PREPOSITIONS = frozenset(
@@ -246,13 +251,18 @@ northern province" names no noun ("of" does not end it: "40 of the passengers").
 def _unit(after: str, rest: str = "") -> str:
     """The counted thing after a number: "ZT-180 prototype drones" -> "drone" (model codes are skipped); a casualty
     word within the next four words wins ("40 people have been killed" -> "death"), unless it is an active verb with
-    an object of its own ("the 3 men who killed 40 people": the 40 are the dead). ``rest`` is the text after
+    an object of its own ("the 3 men who killed 40 people": the 40 are the dead) or is put as a possibility or an
+    intention ("40 people could die", "20 hostages are going to die"). ``rest`` is the text after
     ``after``."""
     raw = after.split()
     words = [w.lower().strip(".,;:()") for w in raw]
     for i, w in enumerate(words[:4]):
         if w not in _CASUALTY:
             continue
+        between = " ".join(raw[:i]) + " "
+        if _irrealis(between, len(between)):
+            words = words[:i]  # "40 people could die": no toll, and the verb is no counted noun
+            break
         following = " ".join([*raw[i + 1 :], rest.lstrip()])
         if w in _TRANSITIVE_CASUALTY and not raw[i].endswith((",", ".", ";", ":")) and _OBJECT_START.match(following):
             break
@@ -395,7 +405,13 @@ def find_cues(pattern: re.Pattern, text: str) -> tuple[tuple[str, tuple[int, int
 
 def _realis(found: tuple[tuple[str, tuple[int, int]], ...], text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
     """The cues not put as a possibility or an intention (``IRREALIS_BEFORE`` right before them)."""
-    return tuple(c for c in found if not IRREALIS_BEFORE.search(text[max(0, c[1][0] - 40) : c[1][0]]))
+    return tuple(c for c in found if not _irrealis(text, c[1][0]))
+
+
+def _irrealis(text: str, at: int) -> bool:
+    """Whether the word at ``at`` is put as a possibility, a prediction or an intention: a modal ("could die"), or
+    a verb or adjective of intention with "to" ("threatened to kill", "plans to kill") right before it."""
+    return IRREALIS_BEFORE.search(text, max(0, at - 40), at) is not None
 
 
 @lru_cache(maxsize=65536)

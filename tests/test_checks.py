@@ -117,6 +117,24 @@ def test_a_death_toll_counts_deaths_whatever_follows_it():
     assert {x.detail for x in reasons_of(r, "number")} == {"14 vs 19 (death)"}
 
 
+
+def test_a_killing_threatened_planned_or_possible_is_no_toll():
+    # what someone threatens, plans or vows to do, or what could happen, has not happened: no dead are counted
+    units = {s: [(q.value, q.unit) for q in quantities(s)] for s in (
+        "The kidnappers threatened to kill one of the drivers.",
+        "The cell was planning to kill 12 guards.",
+        "The militia vowed to kill 30 prisoners.",
+        "Up to 40 villagers could die in the heat.",
+    )}
+    assert list(units.values()) == [[(1.0, "driver")], [(12.0, "guard")], [(30.0, "prisoner")],
+                                    [(40.0, "villager")]]
+    r = run_checks("The kidnappers threatened to kill two of the drivers.", "Gunmen killed five drivers on the road.")
+    assert not reasons_of(r, "number")
+    # a reported toll stays a toll, also when it is uncertain, and so does a killing done with a purpose
+    for text, value in (("At least 12 are feared dead.", 12.0), ("As many as 30 may have died.", 30.0),
+                        ("The army used artillery to kill 25 fighters.", 25.0)):
+        assert [(q.value, q.unit) for q in quantities(text)] == [(value, "death")], text
+
 def test_no_one_is_a_toll_of_none():
     assert [(x.value, x.unit, x.text) for x in quantities("The ferry sank and no one died, the coast guard said.")] == [
         (0.0, "death", "no one")]
@@ -135,6 +153,7 @@ def test_no_one_is_a_toll_of_none():
     ("The ministry will reject the bid, analysts expect.", False),
     ("The company will deny service to users who do not pay.", False),
     ("Officials said the claims would be baseless.", False),
+    ("The union threatened to reject the offer.", False),
 ])
 def test_a_denial_put_as_a_possibility_is_no_denial(text, denies):
     other = "The league suspended the presenter for three weeks."
