@@ -99,6 +99,21 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_MONTH_BEFORE = re.compile(rf"\b(?P<in>in\s+)?(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
+_WORD_AFTER = re.compile(r"\s+([a-z][\w-]*)")
+_MONTH_DAY = re.compile(rf"(?:{_MONTHS})\.?\s+(\d{{1,2}})", re.IGNORECASE)
+
+
+def _day_of_month(text: str, start: int, end: int) -> bool:
+    """Whether the figure at ``start:end`` is the day of a date after a month name ("on March 20", "Feb. 23, 2024").
+    After "in" and a month, a figure that a counted word follows is a count: "In March 20 workers were laid off"
+    (one says "in March" but "on March 20"). Both the date check and the figures ask here."""
+    m = _MONTH_BEFORE.search(text, max(0, start - 16), start)
+    if m is None:
+        return False
+    if m.group("in") and (w := _WORD_AFTER.match(text, end)) and w.group(1) not in STOP:
+        return False
+    return True
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 _WORDNUM = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -295,8 +310,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         if YEAR.fullmatch(m.group("num")) and not m.group("cur") and not m.group("scale"):
             continue  # a year is a date, handled by the date check
         # skip the day of a "Feb. 23" date ("In March 200 workers ..." is no date: a day is at most 31)
-        before = text[max(0, m.start() - 10) : m.start()]
-        if value <= 31 and re.search(rf"(?:{_MONTHS})\.?\s*$", before, re.IGNORECASE):
+        if value <= 31 and _day_of_month(text, m.start(), m.end("num")):
             continue
         plain = not (m.group("cur") or m.group("scale") or m.group("pct"))
         if plain and re.fullmatch(r"\d+", m.group("num")) and _designation(text, m.start(), m.end("num")):
@@ -418,6 +432,9 @@ def _irrealis(text: str, at: int) -> bool:
 def _dates(text: str) -> tuple[tuple[str, tuple[int, int], date | None], ...]:
     out = []
     for m in DATE.finditer(text):
+        day = _MONTH_DAY.fullmatch(m.group(0))
+        if day and not _day_of_month(text, m.start() + day.start(1), m.start() + day.end(1)):
+            continue  # "In March 20 workers were laid off": a month and a count, no date
         out.append((m.group(0), m.span(), None))
     return tuple(out)
 

@@ -318,6 +318,23 @@ def test_same_date_in_other_spelling_is_no_mismatch():
     assert r.features["date_mismatch"] == 0.0
 
 
+
+def test_in_a_month_a_figure_before_a_counted_word_is_a_count_not_a_day():
+    # one writes "in March" but "on March 20": after "in", "March 20 workers" is a month and a count
+    a, b = "In March 20 workers were laid off at the mill.", "In March 35 workers were laid off at the mill."
+    assert [(q.value, q.unit) for q in quantities(a)] == [(20.0, "worker")]
+    r = run_checks(a, b)
+    assert {x.detail for x in reasons_of(r, "number")} == {"20 vs 35 (worker)"}
+    assert r.features["date_mismatch"] == 0.0 and not reasons_of(r, "date")
+    # after "on", with a year, or with no counted word after it, the figure is the day of a date
+    for text, day in (("On March 20 workers struck at the mill.", "March 20"),
+                      ("March 20, 2024 was the last shift.", "March 20, 2024"),
+                      ("In March 20, 2024 the mill shut.", "March 20, 2024"),
+                      ("In March 20 the mill shut.", "March 20")):
+        assert quantities(text) == (), text
+        r = run_checks(text, "The mill shut on April 2.")
+        assert [x.detail for x in reasons_of(r, "date")][:1] == [f"{day} vs April 2"], text
+
 def test_days_between():
     assert days_between("2023-02-22", "2023-02-24") == 2
     assert days_between("2023-02-24", "2023-02-22") == -2
