@@ -171,10 +171,18 @@ _PLACE_BEFORE = re.compile(
     r"(?:^|[.!?:;,\"“”(]|\band|\bbut)\s*\b(?:in|at|near|from|across|outside|inside|throughout)\s+$", re.IGNORECASE)
 """A preposition of place or time opening a clause, before the capitalised word: "In Paris 40 people died" (a place,
 not a name, whose figure is a count). Mid-clause it says nothing ("a bug in Windows 10", "died from Covid 19")."""
+_CASUALTY_VERBS = {"killed": "death", "dead": "death", "died": "death", "die": "death", "dies": "death",
+                   "injured": "injury", "wounded": "injury", "hurt": "injury"}
+_CASUALTY = {**_CASUALTY_VERBS, "death": "death", "deaths": "death", "fatalities": "death", "injuries": "injury"}
+"""Casualty words near a figure name what is counted, whatever the noun: "40 people were killed", "twelve died" and
+"12 dead" all count deaths, and the toll is the figure outlets most often give differently. The verbs (and "dead")
+also say that a figure after a name is a count (``_COUNTED_AFTER``); the nouns do not ("Covid 19 deaths")."""
 _COUNTED_AFTER = re.compile(
     r"\s+(?:(?:people|persons|men|women|children|civilians|workers|soldiers|troops|residents|villagers|students|"
     r"protesters|demonstrators|migrants|refugees|prisoners|hostages|miners|officers|policemen)\b|"
-    r"(?:(?:were|are|have been|had been)\s+)?(?:killed|died|die|dead|injured|wounded|hurt)\b)")
+    r"(?:(?:were|are|have been|had been)\s+)?"
+    # not "dies": it agrees with one thing, so after a name the figure is part of it ("Windows 10 dies next year")
+    rf"(?:{'|'.join(sorted(_CASUALTY_VERBS.keys() - {'dies'}))})\b)")
 """Right after a figure, a counted people-noun or a casualty verb makes it a count, whatever name comes before:
 "Kabul 25 killed", "Gaza 30 people were killed" (not the nouns "deaths" or "users": "Covid 19 deaths", "iPhone 6
 users"; nor a casualty verb after another noun: "Flight 17 passengers were killed")."""
@@ -220,12 +228,6 @@ class Quantity:
     text: str
 
 
-_CASUALTY = {
-    "killed": "death", "dead": "death", "died": "death", "death": "death", "deaths": "death", "fatalities": "death",
-    "die": "death", "dies": "death", "injured": "injury", "wounded": "injury", "injuries": "injury", "hurt": "injury",
-}
-"""Casualty words near a figure name what is counted, whatever the noun: "40 people were killed", "twelve died" and
-"12 dead" all count deaths, and the toll is the figure outlets most often give differently."""
 
 
 _TRANSITIVE_CASUALTY = frozenset({"killed", "injured", "wounded", "hurt"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detector.checks import CHECK_FEATURES, days_between, quantities, run_checks
+from detector.checks import _CASUALTY, _CASUALTY_VERBS, CHECK_FEATURES, days_between, quantities, run_checks
 
 
 def reasons_of(result, kind):
@@ -244,6 +244,20 @@ def test_a_place_or_a_month_before_a_figure_does_not_make_it_a_name():
                  "Many iPhone 6 users complained about bending.", "The Apollo 11 astronauts landed.",
                  "She died from Covid 19 last winter.", "Relatives said Flight 17 passengers were killed at once."):
         assert [q.text for q in quantities(text)] == [], text
+
+
+
+@pytest.mark.parametrize("word", sorted(_CASUALTY_VERBS.keys() - {"dies"}))
+def test_every_casualty_verb_counts_the_figure_after_a_place(word):
+    # one table for both uses: a casualty verb added to it also makes "Kabul 25 <verb>" a count
+    found = [(q.value, q.unit) for q in quantities(f"Officials said Kabul 25 {word} in the blast.")]
+    assert found == [(25.0, _CASUALTY[word])]
+
+
+def test_dies_agrees_with_one_thing():
+    # after a name and a figure, "dies" makes the two one thing; after "one" it is a toll of one
+    assert quantities("Officials said Windows 10 dies next year.") == ()
+    assert [(q.value, q.unit) for q in quantities("One dies as a bus overturns.")] == [(1.0, "death")]
 
 
 def test_the_counted_noun_after_a_casualty_verb_in_any_tense_and_before_a_preposition():
