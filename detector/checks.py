@@ -99,7 +99,9 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_MONTH_BEFORE = re.compile(rf"\b(?P<in>in\s+)?(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(
+    # a month that starts a word, or in capitals glued to the word before it (scraped text: "LeaderSEPT. 2, 2014")
+    rf"(?:\b(?P<in>in\s+)?|(?-i:(?<=[a-z])(?=[A-Z])))(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"\s+([a-z][\w-]*)")
 _MONTH_DAY = re.compile(rf"(?:{_MONTHS})\.?\s+(\d{{1,2}})", re.IGNORECASE)
 

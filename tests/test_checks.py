@@ -348,6 +348,9 @@ def test_in_a_month_a_figure_before_a_counted_word_is_a_count_not_a_day():
         assert quantities(text) == (), text
         r = run_checks(text, "The mill shut on April 2.")
         assert [x.detail for x in reasons_of(r, "date")][:1] == [f"{day} vs April 2"], text
+    # a month glued to a headline before it is still a month; the end of a name ("Myanmar") is none
+    assert quantities("Mill Shuts After Strike VoteMAY 3, 2013") == ()
+    assert [(q.value, q.unit) for q in quantities("In Myanmar 20 soldiers fled the base.")] == [(20.0, "soldier")]
 
 def test_days_between():
     assert days_between("2023-02-22", "2023-02-24") == 2
