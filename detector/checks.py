@@ -152,10 +152,11 @@ the event ("held for three days before being freed"): ``_SPAN_BEFORE`` tells."""
 _SPAN_BEFORE = re.compile(
     r"\b(?:for|lasted|lasting|lasts?|spent|spends?|took|takes?|within|the(?:\s+(?:past|last|next|first|following))?)"
     r"\s+(?:(?:just|only|about|around|nearly|almost|some|over|under|roughly|more than|less than|at least|up to|"
-    r"a further|another|the)\s+){0,2}$",
+    r"a further|another|the)\s+){0,2}(?:[\w.]+\s+(?:to|or)\s+)?$",
     re.IGNORECASE)
-"""Right before a figure of time, a word that makes it a length: "for three days after the crash", "lasted 48 hours
-before", "in the three hours after the video" (then "before" or "after" ends a duration, not a point in time)."""
+"""Right before a figure of time, a word that makes it a length: "for three days after the crash", "lasted five to 10
+minutes before landing", "in the three hours after the video" (then "before" or "after" ends a duration, not a point
+in time)."""
 _HYPHEN_DURATION = re.compile(
     rf"(?<![\w-])(\d+(?:\.\d+)?|{'|'.join(_WORDNUM)})-({_TIME_WORD})s?\b(?!-)", re.IGNORECASE)
 """A duration written as an adjective: "a six-month inquiry", "a 48-hour curfew" (not "a 12-year-old boy")."""
