@@ -116,6 +116,8 @@ def _day_of_month(text: str, start: int, end: int) -> bool:
     if m.group("in") and (w := _WORD_AFTER.match(text, end)) and w.group(1) not in STOP:
         return False
     return True
+
+
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 _WORDNUM = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -229,8 +231,6 @@ class Quantity:
     unit: str
     span: tuple[int, int]
     text: str
-
-
 
 
 _TRANSITIVE_CASUALTY = frozenset({"killed", "injured", "wounded", "hurt"})
