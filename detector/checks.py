@@ -37,10 +37,13 @@ DENIAL = re.compile(
 )
 IRREALIS_BEFORE = re.compile(
     # a denial put as a possibility or a prediction is no denial: "it might be easy to dismiss", "he could deny it",
-    # "Comcast will deny service" (a modal, or an adjective or verb of intention, right before the cue)
+    # "Comcast will deny service" (a modal, or an adjective or verb of intention, right before the cue); nor is a
+    # killing threatened, planned or vowed a death toll ("threatened to kill one of the soldiers", "vowed to kill 20")
     r"\b(?:(?:may|might|could|would|should|can|will|must|shall)(?:\s+(?:not|never|also|easily|be))*|"
-    r"(?:easy|hard|difficult|tempting|possible|impossible|likely|unlikely|expected|going|set|plans?|planned|"
-    r"wants?|wanted|tries|tried|trying|attempts?|attempted)\s+to)\s+$",
+    r"(?:easy|hard|difficult|tempting|possible|impossible|likely|unlikely|expected|going|set|about|ready|prepared|"
+    r"plans?|planned|planning|plott(?:ed|ing)|wants?|wanted|wanting|tries|tried|trying|attempts?|attempted|"
+    r"threat(?:en|ens|ened|ening)|vow(?:s|ed|ing)?|pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|"
+    r"intend(?:s|ed|ing)?|aim(?:s|ed|ing)?|seek(?:s|ing)?|sought|hop(?:e|es|ed|ing))\s+to)\s+$",
     re.IGNORECASE,
 )
 NON_CONFIRMATION = re.compile(
@@ -96,6 +99,25 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_MONTH_BEFORE = re.compile(
+    # a month that starts a word, or in capitals glued to the word before it (scraped text: "LeaderSEPT. 2, 2014")
+    rf"(?:\b(?P<in>in\s+)?|(?-i:(?<=[a-z])(?=[A-Z])))(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
+_WORD_AFTER = re.compile(r"\s+([a-z][\w-]*)")
+_MONTH_DAY = re.compile(rf"(?:{_MONTHS})\.?\s+(\d{{1,2}})", re.IGNORECASE)
+
+
+def _day_of_month(text: str, start: int, end: int) -> bool:
+    """Whether the figure at ``start:end`` is the day of a date after a month name ("on March 20", "Feb. 23, 2024").
+    After "in" and a month, a figure that a counted word follows is a count: "In March 20 workers were laid off"
+    (one says "in March" but "on March 20"). Both the date check and the figures ask here."""
+    m = _MONTH_BEFORE.search(text, max(0, start - 16), start)
+    if m is None:
+        return False
+    if m.group("in") and (w := _WORD_AFTER.match(text, end)) and w.group(1) not in STOP:
+        return False
+    return True
+
+
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
 _WORDNUM = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -121,9 +143,22 @@ _TIME_WORD = "|".join(_DAYS)
 _DURATION_AFTER = re.compile(rf"\s+({_TIME_WORD})s?\b(?![\s-]+(?:ago|old)\b)", re.IGNORECASE)
 """A time word right after a figure makes it a duration ("48 hours", "two days"), compared in days whatever the
 word: 48 hours and two days agree. "Three years old" is an age and "two days ago" a point in time: not durations."""
-_AGO = re.compile(rf"\s+(?:{_TIME_WORD})s?[\s-]+ago\b", re.IGNORECASE)
-"""A point in time counted back from publication ("three days ago", "48 hours ago"): no quantity at all. Two reports
-published on different days give different numbers for one moment."""
+_RELATIVE = re.compile(
+    rf"\s+(?:{_TIME_WORD})s?[\s-]+(?:(?P<point>ago|later|earlier|afterwards?|beforehand|prior)|before|after)\b",
+    re.IGNORECASE)
+"""A point in time counted from another: from publication ("three days ago", "48 hours ago") or from an event ("the
+council voted three days later", "two weeks after the vote", "a day before that"). No quantity at all: two reports
+published on different days give different numbers for one moment, and "three days later" and "a week after the
+vote" are not two lengths of one thing. With "before" or "after" the time may also be how long something lasted up to
+the event ("held for three days before being freed"): ``_SPAN_BEFORE`` tells."""
+_SPAN_BEFORE = re.compile(
+    r"\b(?:for|lasted|lasting|lasts?|spent|spends?|took|takes?|within|the(?:\s+(?:past|last|next|first|following))?)"
+    r"\s+(?:(?:just|only|about|around|nearly|almost|some|over|under|roughly|more than|less than|at least|up to|"
+    r"a further|another|the)\s+){0,2}(?:[\w.]+\s+(?:to|or)\s+)?$",
+    re.IGNORECASE)
+"""Right before a figure of time, a word that makes it a length: "for three days after the crash", "lasted five to 10
+minutes before landing", "in the three hours after the video" (then "before" or "after" ends a duration, not a point
+in time)."""
 _HYPHEN_DURATION = re.compile(
     rf"(?<![\w-])(\d+(?:\.\d+)?|{'|'.join(_WORDNUM)})-({_TIME_WORD})s?\b(?!-)", re.IGNORECASE)
 """A duration written as an adjective: "a six-month inquiry", "a 48-hour curfew" (not "a 12-year-old boy")."""
@@ -141,10 +176,18 @@ _PLACE_BEFORE = re.compile(
     r"(?:^|[.!?:;,\"“”(]|\band|\bbut)\s*\b(?:in|at|near|from|across|outside|inside|throughout)\s+$", re.IGNORECASE)
 """A preposition of place or time opening a clause, before the capitalised word: "In Paris 40 people died" (a place,
 not a name, whose figure is a count). Mid-clause it says nothing ("a bug in Windows 10", "died from Covid 19")."""
+_CASUALTY_VERBS = {"killed": "death", "dead": "death", "died": "death", "die": "death", "dies": "death",
+                   "injured": "injury", "wounded": "injury", "hurt": "injury"}
+_CASUALTY = {**_CASUALTY_VERBS, "death": "death", "deaths": "death", "fatalities": "death", "injuries": "injury"}
+"""Casualty words near a figure name what is counted, whatever the noun: "40 people were killed", "twelve died" and
+"12 dead" all count deaths, and the toll is the figure outlets most often give differently. The verbs (and "dead")
+also say that a figure after a name is a count (``_COUNTED_AFTER``); the nouns do not ("Covid 19 deaths")."""
 _COUNTED_AFTER = re.compile(
     r"\s+(?:(?:people|persons|men|women|children|civilians|workers|soldiers|troops|residents|villagers|students|"
     r"protesters|demonstrators|migrants|refugees|prisoners|hostages|miners|officers|policemen)\b|"
-    r"(?:(?:were|are|have been|had been)\s+)?(?:killed|died|die|dead|injured|wounded|hurt)\b)")
+    r"(?:(?:were|are|have been|had been)\s+)?"
+    # not "dies": it agrees with one thing, so after a name the figure is part of it ("Windows 10 dies next year")
+    rf"(?:{'|'.join(sorted(_CASUALTY_VERBS.keys() - {'dies'}))})\b)")
 """Right after a figure, a counted people-noun or a casualty verb makes it a count, whatever name comes before:
 "Kabul 25 killed", "Gaza 30 people were killed" (not the nouns "deaths" or "users": "Covid 19 deaths", "iPhone 6
 users"; nor a casualty verb after another noun: "Flight 17 passengers were killed")."""
@@ -190,14 +233,6 @@ class Quantity:
     text: str
 
 
-_CASUALTY = {
-    "killed": "death", "dead": "death", "died": "death", "death": "death", "deaths": "death", "fatalities": "death",
-    "die": "death", "dies": "death", "injured": "injury", "wounded": "injury", "injuries": "injury", "hurt": "injury",
-}
-"""Casualty words near a figure name what is counted, whatever the noun: "40 people were killed", "twelve died" and
-"12 dead" all count deaths, and the toll is the figure outlets most often give differently."""
-
-
 _TRANSITIVE_CASUALTY = frozenset({"killed", "injured", "wounded", "hurt"})
 _ABOUT = r"(?:(?:at least|more than|as many as|up to|about|around|nearly|almost|some|over)\s+)?"
 _OBJECT_START = re.compile(
@@ -221,7 +256,9 @@ def _casualty_before(text: str, start: int) -> str | None:
     if _TOLL_BEFORE.search(text, max(0, start - 90), start):
         return "death"
     m = _CASUALTY_BEFORE.search(text, max(0, start - 40), start)
-    return None if m is None else _CASUALTY[m.group(1).lower() + "ed"]
+    if m is None or _irrealis(text, m.start()):  # "threatened to kill 20 soldiers" counts no dead
+        return None
+    return _CASUALTY[m.group(1).lower() + "ed"]
 
 
 _PREPOSITIONS = frozenset(
@@ -234,13 +271,18 @@ northern province" names no noun ("of" does not end it: "40 of the passengers").
 def _unit(after: str, rest: str = "") -> str:
     """The counted thing after a number: "ZT-180 prototype drones" -> "drone" (model codes are skipped); a casualty
     word within the next four words wins ("40 people have been killed" -> "death"), unless it is an active verb with
-    an object of its own ("the 3 men who killed 40 people": the 40 are the dead). ``rest`` is the text after
+    an object of its own ("the 3 men who killed 40 people": the 40 are the dead) or is put as a possibility or an
+    intention ("40 people could die", "20 hostages are going to die"). ``rest`` is the text after
     ``after``."""
     raw = after.split()
     words = [w.lower().strip(".,;:()") for w in raw]
     for i, w in enumerate(words[:4]):
         if w not in _CASUALTY:
             continue
+        between = " ".join(raw[:i]) + " "
+        if _irrealis(between, len(between)):
+            words = words[:i]  # "40 people could die": no toll, and the verb is no counted noun
+            break
         following = " ".join([*raw[i + 1 :], rest.lstrip()])
         if w in _TRANSITIVE_CASUALTY and not raw[i].endswith((",", ".", ";", ":")) and _OBJECT_START.match(following):
             break
@@ -273,13 +315,12 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         if YEAR.fullmatch(m.group("num")) and not m.group("cur") and not m.group("scale"):
             continue  # a year is a date, handled by the date check
         # skip the day of a "Feb. 23" date ("In March 200 workers ..." is no date: a day is at most 31)
-        before = text[max(0, m.start() - 10) : m.start()]
-        if value <= 31 and re.search(rf"(?:{_MONTHS})\.?\s*$", before, re.IGNORECASE):
+        if value <= 31 and _day_of_month(text, m.start(), m.end("num")):
             continue
         plain = not (m.group("cur") or m.group("scale") or m.group("pct"))
         if plain and re.fullmatch(r"\d+", m.group("num")) and _designation(text, m.start(), m.end("num")):
             continue  # "a Boeing 737", "Windows 10": a name, not a count
-        if plain and _AGO.match(text, m.end("num")):
+        if plain and _relative_time(text, m.start(), m.end("num")):
             continue
         duration = _DURATION_AFTER.match(text, m.end("num")) if plain else None
         if duration:
@@ -302,7 +343,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     # the window is a lookahead, so "three soldiers killed two civilians" finds both figures
     for m in re.finditer(r"\b(" + "|".join(_WORDNUM) + r")(?=\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*))", text,
                          re.I):
-        if _AGO.match(text, m.end(1)):
+        if _relative_time(text, m.start(), m.end(1)):
             continue
         unit = _casualty_before(text, m.start()) or _unit(m.group(2), text[m.end(2) :])
         no = _NO_ONE.search(text, 0, m.start()) if m.group(1).lower() == "one" else None
@@ -316,6 +357,13 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             continue
         out.append(Quantity(value, unit, m.span(1), m.group(1)))
     return tuple(out)
+
+
+def _relative_time(text: str, start: int, end: int) -> bool:
+    """Whether the figure at ``start:end`` counts the time to a point from another ("three days later", "48 hours
+    ago", "two weeks after the vote"), rather than a length ("for two weeks after the vote")."""
+    m = _RELATIVE.match(text, end)
+    return m is not None and (m.group("point") is not None or not _SPAN_BEFORE.search(text, max(0, start - 40), start))
 
 
 def _duration(text: str, value: float, word: str, start: int, end: int) -> Quantity:
@@ -376,13 +424,22 @@ def find_cues(pattern: re.Pattern, text: str) -> tuple[tuple[str, tuple[int, int
 
 def _realis(found: tuple[tuple[str, tuple[int, int]], ...], text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
     """The cues not put as a possibility or an intention (``IRREALIS_BEFORE`` right before them)."""
-    return tuple(c for c in found if not IRREALIS_BEFORE.search(text[max(0, c[1][0] - 40) : c[1][0]]))
+    return tuple(c for c in found if not _irrealis(text, c[1][0]))
+
+
+def _irrealis(text: str, at: int) -> bool:
+    """Whether the word at ``at`` is put as a possibility, a prediction or an intention: a modal ("could die"), or
+    a verb or adjective of intention with "to" ("threatened to kill", "plans to kill") right before it."""
+    return IRREALIS_BEFORE.search(text, max(0, at - 40), at) is not None
 
 
 @lru_cache(maxsize=65536)
 def _dates(text: str) -> tuple[tuple[str, tuple[int, int], date | None], ...]:
     out = []
     for m in DATE.finditer(text):
+        day = _MONTH_DAY.fullmatch(m.group(0))
+        if day and not _day_of_month(text, m.start() + day.start(1), m.start() + day.end(1)):
+            continue  # "In March 20 workers were laid off": a month and a count, no date
         out.append((m.group(0), m.span(), None))
     return tuple(out)
 

@@ -55,6 +55,7 @@ UNSUPPORTED = "unsupported file type '{ext}' (use .txt, .html, .htm, .jsonl, .cs
 EMPTY_DIR = "no .txt, .html, .htm, .jsonl or .csv files in this directory"
 TOO_BIG = "file is {size:.1f} MB, over the {limit:g} MB limit for one page (--max-page-mb)"
 LINE_TOO_BIG = "line is over the {limit:g} MB limit for one record (--max-page-mb); skipped"
+FIELD_TOO_BIG = "a field of this row is over the {limit:g} MB limit for one record (--max-page-mb); row skipped"
 UNREADABLE = "cannot read the file ({reason})"
 EMPTY = "empty file"
 NO_TEXT = "no text"
@@ -602,12 +603,22 @@ class _Reader:
         return n_rows
 
     def read_csv(self, text: typing.TextIO, name: str) -> int:
-        """The rows of a CSV text opened with ``newline=""``; a field over ``max_bytes`` ends the file."""
-        csv.field_size_limit(max(self.max_bytes, 131072))
+        """The rows of a CSV text opened with ``newline=""``; a row with a field over ``max_bytes`` characters is
+        skipped, and the rows after it are read."""
+        # The csv module's field limit is one setting for the whole process (131,072 characters by default, too
+        # small for a long article). Here a field may be as long as a page (--max-page-mb, counted in characters as
+        # a JSONL line is), so the limit is that while this file is read, and what it was before afterwards.
+        previous = csv.field_size_limit(self.max_bytes)
+        try:
+            return self._read_csv(text, name)
+        finally:
+            csv.field_size_limit(previous)
+
+    def _read_csv(self, text: typing.TextIO, name: str) -> int:
         rows = self._csv_rows(text, name)
         try:
             _, header = next(rows)
-            while not any(c.strip() for c in header):  # blank lines before the header
+            while header is None or not any(c.strip() for c in header):  # blank lines before the header
                 _, header = next(rows)
         except StopIteration:
             self.problem(name, NO_TEXT)
@@ -622,9 +633,11 @@ class _Reader:
             return 0
         n_rows = 0
         for line_no, cells in rows:
-            if not any(c.strip() for c in cells):
+            if cells is not None and not any(c.strip() for c in cells):
                 continue
             n_rows += 1
+            if cells is None:  # over the page limit, reported
+                continue
             try:
                 if len(cells) > len(columns):
                     raise _Problem(EXTRA_FIELDS.format(n=len(cells), m=len(columns)), line_no)
@@ -642,13 +655,15 @@ class _Reader:
             self.problem(name, NO_ROWS)
         return n_rows
 
-    def _csv_rows(self, text: typing.TextIO, name: str) -> Iterator[tuple[int, list[str]]]:
+    def _csv_rows(self, text: typing.TextIO, name: str) -> Iterator[tuple[int, list[str] | None]]:
         """The rows of a CSV file (header first) with the line each starts on; a quoted field may span lines.
+        A row skipped (and reported) for a field over the limit comes as None.
 
         RFC 4180 quoting (``""`` inside a quoted field is one quote); the delimiter (comma, semicolon or tab) is
         sniffed from the header line. A quoted field that never closes would swallow the rest of the file: it is
-        reported and read up to the end of its line, and reading resumes on the next. A row the csv module cannot
-        read ends the file. Lines are read as the rows need them (``text`` opened with ``newline=""``).
+        reported and read up to the end of its line, and reading resumes on the next. A row with a field over the
+        csv module's field limit is reported and skipped up to the line where its quotes close. Any other row the csv
+        module cannot read ends the file. Lines are read as the rows need them (``text`` opened with ``newline=""``).
         """
         first = text.readline()
         if not first:
@@ -658,12 +673,14 @@ class _Reader:
         again: list[str] = []  # lines to read once more: those an unclosed quote swallowed
         row: list[str] = []  # the lines of the row being read
 
-        def feed():
-            while True:
-                line = again.pop(0) if again else next(lines, None)
-                if line is None:
-                    return
+        def take() -> str | None:
+            line = again.pop(0) if again else next(lines, None)
+            if line is not None:
                 row.append(line)
+            return line
+
+        def feed():
+            while (line := take()) is not None:
                 yield line
 
         start = 1  # the line the next row starts on
@@ -677,8 +694,17 @@ class _Reader:
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    self.problem(name, BAD_CSV.format(msg=exc), start)
-                    return
+                    if sum(map(len, row)) <= csv.field_size_limit():
+                        self.problem(name, BAD_CSV.format(msg=exc), start)
+                        return
+                    # a field over the limit: skip its row (to where its quotes close), read on with a fresh reader
+                    quotes = sum(line.count('"') for line in row)
+                    while quotes % 2 and (line := take()) is not None:
+                        quotes += line.count('"')
+                    self.problem(name, FIELD_TOO_BIG.format(limit=self.max_bytes / 1e6), start)
+                    yield start, None
+                    start += len(row)
+                    break
                 if len(row) > 1 and "".join(row).count('"') % 2:  # quotes come in pairs unless one never closes
                     self.problem(name, UNCLOSED_QUOTE, start)
                     cells = next(csv.reader([row[0].rstrip("\r\n") + '"'], delimiter=delimiter))
